@@ -1,0 +1,260 @@
+"""Controls defined once, used twice: as a live ipywidgets panel and as a kernel-free Altair chart.
+
+An interactive figure in this book exists in two forms:
+
+* a **live panel** (ipywidgets) that recomputes the model in a running kernel: a notebook on a
+  laptop, Binder or Colab;
+* a **kernel-free chart** for the website, where no Python runs: the model is evaluated ahead of
+  time over a grid of every control value (:func:`grid`), and Vega-Lite parameters bound to
+  sliders and menus pick the matching rows (:func:`bind` and :func:`selected`).
+
+A :class:`Slider` or :class:`Dropdown` holds a control's name, label, allowed range, step and
+default, and builds both the ipywidget and the Vega-Lite parameter, so the two cannot drift
+apart. The ranges are the model's valid ranges, so a reader can never pick an invalid value.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+from .._validation import check_number
+
+__all__ = ["Slider", "Dropdown", "Control", "grid", "bind", "selected", "live_panel", "LivePanel", "defaults"]
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A numeric control.
+
+    Parameters
+    ----------
+    name : str
+        The model parameter it sets (also the Vega-Lite parameter's and grid column's name).
+    label : str
+        What the reader sees, with the unit, e.g. ``"Debt share (%)"``.
+    minimum, maximum, step : float
+        The allowed range and step, in the model's units.
+    default : float
+        Starting value; must lie on the grid ``minimum + k * step``.
+    scale : float
+        Factor between model units and displayed units (100 shows a fraction as a percentage).
+    """
+
+    name: str
+    label: str
+    minimum: float
+    maximum: float
+    step: float
+    default: float
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        check_number(f"{self.name}.step", self.step, 0, float("inf"), low_closed=False)
+        check_number(f"{self.name}.maximum", self.maximum, self.minimum, float("inf"))
+        check_number(f"{self.name}.default", self.default, self.minimum, self.maximum)
+        check_number(f"{self.name}.scale", self.scale, 0, float("inf"), low_closed=False)
+        offset = (self.default - self.minimum) / self.step
+        if abs(offset - round(offset)) > 1e-9:
+            raise ValueError(
+                f"{self.name}.default={self.default!r} is not on the grid "
+                f"{self.minimum!r} + k * {self.step!r}"
+            )
+
+    @property
+    def is_whole(self) -> bool:
+        return all(float(v).is_integer() for v in (self.minimum, self.step, self.default))
+
+    def values(self) -> np.ndarray:
+        """Every value the control can take, in model units, rounded to 10 decimals."""
+        count = int(round((self.maximum - self.minimum) / self.step)) + 1
+        return np.round(self.minimum + self.step * np.arange(count), 10)
+
+    def widget(self) -> widgets.Widget:
+        """An ipywidgets slider over the same range (in displayed units)."""
+        common = dict(description=self.label, style={"description_width": "initial"},
+                      layout=widgets.Layout(width="420px"), continuous_update=False)
+        if self.is_whole and self.scale == 1:
+            return widgets.IntSlider(value=int(self.default), min=int(self.minimum),
+                                     max=int(self.maximum), step=int(self.step), **common)
+        return widgets.FloatSlider(
+            value=self.default * self.scale, min=self.minimum * self.scale,
+            max=self.maximum * self.scale, step=self.step * self.scale,
+            readout_format=".3g", **common,
+        )
+
+    def from_widget(self, shown: float) -> float:
+        """Model value for a widget reading (undoing ``scale``, snapped to the grid)."""
+        value = shown / self.scale
+        k = round((value - self.minimum) / self.step)
+        return float(np.round(self.minimum + k * self.step, 10))
+
+    def param(self) -> alt.Parameter:
+        """A Vega-Lite parameter bound to a range slider over the same grid, in displayed units."""
+        shown = [round(x * self.scale, 10) for x in (self.minimum, self.maximum, self.step, self.default)]
+        binding = alt.binding_range(min=shown[0], max=shown[1], step=shown[2], name=f"{self.label} ")
+        return alt.param(name=self.name, value=shown[3], bind=binding)
+
+    def test_expression(self) -> str:
+        """Vega expression true for the grid rows that match the parameter's current value."""
+        half_step = round(self.step * self.scale / 2, 12)
+        return f"abs(datum['{self.name}'] * {self.scale!r} - {self.name}) < {half_step!r}"
+
+
+@dataclass(frozen=True)
+class Dropdown:
+    """A control with a few named choices.
+
+    Parameters
+    ----------
+    name : str
+        The model parameter it sets.
+    label : str
+        What the reader sees.
+    options : sequence of (label, value) pairs
+        The choices; values are strings or numbers.
+    default : str or float
+        One of the option values.
+    """
+
+    name: str
+    label: str
+    options: tuple[tuple[str, object], ...]
+    default: object
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", tuple((str(k), v) for k, v in self.options))
+        if self.default not in self.values():
+            raise ValueError(f"{self.name}.default={self.default!r} is not one of {self.values()!r}")
+
+    def values(self) -> list:
+        return [value for _, value in self.options]
+
+    def widget(self) -> widgets.Widget:
+        return widgets.Dropdown(options=list(self.options), value=self.default,
+                                description=self.label, style={"description_width": "initial"})
+
+    def from_widget(self, shown: object) -> object:
+        return shown
+
+    def param(self) -> alt.Parameter:
+        binding = alt.binding_select(options=self.values(), labels=[k for k, _ in self.options],
+                                     name=f"{self.label} ")
+        return alt.param(name=self.name, value=self.default, bind=binding)
+
+    def test_expression(self) -> str:
+        return f"datum['{self.name}'] == {self.name}"
+
+
+Control = Slider | Dropdown
+
+
+def grid(model: Callable[..., pd.DataFrame], controls: Sequence[Control], **fixed) -> pd.DataFrame:
+    """Evaluate ``model`` at every combination of control values and stack the results.
+
+    Parameters
+    ----------
+    model : callable
+        Called as ``model(**{control.name: value, ...}, **fixed)``; returns a DataFrame.
+    controls : sequence of Slider or Dropdown
+        The controls whose values to sweep.
+    **fixed
+        Further keyword arguments passed unchanged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The model's rows, with one extra column per control holding the value used.
+    """
+    pieces = []
+    for combo in itertools.product(*(c.values() for c in controls)):
+        chosen = {c.name: v for c, v in zip(controls, combo)}
+        piece = model(**chosen, **fixed).copy()
+        for name, value in chosen.items():
+            piece[name] = value
+        pieces.append(piece)
+    return pd.concat(pieces, ignore_index=True)
+
+
+def bind(chart: alt.Chart, controls: Sequence[Control]) -> alt.Chart:
+    """Add the controls' bound parameters to a chart."""
+    return chart.add_params(*(c.param() for c in controls))
+
+
+def selected(controls: Sequence[Control]) -> str:
+    """A filter expression that keeps the grid rows matching every control's current value."""
+    return " && ".join(c.test_expression() for c in controls)
+
+
+class LivePanel(widgets.VBox):
+    """An ipywidgets panel: a title, the controls, then whatever ``update(**values)`` returns.
+
+    Attributes
+    ----------
+    sliders : dict
+        The widgets, by control name.
+    shown : list
+        What the last update displayed (charts, tables), for tests and for reuse.
+    message : str
+        The last error message, or ``""``.
+    """
+
+    def __init__(self, controls: Sequence[Control], update: Callable[..., object], title: str | None = None):
+        self.controls = list(controls)
+        self.update_function = update
+        self.sliders = {c.name: c.widget() for c in self.controls}
+        self.output = widgets.Output()
+        self.shown: list = []
+        self.message = ""
+        header = [widgets.HTML(f"<strong>{title}</strong>")] if title else []
+        super().__init__(header + list(self.sliders.values()) + [self.output])
+        for widget in self.sliders.values():
+            widget.observe(self.refresh, names="value")
+        self.refresh()
+
+    def values(self) -> dict[str, object]:
+        """The model value of every control."""
+        return {c.name: c.from_widget(self.sliders[c.name].value) for c in self.controls}
+
+    def refresh(self, *_) -> None:
+        """Recompute with the current values and redraw the output area."""
+        try:
+            result = self.update_function(**self.values())
+        except ValueError as error:  # the model's own message, shown instead of a traceback
+            self.shown, self.message = [], f"Not a valid combination: {error}"
+        else:
+            items = result if isinstance(result, (list, tuple)) else [result]
+            self.shown, self.message = [item for item in items if item is not None], ""
+        with self.output:
+            self.output.clear_output(wait=True)
+            if self.message:
+                print(self.message)
+            for item in self.shown:
+                display(item)
+
+
+def live_panel(
+    controls: Sequence[Control],
+    update: Callable[..., object],
+    *,
+    title: str | None = None,
+) -> LivePanel:
+    """An ipywidgets panel: the controls, then whatever ``update(**values)`` returns.
+
+    ``update`` is called with every control's model value each time one changes; what it returns
+    (one object or a list: charts, tables) is displayed in an output area that is cleared first. A
+    ``ValueError`` from the model is shown as a message, not a traceback.
+    """
+    return LivePanel(controls, update, title=title)
+
+
+def defaults(controls: Sequence[Control]) -> Mapping[str, object]:
+    """The controls' defaults, by name."""
+    return {c.name: c.default for c in controls}

@@ -1,0 +1,220 @@
+"""Figures and the live panel of the prologue, "The deal at a glance".
+
+Every function here draws what :mod:`gpu_finance.deal` and :mod:`gpu_finance.datasets` compute;
+none holds any finance of its own.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from ..deal import Deal, capital_structure, debt_schedule
+from ..formatting import percent, table, usd
+from ..parties import PARTIES
+from .controls import LivePanel, Slider, bind, grid, live_panel, selected
+from .theme import OKABE_ITO, party_scale
+
+__all__ = [
+    "debt_share_slider",
+    "capital_structure_chart",
+    "capital_structure_explorer",
+    "financing_events_chart",
+    "debt_service_chart",
+    "deal_panel",
+]
+
+_STACK_ORDER = ["lenders", "spv_equity", "vendor"]
+
+
+def debt_share_slider(deal: Deal, step: float = 0.025) -> Slider:
+    """The debt-share control for ``deal``: from 0 to the most debt the vendor's equity allows."""
+    most = _floor_to(1.0 - deal.vendor_share_of_cost, step)
+    return Slider("debt_share", "Debt share of the cost (%)", 0.0, most, step,
+                  min(_snap(deal.debt_share, step), most), scale=100)
+
+
+def _structure_rows(deal: Deal) -> pd.DataFrame:
+    frame = capital_structure(deal)
+    frame["party_label"] = frame["party"].map(PARTIES)
+    frame["order"] = frame["party"].map(_STACK_ORDER.index)
+    frame["amount_bn"] = frame["amount_usd"] / 1e9
+    frame["deal_name"] = deal.name
+    return frame
+
+
+def _structure_bar(data: alt.Data | pd.DataFrame) -> alt.Chart:
+    return alt.Chart(data).mark_bar(height=46).encode(
+        x=alt.X("sum(amount_bn):Q", title="Money put into the SPV (USD billions)", stack="zero"),
+        y=alt.Y("deal_name:N", title=None, axis=None),
+        color=alt.Color("party_label:N", title="Who puts it in",
+                        scale=party_scale(_STACK_ORDER), legend=alt.Legend(orient="bottom")),
+        order=alt.Order("order:Q"),
+        tooltip=[
+            alt.Tooltip("party_label:N", title="Funder"),
+            alt.Tooltip("instrument:N", title="As"),
+            alt.Tooltip("amount_bn:Q", title="USD billions", format=".2f"),
+            alt.Tooltip("share_of_cost:Q", title="Share of cost", format=".1%"),
+        ],
+    )
+
+
+def capital_structure_chart(deal: Deal) -> alt.Chart:
+    """A stacked bar of who funds the SPV: lenders, outside equity and the chip vendor."""
+    rows = _structure_rows(deal)
+    debt = usd(deal.debt_usd)
+    vendor = usd(deal.vendor_equity_usd)
+    return _structure_bar(rows).properties(
+        title=alt.TitleParams(
+            f"{percent(deal.debt_share, 1)} of the {usd(deal.total_cost_usd)} is borrowed",
+            subtitle=f"{deal.name}: lenders {debt}; the chip vendor puts in {vendor} of the equity",
+        ),
+        height=90,
+        description=(
+            f"Stacked bar of the SPV's funding for {deal.name}: lenders {debt}, outside equity "
+            f"investors {usd(deal.outside_equity_usd)}, chip vendor {vendor}, "
+            f"out of {usd(deal.total_cost_usd)}."
+        ),
+    )
+
+
+def capital_structure_explorer(deal: Deal) -> alt.LayerChart:
+    """Kernel-free version of the funding bar: a slider sets the debt share, Vega picks the rows.
+
+    The total cost and the vendor's equity stay fixed; outside equity fills the rest. A text line
+    under the bar states how much debt sits in the SPV rather than on the sponsor's balance sheet.
+    """
+    control = debt_share_slider(deal)
+    rows = grid(lambda debt_share: _structure_rows(deal.with_debt_share(debt_share)), [control])
+    pick = selected([control])
+    bars = _structure_bar(rows).transform_filter(pick)
+    debt_rows = rows[rows["party"] == "lenders"].assign(
+        note=lambda f: "Debt held by the SPV, not the sponsor: "
+        + f["amount_usd"].map(usd) + " (" + f["debt_share"].map(lambda s: percent(s, 1)) + " of the cost)"
+    )
+    note = (
+        alt.Chart(debt_rows)
+        .mark_text(align="left", baseline="top", dy=36, fontSize=13)
+        .encode(x=alt.value(0), y=alt.value(60), text="note:N")
+        .transform_filter(pick)
+    )
+    layered = alt.layer(bind(bars, [control]), note).properties(
+        title=alt.TitleParams(
+            "Move the slider: more debt means less equity, and the debt stays in the SPV",
+            subtitle=f"{deal.name}; total cost and the chip vendor's {usd(deal.vendor_equity_usd)} held fixed",
+        ),
+        height=110,
+        description=(
+            "Interactive stacked bar of the SPV's funding. A slider sets the debt share from "
+            f"{percent(control.minimum, 0)} to {percent(control.maximum, 0)}; the bar shows the split "
+            "between lenders, outside equity investors and the chip vendor, and a line of text gives "
+            "the debt held by the SPV."
+        ),
+    )
+    return layered
+
+
+def financing_events_chart(events: pd.DataFrame) -> alt.Chart:
+    """Bars of the amounts reported, closed and raised separately, by date (from the data)."""
+    shown = events.dropna(subset=["amount_usd"]).copy()
+    shown["amount_bn"] = shown["amount_usd"] / 1e9
+    shown["label"] = shown["amount_usd"].map(usd)
+    shown["when"] = shown["date"].dt.strftime("%b %Y")
+    shown["what"] = shown["when"] + ": " + shown["status"]
+    plan = shown.loc[shown["status"] == "reported plan", "amount_usd"].sum()
+    closed = shown.loc[shown["status"] == "closed", "amount_usd"].sum()
+    status_colors = alt.Scale(
+        domain=["reported plan", "closed", "reported loan", "separate deal"],
+        range=[OKABE_ITO["grey"], OKABE_ITO["blue"], OKABE_ITO["sky_blue"], OKABE_ITO["reddish_purple"]],
+    )
+    base = alt.Chart(shown).encode(
+        y=alt.Y("what:N", title=None, sort=alt.SortField("date")),
+        x=alt.X("amount_bn:Q", title="Amount (USD billions)",
+                scale=alt.Scale(domain=[0, float(shown["amount_bn"].max()) * 1.15], nice=False)),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("status:N", title="Status", scale=status_colors, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("deal:N", title="Deal"),
+                 alt.Tooltip("event:N", title="What"), alt.Tooltip("label:N", title="Amount"),
+                 alt.Tooltip("source:N", title="Source")],
+    )
+    labels = base.mark_text(align="left", dx=4).encode(text="label:N")
+    return (bars + labels).properties(
+        title=alt.TitleParams(
+            f"Reported as a {usd(plan)} plan; {usd(closed)} is known to have closed",
+            subtitle="xAI's own Series E is a different deal from the GPU vehicle",
+        ),
+        height=170,
+        description=(
+            "Bar chart of reported financing around xAI's Colossus 2: "
+            + "; ".join(f"{w}, {lab} ({d})" for w, lab, d in zip(shown["what"], shown["label"], shown["deal"]))
+            + "."
+        ),
+    )
+
+
+def debt_service_chart(deal: Deal) -> alt.Chart:
+    """Stacked bars of the SPV's yearly interest and principal, from :func:`debt_schedule`."""
+    schedule = debt_schedule(deal)
+    long = schedule.melt(id_vars="year", value_vars=["interest_usd", "principal_usd"],
+                         var_name="part", value_name="amount_usd")
+    long["part"] = long["part"].map({"interest_usd": "Interest", "principal_usd": "Principal"})
+    long["amount_bn"] = long["amount_usd"] / 1e9
+    payment = usd(schedule["payment_usd"].iloc[0])
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("year:O", title="Year of the loan"),
+        y=alt.Y("sum(amount_bn):Q", title="Paid to lenders (USD billions)"),
+        color=alt.Color("part:N", title=None,
+                        scale=alt.Scale(domain=["Interest", "Principal"],
+                                        range=[OKABE_ITO["vermillion"], OKABE_ITO["orange"]])),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("part:N", title="Part"),
+                 alt.Tooltip("amount_bn:Q", title="USD billions", format=".2f")],
+    ).properties(
+        title=f"The SPV owes its lenders {payment} a year for {deal.debt_term_years} years",
+        width=360, height=220,
+        description=(
+            f"Stacked bars of yearly debt service on {usd(deal.debt_usd)} at "
+            f"{percent(deal.debt_rate)} over {deal.debt_term_years} years: interest shrinks and "
+            "principal grows each year; the payment is level."
+        ),
+    )
+
+
+def deal_panel(deal: Deal) -> LivePanel:
+    """Live panel: debt share, the vendor's equity, the rate and the loan term, redrawn on change.
+
+    The debt share stops at 75%, and the vendor's equity at a quarter of the cost, so the vendor's
+    part always fits inside the equity: every position of the sliders is a valid deal.
+    """
+    most_vendor_bn = _floor_to(deal.total_cost_usd * 0.25 / 1e9, 0.25)
+    controls = [
+        Slider("debt_share", "Debt share of the cost (%)", 0.0, 0.75, 0.025,
+               _snap(min(deal.debt_share, 0.75), 0.025), scale=100),
+        Slider("vendor_equity_bn", "Chip vendor's equity (USD billions)", 0.0, most_vendor_bn, 0.25,
+               _snap(min(deal.vendor_equity_usd / 1e9, most_vendor_bn), 0.25)),
+        Slider("debt_rate", "Interest rate on the debt (%)", 0.0, 0.20, 0.005,
+               _snap(min(deal.debt_rate, 0.2), 0.005), scale=100),
+        Slider("debt_term_years", "Loan term (years)", 1, 15, 1, deal.debt_term_years),
+    ]
+
+    def update(debt_share, vendor_equity_bn, debt_rate, debt_term_years):
+        debt = debt_share * deal.total_cost_usd
+        changed = deal.replace(
+            debt_usd=debt, equity_usd=deal.total_cost_usd - debt, vendor_equity_usd=vendor_equity_bn * 1e9,
+            debt_rate=debt_rate, debt_term_years=debt_term_years, name=f"{deal.name}, edited",
+        )
+        return [capital_structure_chart(changed), table(capital_structure(changed)), debt_service_chart(changed)]
+
+    return live_panel(controls, update, title="The deal, live: change the terms")
+
+
+def _floor_to(value: float, step: float) -> float:
+    """The largest multiple of ``step`` not above ``value`` (forgiving float noise), 10 decimals."""
+    return round(math.floor(value / step + 1e-9) * step, 10)
+
+
+def _snap(value: float, step: float) -> float:
+    """``value`` rounded to the nearest multiple of ``step`` (10 decimals)."""
+    return round(round(value / step) * step, 10)

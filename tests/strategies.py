@@ -1,0 +1,30 @@
+"""Hypothesis strategies for random valid model inputs, shared by the test modules."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from gpu_finance import Deal
+
+money = st.floats(min_value=1e6, max_value=1e11, allow_nan=False, allow_infinity=False)
+fractions = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+rates = st.floats(min_value=0.0, max_value=0.5, allow_nan=False)
+terms = st.integers(min_value=1, max_value=15)
+
+
+@st.composite
+def deals(draw) -> Deal:
+    """A random valid deal: any size, any mix of debt and equity, any vendor stake, rate and terms."""
+    total = draw(money)
+    debt = total * draw(fractions)
+    equity = total - debt
+    return Deal(
+        total_cost_usd=total,
+        equity_usd=equity,
+        debt_usd=debt,
+        vendor_equity_usd=equity * draw(fractions),
+        debt_rate=draw(rates),
+        debt_term_years=draw(terms),
+        lease_term_years=draw(terms),
+        name="random",
+    )

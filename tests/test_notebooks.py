@@ -1,0 +1,68 @@
+"""The chapter notebooks as files: stored without outputs, listed in the table of contents, and
+shaped like the house style (a title first, set-up hidden, no model logic in the notebook)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return files
+
+
+def test_there_are_chapter_notebooks():
+    assert NOTEBOOKS, "chapters/ holds no notebooks"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stored_without_outputs(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    dirty = [i for i, cell in enumerate(notebook["cells"])
+             if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count"))]
+    assert dirty == [], f"{path.name}: code cells {dirty} have outputs or execution counts; strip them"
+    assert "widgets" not in notebook.get("metadata", {}), f"{path.name} stores widget state"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_in_the_table_of_contents(path):
+    assert f"chapters/{path.stem}" in _toc_files()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_follows_the_house_layout(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    first = "".join(cells[0]["source"])
+    assert cells[0]["cell_type"] == "markdown" and "\n# " in "\n" + first, "first cell: label and title"
+    setup = next(c for c in cells if c["cell_type"] == "code")
+    assert "remove-input" in setup.get("metadata", {}).get("tags", []), "set-up cell is tagged remove-input"
+    assert "viz.enable()" in "".join(setup["source"]), "set-up cell enables the book's renderer"
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            source = "".join(cell["source"])
+            assert "def " not in source and "class " not in source, "model logic belongs in src/gpu_finance"
+
+
+def test_every_toc_entry_exists():
+    for entry in _toc_files():
+        matches = [p for p in (ROOT / f"{entry}.md", ROOT / f"{entry}.ipynb") if p.exists()]
+        assert matches, f"_toc.yml lists {entry}, which does not exist"
+
+
+def test_build_settings_fail_on_errors():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert config["execute"]["execute_notebooks"] == "cache"
+    assert config["execute"]["allow_errors"] is False
+    assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
+    assert config["sphinx"]["config"]["nb_ipywidgets_js"] == {}
+    assert "dollarmath" not in config["parse"]["myst_enable_extensions"]

@@ -1,0 +1,198 @@
+"""Charts and panels: the offline renderer, controls defined once for both kinds of figure, and the
+prologue's figures drawn from the model."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+import pytest
+
+from gpu_finance import COLOSSUS_2, capital_structure
+from gpu_finance.viz import Dropdown, Slider, grid, selected
+from gpu_finance.viz import deal as figures
+from gpu_finance.viz import render
+
+
+@pytest.fixture(autouse=True)
+def book_renderer(monkeypatch):
+    render.enable()
+    monkeypatch.setattr(render, "_bundle_shown", False)
+    yield
+
+
+def _chart(title="A finding", description="A description"):
+    data = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
+    chart = alt.Chart(data).mark_line().encode(x="x:Q", y="y:Q")
+    if title:
+        chart = chart.properties(title=title)
+    if description:
+        chart = chart.properties(description=description)
+    return chart
+
+
+def _spec_from_html(text: str) -> dict:
+    match = re.search(r"var spec = (\{.*?\});\n", text, flags=re.S)
+    assert match, "no spec in the chart's HTML"
+    return json.loads(match.group(1).replace("<\\/", "</"))
+
+
+# --------------------------------------------------------------------------- the renderer
+def test_site_mode_references_the_bundle_and_loads_nothing_from_a_cdn(monkeypatch):
+    monkeypatch.setenv(render.SITE_ENV_VAR, "1")
+    bundle = _chart()._repr_mimebundle_()
+    html = bundle["text/html"] if isinstance(bundle, dict) else bundle[0]["text/html"]
+    assert 'class="sbs-chart"' in html
+    assert "window.vegaEmbed" in html
+    assert len(html) < 20_000, "site mode must not inline the Vega bundle"
+    for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs", "https://"):
+        assert cdn not in html.replace("https://vega.github.io/schema", ""), cdn
+
+
+def test_notebook_mode_inlines_the_bundle_once(monkeypatch):
+    monkeypatch.delenv(render.SITE_ENV_VAR, raising=False)
+    first = render.render_spec(_chart().to_dict())["text/html"]
+    second = render.render_spec(_chart().to_dict())["text/html"]
+    assert first.startswith("<script>(function () {") and "window.vegaEmbed" in first
+    assert len(first) > 500_000 and len(second) < 20_000
+
+
+def test_chart_ids_are_stable_for_the_same_spec_and_order():
+    spec = _chart().to_dict()
+    ids = [re.search(r'id="(sbs-chart-\d+-[0-9a-f]{10})"', render.render_spec(spec)["text/html"]).group(1)
+           for _ in range(2)]
+    assert ids[0] != ids[1]  # two displays of one chart never share an id
+    assert ids[0].split("-")[-1] == ids[1].split("-")[-1]  # the hash part depends only on the spec
+
+
+def test_spec_survives_the_trip_through_html():
+    chart = _chart(title="Quotes </script> and 'apostrophes'")
+    html = render.render_spec(chart.to_dict())["text/html"]
+    assert "</script> and" not in html.split("var spec = ")[1].split(";\n")[0]
+    assert _spec_from_html(html)["title"] == "Quotes </script> and 'apostrophes'"
+
+
+@pytest.mark.parametrize("title, description, message", [
+    (None, "d", "title"),
+    ("t", None, "description"),
+])
+def test_a_chart_needs_a_title_and_a_description(title, description, message):
+    chart = _chart(title=title, description=description)
+    with pytest.raises(ValueError, match=message):
+        render.render_spec(chart.to_dict())
+
+
+def test_the_bundle_defines_vega_embed_and_fetches_nothing_itself():
+    text = render.javascript_bundle()
+    assert "window.vegaEmbed" in text
+    assert "</script" not in text.lower()
+    assert text.startswith("(function () {") and text.rstrip().endswith("})();")
+
+
+# --------------------------------------------------------------------------- controls
+def test_slider_values_cover_the_range_on_the_step():
+    slider = Slider("debt_share", "Debt share (%)", 0.0, 0.9, 0.025, 0.625, scale=100)
+    values = slider.values()
+    assert values[0] == 0.0 and values[-1] == 0.9 and len(values) == 37
+    assert 0.625 in values
+
+
+def test_slider_default_must_be_on_the_grid():
+    with pytest.raises(ValueError, match=r"x.default=0.33 is not on the grid"):
+        Slider("x", "X", 0.0, 1.0, 0.1, 0.33)
+
+
+def test_widget_and_bound_parameter_offer_the_same_range():
+    slider = Slider("debt_rate", "Rate (%)", 0.0, 0.2, 0.005, 0.095, scale=100)
+    widget = slider.widget()
+    param = slider.param().to_dict() if hasattr(slider.param(), "to_dict") else slider.param()
+    bind = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().add_params(slider.param()).to_dict()["params"][0]
+    assert (widget.min, widget.max, widget.step, widget.value) == pytest.approx(
+        (bind["bind"]["min"], bind["bind"]["max"], bind["bind"]["step"], bind["value"]))
+    assert slider.from_widget(widget.value) == 0.095
+    assert param is not None
+
+
+def test_whole_number_slider_is_an_int_slider():
+    widget = Slider("debt_term_years", "Term (years)", 1, 15, 1, 5).widget()
+    assert isinstance(widget, widgets.IntSlider) and (widget.min, widget.max) == (1, 15)
+
+
+def test_dropdown_default_must_be_an_option():
+    with pytest.raises(ValueError, match="method.default='x'"):
+        Dropdown("method", "Method", (("Straight line", "straight_line"),), "x")
+
+
+def test_grid_evaluates_every_combination():
+    a = Slider("a", "A", 0, 2, 1, 0)
+    b = Dropdown("b", "B", (("one", 1), ("two", 2)), 1)
+    frame = grid(lambda a, b: pd.DataFrame({"product": [a * b]}), [a, b])
+    assert len(frame) == 6
+    assert sorted(frame["product"]) == [0, 0, 1, 2, 2, 4]
+    assert selected([a, b]) == "abs(datum['a'] * 1.0 - a) < 0.5 && datum['b'] == b"
+
+
+# --------------------------------------------------------------------------- prologue figures
+def test_explorer_holds_every_slider_position_and_each_adds_up():
+    spec = figures.capital_structure_explorer(COLOSSUS_2).to_dict()
+    rows = pd.DataFrame(next(iter(spec["datasets"].values())))
+    slider = figures.debt_share_slider(COLOSSUS_2)
+    assert sorted(rows["debt_share"].unique()) == pytest.approx(list(slider.values()))
+    assert slider.maximum == pytest.approx(0.9)  # the vendor's $2B must fit inside the equity
+    totals = rows.groupby("debt_share")["amount_usd"].sum()
+    np.testing.assert_allclose(totals, COLOSSUS_2.total_cost_usd)
+    at_default = rows[np.isclose(rows["debt_share"], COLOSSUS_2.debt_share)].set_index("party")
+    expected = capital_structure(COLOSSUS_2).set_index("party")
+    np.testing.assert_allclose(at_default.loc[expected.index, "amount_usd"], expected["amount_usd"])
+    assert spec["params"][0]["bind"]["input"] == "range"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: figures.capital_structure_chart(COLOSSUS_2),
+    lambda: figures.capital_structure_explorer(COLOSSUS_2),
+    lambda: figures.debt_service_chart(COLOSSUS_2),
+    lambda: figures.financing_events_chart(__import__("gpu_finance").financing_events()),
+])
+def test_prologue_charts_have_title_description_and_axis_units(make):
+    spec = make().to_dict()
+    assert spec.get("title") and spec.get("description")
+    text = json.dumps(spec)
+    assert "USD billions" in text  # money axes say their unit
+    render.render_spec(spec)  # passes the renderer's own accessibility checks
+
+
+def _first_title(panel) -> str:
+    title = panel.shown[0].to_dict()["title"]
+    return title["text"] if isinstance(title, dict) else title
+
+
+def test_live_panel_recomputes_when_a_slider_moves():
+    panel = figures.deal_panel(COLOSSUS_2)
+    assert _first_title(panel) == "62.5% of the $20B is borrowed"
+    panel.sliders["debt_share"].value = 50.0  # the widget shows percent
+    assert _first_title(panel) == "50% of the $20B is borrowed"
+    panel.sliders["debt_rate"].value = 12.5
+    schedule_chart = panel.shown[2].to_dict()
+    assert "12.5%" in schedule_chart["description"]
+
+
+@pytest.mark.parametrize("debt_end, vendor_end", [("min", "min"), ("min", "max"), ("max", "min"), ("max", "max")])
+def test_every_corner_of_the_live_panel_is_a_valid_deal(debt_end, vendor_end):
+    panel = figures.deal_panel(COLOSSUS_2)
+    debt, vendor = panel.sliders["debt_share"], panel.sliders["vendor_equity_bn"]
+    debt.value, vendor.value = getattr(debt, debt_end), getattr(vendor, vendor_end)
+    assert panel.message == "" and len(panel.shown) == 3
+
+
+def test_live_panel_reports_model_errors_instead_of_raising():
+    def update(x):
+        raise ValueError("x=3 is outside [0, 2]")
+
+    from gpu_finance.viz import live_panel
+
+    panel = live_panel([Slider("x", "X", 0, 3, 1, 3)], update)
+    assert panel.message == "Not a valid combination: x=3 is outside [0, 2]" and panel.shown == []
