@@ -6,11 +6,9 @@ Run with the rest of the suite (``pytest``); needs Debian's Chromium (see ``test
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
-from tests.website import SITE, site_pages
+from tests.website import SITE, assert_control_redraws, open_page, site_pages, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -19,44 +17,6 @@ PAGES = site_pages(SITE) if SITE.exists() else [
     "book/intro.html", "book/how-to-use.html", "chapters/00-the-deal.html",
     "book/glossary.html", "book/references.html",
 ]
-
-
-def _open(browser, url: str):
-    """Open ``url`` in a fresh page; return the page and the lists it fills as it loads."""
-    page = browser.new_page()
-    host = urlparse(url).netloc
-    foreign: list[str] = []
-    errors: list[str] = []
-
-    def on_request(request):
-        parsed = urlparse(request.url)
-        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != host:
-            foreign.append(request.url)
-
-    def block_foreign(route):
-        if urlparse(route.request.url).netloc != host and route.request.url.startswith(("http", "ws")):
-            route.abort()
-        else:
-            route.continue_()
-
-    page.on("request", on_request)
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
-    page.route("**/*", block_foreign)
-    page.goto(url, wait_until="load")
-    return page, foreign, errors
-
-
-def _wait_for_charts(page) -> int:
-    """Wait until every chart container holds an svg or canvas; return how many charts there are."""
-    count = page.locator(".sbs-chart").count()
-    if count:
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('.sbs-chart')]
-                   .every(el => el.querySelector('svg, canvas'))""",
-            timeout=20_000,
-        )
-    return count
 
 
 def test_site_lists_the_expected_pages(built_site):
@@ -68,9 +28,9 @@ def test_site_lists_the_expected_pages(built_site):
 
 @pytest.mark.parametrize("page_path", PAGES)
 def test_page_is_self_contained_and_error_free(browser, site_url, page_path):
-    page, foreign, errors = _open(browser, f"{site_url}/{page_path}")
+    page, foreign, errors = open_page(browser, f"{site_url}/{page_path}")
     try:
-        charts = _wait_for_charts(page)
+        charts = wait_for_charts(page)
         page.wait_for_timeout(300)  # let late scripts (search, MathJax) report errors too
         assert foreign == [], f"{page_path} requested other hosts: {foreign}"
         assert errors == [], f"{page_path} logged console errors: {errors}"
@@ -81,9 +41,9 @@ def test_page_is_self_contained_and_error_free(browser, site_url, page_path):
 
 
 def test_prologue_has_charts_and_no_live_panel_output(browser, site_url):
-    page, _, _ = _open(browser, f"{site_url}/chapters/00-the-deal.html")
+    page, _, _ = open_page(browser, f"{site_url}/chapters/00-the-deal.html")
     try:
-        assert _wait_for_charts(page) >= 3
+        assert wait_for_charts(page) >= 3
         # Live panels need a kernel: their output must not be on the website.
         assert page.locator(".widget-vbox, .jupyter-widgets, .widget-slider").count() == 0
         assert page.locator(".live-panel").count() >= 1
@@ -92,22 +52,12 @@ def test_prologue_has_charts_and_no_live_panel_output(browser, site_url):
 
 
 def test_prologue_slider_redraws_its_chart(browser, site_url):
-    page, _, errors = _open(browser, f"{site_url}/chapters/00-the-deal.html")
+    page, _, errors = open_page(browser, f"{site_url}/chapters/00-the-deal.html")
     try:
-        _wait_for_charts(page)
-        slider = page.locator(".sbs-chart input[type=range]").first
-        chart = slider.locator("xpath=ancestor::div[contains(@class,'sbs-chart')]")
-        before = chart.locator("svg").first.inner_html()
-        slider.fill(str(slider.get_attribute("min")))  # move to the far left: no debt
-        slider.dispatch_event("input")
-        page.wait_for_function(
-            "([el, old]) => el.querySelector('svg').innerHTML !== old",
-            arg=[chart.element_handle(), before],
-            timeout=5_000,
-        )
-        after = chart.locator("svg").first.inner_html()
-        assert after != before
-        assert "Debt held by the SPV, not the sponsor: $0 (0% of the cost)" in chart.inner_text()
+        wait_for_charts(page)
+        before, after = assert_control_redraws(page, "Debt share of the cost", 0)
+        assert "Debt held by the SPV, not the sponsor: $12.5B (62.5% of the cost)" in before
+        assert "Debt held by the SPV, not the sponsor: $0 (0% of the cost)" in after
         assert errors == []
     finally:
         page.close()

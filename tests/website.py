@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -31,9 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-#: The build command of the README, with warnings as errors.
+#: The README's build command (``make book``), with warnings as errors.
 BUILD_COMMAND = [
-    sys.executable, "-m", "jupyter_book", "build", str(ROOT),
+    str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT),
     "--builder", "html", "-W", "-n", "--keep-going",
 ]
 
@@ -79,3 +80,76 @@ def serve(folder: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def open_page(browser, url: str):
+    """Open ``url`` in a fresh page, blocking (and recording) any request to another host.
+
+    Returns ``(page, foreign, errors)``: the Playwright page, the list of requests made to other
+    hosts, and the list of console errors and uncaught exceptions, both filled as the page runs.
+    """
+    page = browser.new_page()
+    host = urlparse(url).netloc
+    foreign: list[str] = []
+    errors: list[str] = []
+
+    def route(route_):
+        target = urlparse(route_.request.url)
+        if target.scheme in ("http", "https", "ws", "wss") and target.netloc != host:
+            foreign.append(route_.request.url)
+            route_.abort()
+        else:
+            route_.continue_()
+
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    return page, foreign, errors
+
+
+def wait_for_charts(page, timeout_ms: int = 20_000) -> int:
+    """Wait until every chart on the page holds an svg or canvas; return how many there are."""
+    count = page.locator(".sbs-chart").count()
+    if count:
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.sbs-chart')]
+                   .every(el => el.querySelector('svg, canvas'))""",
+            timeout=timeout_ms,
+        )
+    return count
+
+
+def set_control(chart, label: str, value) -> None:
+    """Set a chart's bound control (slider or menu) whose label contains ``label``.
+
+    ``chart`` is a locator for one ``.sbs-chart``; ``value`` is in the control's displayed units.
+    """
+    control = chart.locator(".vega-bind", has_text=label).locator("input, select").first
+    if control.evaluate("el => el.tagName") == "SELECT":
+        control.select_option(str(value))
+    else:
+        control.fill(str(value))
+        control.dispatch_event("input")
+
+
+def chart_with_control(page, label: str):
+    """The first chart on the page that has a bound control whose label contains ``label``."""
+    return page.locator(".sbs-chart").filter(has=page.locator(".vega-bind", has_text=label)).first
+
+
+def assert_control_redraws(page, label: str, value) -> tuple[str, str]:
+    """Move the control labelled ``label`` to ``value`` and wait for its chart's SVG to change.
+
+    Returns the chart's text before and after, for further checks.
+    """
+    chart = chart_with_control(page, label)
+    before_svg = chart.locator("svg").first.inner_html()
+    before_text = chart.inner_text()
+    set_control(chart, label, value)
+    page.wait_for_function(
+        "([el, old]) => el.querySelector('svg').innerHTML !== old",
+        arg=[chart.element_handle(), before_svg],
+        timeout=5_000,
+    )
+    return before_text, chart.inner_text()

@@ -9,6 +9,9 @@ Modules
 -------
 deal
     :class:`Deal`, :data:`COLOSSUS_2`, :func:`capital_structure`, :func:`debt_schedule`.
+spv
+    :func:`lease_payment` and :func:`equity_cash_flows`: what the SPV charges and what its
+    equity earns.
 datasets
     The sourced CSV data the book cites.
 formatting
@@ -29,6 +32,7 @@ from .datasets import (
 from .deal import COLOSSUS_2, MAX_TERM_YEARS, Deal, annuity_payment, capital_structure, debt_schedule
 from .formatting import Prose, percent, usd, usd_billions, years
 from .parties import PARTIES, party_label
+from .spv import TARGET_EQUITY_RETURN, equity_cash_flows, lease_payment
 
 __version__ = "0.1.0"
 
@@ -40,6 +44,10 @@ __all__ = [
     "capital_structure",
     "debt_schedule",
     "annuity_payment",
+    # spv
+    "TARGET_EQUITY_RETURN",
+    "lease_payment",
+    "equity_cash_flows",
     # data
     "CONFIDENCE_CODES",
     "list_datasets",
