@@ -40,6 +40,24 @@ def test_page_is_self_contained_and_error_free(browser, site_url, page_path):
         page.close()
 
 
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_has_no_serious_accessibility_violations(browser, site_url, page_path):
+    """axe-core (bundled by axe-playwright-python) on every page, charts drawn first."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _, _ = open_page(browser, f"{site_url}/{page_path}")
+    try:
+        wait_for_charts(page)
+        violations = Axe().run(page).response["violations"]
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"{page_path}: " + "; ".join(serious)
+    finally:
+        page.close()
+
+
 def test_prologue_has_charts_and_no_live_panel_output(browser, site_url):
     page, _, _ = open_page(browser, f"{site_url}/chapters/00-the-deal.html")
     try:
