@@ -2,12 +2,14 @@
 #   make book   build the website into _build/html, running every notebook (warnings are errors)
 #   make test   run every test: model, notebooks (nbval), and the built site in Chromium
 #   make lab    open the chapter notebooks in JupyterLab
+#   make bench  measure the performance budget (prints a table)
+#   make set-repository URL=https://github.com/OWNER/REPO   (publishers; see README)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lab clean
+.PHONY: book test lab bench clean set-repository
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,5 +26,13 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
 
+# The performance budget: build times, test time, live and in-browser update times, page sizes.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf _build
+
+# Publishers: point the launch buttons and the notebooks' install cell at your repository.
+set-repository: $(STAMP)
+	$(BIN)/python tools/set_repository.py $(URL) $(if $(BRANCH),--branch $(BRANCH))

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tools.set_repository import INSTALL_TAG, install_cell_source, read_repository
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
@@ -44,13 +46,26 @@ def test_notebook_follows_the_house_layout(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     first = "".join(cells[0]["source"])
     assert cells[0]["cell_type"] == "markdown" and "\n# " in "\n" + first, "first cell: label and title"
-    setup = next(c for c in cells if c["cell_type"] == "code")
+    code = [c for c in cells if c["cell_type"] == "code"]
+    setup = next(c for c in code if INSTALL_TAG not in c.get("metadata", {}).get("tags", []))
     assert "remove-input" in setup.get("metadata", {}).get("tags", []), "set-up cell is tagged remove-input"
     assert "viz.enable()" in "".join(setup["source"]), "set-up cell enables the book's renderer"
     for cell in cells:
         if cell["cell_type"] == "code":
             source = "".join(cell["source"])
             assert "def " not in source and "class " not in source, "model logic belongs in src/gpu_finance"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_installs_the_package_from_the_configured_repository(path):
+    """Colab has no gpu_finance: the hidden first code cell installs it from _config.yml's repository."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    first_code = next(c for c in cells if c["cell_type"] == "code")
+    assert set(first_code["metadata"].get("tags", [])) >= {"remove-cell", INSTALL_TAG}
+    url, branch = read_repository()
+    assert "".join(first_code["source"]) == install_cell_source(url, branch), (
+        f"{path.name}'s install cell does not match _config.yml; run `make set-repository`"
+    )
 
 
 def test_every_toc_entry_exists():

@@ -52,6 +52,18 @@ def build_site() -> Path:
     return SITE
 
 
+def toc_pages() -> list[str]:
+    """Every page the table of contents lists, as HTML paths relative to the site's root.
+
+    Tests are parametrised with this list, so they exist (and can fail) before the site is built.
+    """
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    return [f"{f}.html" for f in files]
+
+
 def site_pages(site: Path) -> list[str]:
     """Every content page of the site, as paths relative to its root (search and index excluded)."""
     skip = {"search.html", "genindex.html", "index.html"}

@@ -23,6 +23,7 @@ import altair as alt
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
+from IPython import get_ipython
 from IPython.display import display
 
 from .._validation import check_number
@@ -232,6 +233,8 @@ class LivePanel(widgets.VBox):
         else:
             items = result if isinstance(result, (list, tuple)) else [result]
             self.shown, self.message = [item for item in items if item is not None], ""
+        if get_ipython() is None:  # no kernel (a script or a test): nothing to draw into
+            return
         with self.output:
             self.output.clear_output(wait=True)
             if self.message:

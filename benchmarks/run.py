@@ -1,0 +1,211 @@
+"""The book's performance budget, measured: run with ``make bench`` and read the table.
+
+Each figure is measured, not asserted: shared machines make timed unit tests flaky, so timings live
+here and only the deterministic page-size budget is guarded by a test (``tests/test_site_html.py``).
+
+Measured (targets for a 2-core machine):
+
+* clean build with execution (≤ 60 s) and cached rebuild (≤ 10 s), into a scratch folder;
+* the whole test suite (≤ 3 min);
+* per chapter, a live panel update: the model plus the chart specs, median over many slider
+  moves (≤ 50 ms);
+* per chapter, a kernel-free slider in Chromium: input event to the next animation frame after the
+  chart redrew, median over many moves (≤ 16 ms, one frame);
+* Monte Carlo: 100,000 paths × 60 monthly steps (≤ 0.5 s);
+* each page's HTML size (≤ 1.5 MB) and the total bytes it transfers.
+
+Usage::
+
+    python benchmarks/run.py            # everything
+    python benchmarks/run.py --quick    # skip the clean build and the test suite
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.website import CHROMIUM_ARGS, SITE, chromium_path, serve, toc_pages, wait_for_charts  # noqa: E402
+
+JUPYTER_BOOK = str(Path(sys.executable).with_name("jupyter-book"))
+ROWS: list[tuple[str, str, str, str]] = []  # (measure, value, target, verdict)
+
+
+def record(measure: str, value: float, target: float, unit: str, fmt: str = "{:.2f}") -> None:
+    verdict = "ok" if value <= target else "OVER"
+    ROWS.append((measure, f"{fmt.format(value)} {unit}", f"≤ {fmt.format(target)} {unit}", verdict))
+
+
+def note(measure: str, value: str) -> None:
+    ROWS.append((measure, value, "", ""))
+
+
+# --------------------------------------------------------------------------- build and tests
+def build_times() -> None:
+    with tempfile.TemporaryDirectory(prefix="sbs-bench-") as scratch:
+        command = [JUPYTER_BOOK, "build", str(ROOT), "--path-output", scratch,
+                   "--builder", "html", "-W", "-n", "--keep-going"]
+        for label, target in (("clean build with execution", 60.0), ("cached rebuild", 10.0)):
+            start = time.perf_counter()
+            result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+            elapsed = time.perf_counter() - start
+            if result.returncode != 0:
+                raise SystemExit(f"{label} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+            record(label, elapsed, target, "s", "{:.1f}")
+
+
+def test_suite_time() -> None:
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                            cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no output"
+    record(f"whole test suite ({summary})", elapsed, 180.0, "s", "{:.1f}")
+
+
+# --------------------------------------------------------------------------- live panels
+def live_panels() -> dict:
+    """One live panel per chapter, with the slider to move and the values to move it through."""
+    from gpu_finance import COLOSSUS_2
+    from gpu_finance.viz import deal as deal_figures
+
+    return {
+        "00-the-deal": (lambda: deal_figures.deal_panel(COLOSSUS_2), "debt_share"),
+    }
+
+
+def live_update_times(moves: int = 40) -> None:
+    from gpu_finance import viz
+
+    viz.enable()
+    for chapter, (make_panel, control) in live_panels().items():
+        panel = make_panel()
+        slider = panel.sliders[control]
+        span = [slider.min + (slider.max - slider.min) * i / (moves - 1) for i in range(moves)]
+        timings = []
+        for value in span:
+            start = time.perf_counter()
+            slider.value = type(slider.value)(value) if isinstance(slider.value, int) else value
+            for item in panel.shown:  # the chart specs, as the renderer would build them
+                if hasattr(item, "to_dict"):
+                    item.to_dict()
+            timings.append(time.perf_counter() - start)
+        record(f"live update, {chapter} (median of {moves})", statistics.median(timings) * 1000, 50.0, "ms", "{:.1f}")
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+def monte_carlo_time() -> None:
+    try:
+        from gpu_finance import simulate_asset_paths  # added by chapter 3
+    except ImportError:
+        note("Monte Carlo 100k paths × 60 months", "not yet in the model")
+        return
+    simulate_asset_paths(1.0, 0.0, 0.3, 5.0, n_paths=1000, steps_per_year=12, seed=1)  # warm up
+    timings = []
+    for seed in range(5):
+        start = time.perf_counter()
+        simulate_asset_paths(1.0, 0.0, 0.3, 5.0, n_paths=100_000, steps_per_year=12, seed=seed)
+        timings.append(time.perf_counter() - start)
+    record("Monte Carlo 100k paths × 60 months (median of 5)", statistics.median(timings), 0.5, "s", "{:.3f}")
+
+
+# --------------------------------------------------------------------------- the site in Chromium
+_REDRAW_JS = """
+async ([chartIndex, moves]) => {
+  // For each move: the time from the input event to the moment Vega has redrawn the SVG
+  // (a MutationObserver fires), and whether that happened before the next animation frame.
+  const chart = document.querySelectorAll('.sbs-chart')[chartIndex];
+  const input = chart.querySelector('.vega-bind input[type=range]');
+  const svg = chart.querySelector('svg');
+  const lo = Number(input.min), hi = Number(input.max), step = Number(input.step) || 1;
+  const results = [];
+  for (let i = 0; i < moves; i++) {
+    const value = i % 2 === 0 ? hi - step * (i % 5) : lo + step * (i % 5);
+    await new Promise(r => requestAnimationFrame(() => r()));  // start at a frame boundary
+    const start = performance.now();
+    let frame = null;
+    requestAnimationFrame(t => { frame = performance.now(); });
+    const redrawn = new Promise(resolve => {
+      const observer = new MutationObserver(() => { observer.disconnect(); resolve(performance.now()); });
+      observer.observe(svg, {subtree: true, childList: true, attributes: true, characterData: true});
+    });
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    const end = await Promise.race([redrawn, new Promise(r => setTimeout(() => r(null), 2000))]);
+    if (end !== null) { results.push([end - start, frame === null || end <= frame]); }
+  }
+  return results;
+}
+"""
+
+
+def site_measures(moves: int = 30) -> None:
+    if not (SITE / "index.html").exists():
+        subprocess.run([JUPYTER_BOOK, "build", str(ROOT), "--builder", "html", "-W", "-n", "--keep-going"],
+                       cwd=ROOT, check=True, capture_output=True)
+    executable = chromium_path()
+    if executable is None:
+        note("Chromium measures", "skipped: Chromium is not installed")
+        return
+    from playwright.sync_api import sync_playwright
+
+    with serve(SITE) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        for page_path in toc_pages():
+            page = browser.new_page()
+            transferred = []
+            page.on("requestfinished", lambda request: transferred.append(request.sizes()["responseBodySize"]))
+            page.goto(f"{url}/{page_path}", wait_until="load")
+            wait_for_charts(page)
+            page.wait_for_load_state("networkidle")
+            html_mb = (SITE / page_path).stat().st_size / 1e6
+            record(f"HTML size, {page_path}", html_mb, 1.5, "MB", "{:.3f}")
+            note(f"bytes transferred, {page_path}", f"{sum(transferred) / 1e6:.2f} MB in {len(transferred)} requests")
+            charts = page.locator(".sbs-chart")
+            for index in range(charts.count()):
+                if charts.nth(index).locator(".vega-bind input[type=range]").count() == 0:
+                    continue
+                results = page.evaluate(_REDRAW_JS, [index, moves])
+                if results:
+                    times = [t for t, _ in results]
+                    in_frame = sum(1 for _, ok in results if ok)
+                    record(f"slider → redraw, {page_path} chart {index + 1} "
+                           f"(median of {len(times)}; {in_frame} before the next frame)",
+                           statistics.median(times), 16.0, "ms", "{:.1f}")
+            page.close()
+        browser.close()
+
+
+def print_table() -> None:
+    widths = [max(len(row[i]) for row in ROWS + [("Measure", "Value", "Target", "")]) for i in range(4)]
+    line = "  ".join("{:<%d}" % w for w in widths)
+    print(line.format("Measure", "Value", "Target", ""))
+    print(line.format(*("-" * w for w in widths)))
+    for row in ROWS:
+        print(line.format(*row))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Measure the book's performance budget.")
+    parser.add_argument("--quick", action="store_true", help="skip the clean build and the test suite")
+    args = parser.parse_args()
+    if not args.quick:
+        build_times()
+        test_suite_time()
+    live_update_times()
+    monte_carlo_time()
+    site_measures()
+    print_table()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

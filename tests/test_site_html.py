@@ -1,0 +1,49 @@
+"""The built website as files: launch links from the one repository setting, page-size budget,
+and no reference to another host in any script or style the pages load."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.website import site_pages, toc_pages
+from tools.set_repository import read_repository
+
+#: Largest HTML a page may have (the performance budget): 1.5 MB.
+PAGE_BUDGET_BYTES = 1_500_000
+
+CHAPTER_PAGES = [p for p in toc_pages() if p.startswith("chapters/")]
+
+
+def test_the_site_has_exactly_the_pages_of_the_table_of_contents(built_site):
+    assert sorted(site_pages(built_site)) == sorted(toc_pages())
+
+
+@pytest.mark.parametrize("page_path", CHAPTER_PAGES)
+def test_launch_and_download_links_come_from_the_repository_setting(built_site, page_path):
+    html = (built_site / page_path).read_text(encoding="utf-8")
+    url, branch = read_repository()
+    owner_repo = url.removeprefix("https://github.com/")
+    notebook = Path(page_path).with_suffix(".ipynb").as_posix()
+    assert f"https://mybinder.org/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/{notebook}" in html
+    assert f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{notebook}" in html
+    assert f'href="../_sources/{notebook}"' in html, "the .ipynb download link"
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_page_html_is_within_budget(built_site, page_path):
+    size = (built_site / page_path).stat().st_size
+    assert size <= PAGE_BUDGET_BYTES, f"{page_path} is {size:,} bytes, over the {PAGE_BUDGET_BYTES:,} budget"
+
+
+def test_no_page_loads_scripts_styles_or_fonts_from_another_host(built_site):
+    pattern = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(https?:)?//[^"]+"', re.I)
+    offenders = {}
+    for page in site_pages(built_site):
+        found = [m.group(0) for m in pattern.finditer((built_site / page).read_text(encoding="utf-8"))
+                 if "rel=\"canonical\"" not in m.group(0)]
+        if found:
+            offenders[page] = found[:3]
+    assert offenders == {}
