@@ -1,6 +1,7 @@
 # Shadow Balance Sheets: the README's commands. Each target sets up what it needs first.
 #   make book   build the website into _build/html, running every notebook (warnings are errors)
 #   make test   run every test: model, notebooks (nbval), and the built site in Chromium
+#   make student  build the student edition (no exercise solutions)
 #   make lab    open the chapter notebooks in JupyterLab
 #   make bench  measure the performance budget (prints a table)
 #   make set-repository URL=https://github.com/OWNER/REPO   (publishers; see README)
@@ -9,7 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lab bench clean set-repository
+.PHONY: book student test lab bench clean set-repository
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+
+# The student edition: the same book without exercise solutions, in _build/student/_build/html.
+student: $(STAMP)
+	$(BIN)/python tools/student_edition.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

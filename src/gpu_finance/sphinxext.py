@@ -12,6 +12,7 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. When the book build
   state;
 * labels the reference list by author and year (``gpu_finance_author_year`` pybtex style), to
   match the author-year citations in the text, and fixes two ARIA roles there;
+* makes sphinx-exercise's ``hide_solutions`` work with gated solutions (the student edition);
 * serves MathJax 2 from the site itself (the copy shipped by ``jupyter-server-mathjax``) instead of
   a CDN, for pages with formulas.
 """
@@ -22,10 +23,15 @@ import os
 import shutil
 from pathlib import Path
 
+from docutils import nodes
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitleSorting
+
+from sphinx.transforms import SphinxTransform
+from sphinx_exercise.directive import SolutionStartDirective
+from sphinx_exercise.nodes import solution_end_node
 
 from .datasets import deal_facts
 from .formatting import percent, usd, years
@@ -184,6 +190,39 @@ register_plugin("pybtex.style.sorting", "gpu_finance_author_year", _AuthorYearSo
 register_plugin("pybtex.style.formatting", "gpu_finance_author_year", _AuthorYearStyle)
 
 
+class _hidden_solution(nodes.Element):
+    """Marks where a gated solution began in an edition that hides solutions."""
+
+
+class _SolutionStart(SolutionStartDirective):
+    """sphinx-exercise's ``solution-start``, fixed for ``hide_solutions``.
+
+    sphinx-exercise 1.2 drops a hidden gated solution's start but keeps its end marker and the
+    content between them, so the build crashes ("unknown node type: solution_end_node") and the
+    solution's code would show. Here the start leaves a marker, and
+    :class:`_RemoveHiddenSolutions` removes everything from it to the end marker.
+    """
+
+    def run(self):
+        shown = super().run()
+        if not self.env.app.config.hide_solutions:
+            return shown
+        return [_hidden_solution()]
+
+
+class _RemoveHiddenSolutions(SphinxTransform):
+    default_priority = 5  # before sphinx-exercise merges gated solutions (priority 10)
+
+    def apply(self) -> None:
+        for marker in list(self.document.findall(_hidden_solution)):
+            parent = marker.parent
+            start = parent.index(marker)
+            end = next(i for i in range(start, len(parent.children))
+                       if isinstance(parent.children[i], solution_end_node))
+            for child in list(parent.children[start:end + 1]):
+                parent.remove(child)
+
+
 def setup(app):
     os.environ[SITE_ENV_VAR] = "1"
     app.connect("config-inited", _configure)
@@ -191,4 +230,7 @@ def setup(app):
     app.connect("html-page-context", _add_bundle_to_chart_pages)
     app.connect("html-page-context", _tidy_scripts, priority=900)
     app.connect("html-page-context", _accessibility_fixes)
+    app.add_node(_hidden_solution)
+    app.add_directive("solution-start", _SolutionStart, override=True)
+    app.add_transform(_RemoveHiddenSolutions)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
