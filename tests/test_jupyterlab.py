@@ -38,6 +38,10 @@ def jupyterlab(tmp_path_factory):
     port, token = _free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("jupyter-home")
     # A copy of the notebook, so that JupyterLab's autosave can never write outputs into the repo.
+    # Render every cell, not only those in view, so that the panel is in the page to drive.
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     work = tmp_path_factory.mktemp("notebooks")
     (work / "chapters").mkdir()
     shutil.copy(ROOT / NOTEBOOK, work / NOTEBOOK)
@@ -101,7 +105,8 @@ def test_prologue_runs_in_jupyterlab_with_charts_and_a_working_live_panel(browse
         panel = page.locator(".widget-vbox").filter(has_text="The deal, live").first
         panel.scroll_into_view_if_needed()
         panel.locator(".sbs-chart svg").first.wait_for(timeout=30_000)
-        assert "62.5% of the $20B is borrowed" in panel.inner_text()
+        page.wait_for_function("el => el.innerText.includes('62.5% of the $20B is borrowed')",
+                               arg=panel.element_handle(), timeout=30_000)
         handle = panel.locator(".widget-slider").filter(has_text="Debt share").locator(".noUi-handle").first
         handle.focus()
         page.keyboard.press("Home")

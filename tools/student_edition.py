@@ -29,8 +29,8 @@ def student_config() -> dict:
     config = copy.deepcopy(yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")))
     config["title"] = f"{config['title']} (student edition)"
     config.setdefault("execute", {})["cache"] = str(ROOT / "_build" / ".jupyter_cache")
-    config.setdefault("html", {})["use_download_button"] = False
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx["gpu_finance_edition"] = "student"  # drops the source and notebook download buttons
     sphinx["hide_solutions"] = True
     sphinx["html_copy_source"] = False
     return config

@@ -190,6 +190,20 @@ register_plugin("pybtex.style.sorting", "gpu_finance_author_year", _AuthorYearSo
 register_plugin("pybtex.style.formatting", "gpu_finance_author_year", _AuthorYearStyle)
 
 
+def _student_edition_buttons(app, pagename, templatename, context, doctree) -> None:
+    """In the student edition, offer no download of the page's source or notebook.
+
+    The sources hold the exercises' solutions, and the student edition does not copy them
+    (``html_copy_source = False``), so those buttons would lead nowhere; printing stays.
+    """
+    if app.config.gpu_finance_edition != "student":
+        return
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            button["buttons"] = [b for b in button["buttons"]
+                                 if b.get("label") not in ("download-notebook-button", "download-source-button")]
+
+
 class _hidden_solution(nodes.Element):
     """Marks where a gated solution began in an edition that hides solutions."""
 
@@ -230,6 +244,8 @@ def setup(app):
     app.connect("html-page-context", _add_bundle_to_chart_pages)
     app.connect("html-page-context", _tidy_scripts, priority=900)
     app.connect("html-page-context", _accessibility_fixes)
+    app.add_config_value("gpu_finance_edition", "full", "html", types=[str])
+    app.connect("html-page-context", _student_edition_buttons, priority=600)  # after the theme's
     app.add_node(_hidden_solution)
     app.add_directive("solution-start", _SolutionStart, override=True)
     app.add_transform(_RemoveHiddenSolutions)
