@@ -41,8 +41,8 @@ def collateral(draw) -> tuple[float, float, float, float, float, float]:
         value,
         debt,
         draw(st.floats(min_value=0.05, max_value=1.0)),
-        draw(st.floats(min_value=-0.05, max_value=0.25)),
-        draw(st.floats(min_value=-0.8, max_value=0.3)),
+        draw(st.floats(min_value=-0.05, max_value=0.25, allow_subnormal=False)),
+        draw(st.floats(min_value=-0.8, max_value=0.3, allow_subnormal=False)),
         draw(st.floats(min_value=0.1, max_value=10.0)),
     )
 
@@ -55,8 +55,8 @@ def leverage_problems(draw):
     return LeverageProblem(
         asset_value_usd=draw(st.floats(min_value=1e8, max_value=1e11)),
         volatility=draw(st.floats(min_value=0.1, max_value=0.8)),
-        drift=draw(st.floats(min_value=-0.5, max_value=0.1)),
-        risk_free_rate=draw(st.floats(min_value=0.0, max_value=0.1)),
+        drift=draw(st.floats(min_value=-0.5, max_value=0.1, allow_subnormal=False)),
+        risk_free_rate=draw(st.floats(min_value=0.0, max_value=0.1, allow_subnormal=False)),
         years=draw(st.floats(min_value=0.5, max_value=6.0)),
         debt_advantage=draw(st.floats(min_value=0.0, max_value=0.15)),
         max_ltv=draw(st.floats(min_value=0.3, max_value=1.0)),

@@ -466,7 +466,8 @@ def test_quotes_are_exactly_as_sourced():
     assert set(quotes["fact_id"]) == {"D1", "D3", "D4", "D5", "D6", "D7"}
     assert quotes.loc["altman-insurer", "confidence"] == "S"  # second-hand: shown as reported
     assert not quotes["quote"].str.contains("timeline on the chip").any()  # could not be confirmed
-    assert backstop_quotes()["date"].is_monotonic_increasing
+    assert backstop_quotes()["quote_id"].iloc[0] == "openai-ostp-letter"  # the letter came first
+    assert backstop_quotes()["quote_id"].iloc[-1] == "sacks-no-bailout"
 
 
 def test_history_figures():

@@ -208,9 +208,10 @@ def _years(years: float) -> float:
 def _annuity(rate: float, years: float) -> float:
     """Present value of 1 USD a year paid continuously for ``years`` at ``rate``:
     ``(1 - exp(-rate * years)) / rate``, and ``years`` at a zero rate."""
-    if rate == 0.0:
-        return years
-    return -math.expm1(-rate * years) / rate
+    x = rate * years
+    if abs(x) < 1e-9:  # the series, exact to double precision (and safe for tiny rates)
+        return years * (1.0 - x / 2.0)
+    return -math.expm1(-x) / rate
 
 
 def _d1_d2(asset_value: float, debt_face: float, volatility: float, growth: float, years: float):
@@ -1320,7 +1321,7 @@ def design_comparison(
 # What was said, and history: the sourced data
 # ------------------------------------------------------------------------------------------------
 def backstop_quotes() -> pd.DataFrame:
-    """What was said about a government backstop, exactly as sourced, in date order.
+    """What was said about a government backstop, exactly as sourced, in the order it was said.
 
     Returns
     -------
@@ -1335,7 +1336,7 @@ def backstop_quotes() -> pd.DataFrame:
     'Exactly.'
     """
     quotes = load_dataset("backstop_quotes")
-    return quotes.sort_values(["date", "order"], ignore_index=True).drop(columns="order")
+    return quotes.sort_values("order", ignore_index=True).drop(columns="order")
 
 
 def backstop_history() -> pd.DataFrame:

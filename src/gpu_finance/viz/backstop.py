@@ -53,6 +53,8 @@ __all__ = [
     "leverage_chart",
     "moral_hazard_explorer",
     "quotes_table",
+    "assumptions_table",
+    "history_table",
     "design_table",
     "backstop_panel",
 ]
@@ -266,10 +268,11 @@ def _waterfall_rows(deal: Deal, coverage: float, structure: str) -> pd.DataFrame
     })
 
 
-def _waterfall_bars(data) -> alt.Chart:
+def _waterfall_bars(data, total_bn: float) -> alt.Chart:
     return alt.Chart(data).transform_calculate(party=f"{json.dumps(_PARTY_NAMES)}[datum.k]").mark_bar().encode(
         x=alt.X("d:O", title="Fall in the GPUs' value (% of what they cost)"),
-        y=alt.Y("sum(y):Q", title="Loss absorbed (USD billions)", stack="zero"),
+        y=alt.Y("sum(y):Q", title="Loss absorbed (USD billions)", stack="zero",
+                scale=alt.Scale(domain=[0, total_bn * 1.15], nice=False)),
         color=alt.Color("party:N", title="Who absorbs it",
                         scale=party_scale(list(WATERFALL_ORDER)), legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("k:Q"),
@@ -284,7 +287,7 @@ def waterfall_chart(deal: Deal, coverage: float = 0.0, structure: str = "lenders
     rows = _waterfall_rows(deal, coverage, structure)
     guarantee = ("no guarantee" if coverage == 0 else
                  f"{percent(coverage, 0)} of the debt guaranteed, {STRUCTURES[structure].split(':')[0].lower()}")
-    return _waterfall_bars(rows).properties(
+    return _waterfall_bars(rows, deal.total_cost_usd / 1e9).properties(
         title=alt.TitleParams(
             f"The lenders lose nothing until the GPUs lose {percent(deal.equity_share, 1)} of their value",
             subtitle=f"{deal.name}; {guarantee}",
@@ -313,7 +316,7 @@ def waterfall_explorer(deal: Deal, note_fall: float = 0.7) -> alt.LayerChart:
     controls = [coverage, structure]
     data = grid(lambda cov, how: _waterfall_rows(deal, cov, how), controls)
     pick = selected(controls)
-    bars = _waterfall_bars(data).transform_filter(pick)
+    bars = _waterfall_bars(data, deal.total_cost_usd / 1e9).transform_filter(pick)
     fall = int(round(note_fall * 100))
     lenders, taxpayers = WATERFALL_ORDER.index("lenders"), WATERFALL_ORDER.index("taxpayers")
     note = (
@@ -491,14 +494,42 @@ def moral_hazard_explorer(problem: LeverageProblem) -> alt.LayerChart:
 
 # ------------------------------------------------------------------------------------------------ tables
 def quotes_table(quotes: pd.DataFrame):
-    """The sourced quotes as a table: date, who, where, the words, the source and its confidence."""
+    """The sourced quotes as a table: date, who and where, the words, the source and its confidence."""
     shown = pd.DataFrame({
         "Date": quotes["date"],
-        "Who": quotes["speaker"] + ", " + quotes["role"].str[0].str.lower() + quotes["role"].str[1:],
-        "Where (our description)": quotes["setting"],
+        "Who, and where (our description)": quotes["speaker"] + " (" + quotes["role"] + "). " + quotes["setting"],
         "Words, as sourced": "“" + quotes["quote"] + "”",
-        "Source": quotes["source"],
-        "Confidence": quotes["confidence"],
+        "Source": quotes["source"] + " [" + quotes["confidence"] + "]",
+    })
+    return shown.style.hide(axis="index")
+
+
+def assumptions_table(frame: pd.DataFrame):
+    """:func:`gpu_finance.backstop_assumptions` written for readers: each value in its unit."""
+    def show(value: float, unit: str) -> str:
+        return years(value) if unit == "years" else percent(value, 1)
+
+    shown = pd.DataFrame({
+        "Assumption": frame["description"],
+        "Value": [show(v, u) + (" a year" if u == "fraction per year" else "")
+                  for v, u in zip(frame["value"], frame["unit"])],
+        "Name in the model": frame["name"],
+        "Confidence": frame["confidence"],
+    })
+    return shown.style.hide(axis="index")
+
+
+def history_table(history: pd.DataFrame):
+    """:func:`gpu_finance.backstop_history`'s events as a table: date, what happened, source.
+
+    Rows that only qualify an event with a count or a share (their figure is in the event's
+    text) are left out.
+    """
+    events = history[~history["unit"].isin(["count", "fraction"])]
+    shown = pd.DataFrame({
+        "Date": events["date"],
+        "What happened": events["event"],
+        "Source": events["source"] + " [" + events["confidence"] + "]",
     })
     return shown.style.hide(axis="index")
 
@@ -510,10 +541,9 @@ def design_table(frame: pd.DataFrame):
         "Share guaranteed": [percent(c, 0) for c in frame["coverage"]],
         "Fee a year": [percent(f, 1) for f in frame["fee"]],
         "Loan-to-value chosen": [percent(x, 0) for x in frame["ltv"]],
-        "Probability of default": [percent(p, 0) for p in frame["default_probability"]],
-        "Sponsor's payoff": [usd(v, 2) for v in frame["sponsor_payoff_usd"]],
-        "Taxpayers' expected cost": [usd(v, 2) for v in frame["taxpayer_cost_usd"]],
-        "Value destroyed": [usd(v, 2) for v in frame["value_lost_usd"]],
+        "Sponsor's payoff": [usd(v) for v in frame["sponsor_payoff_usd"]],
+        "Taxpayers' expected cost": [usd(v) for v in frame["taxpayer_cost_usd"]],
+        "Value destroyed": [usd(v) for v in frame["value_lost_usd"]],
     })
     return shown.style.hide(axis="index")
 
