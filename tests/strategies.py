@@ -28,3 +28,36 @@ def deals(draw) -> Deal:
         lease_term_years=draw(terms),
         name="random",
     )
+
+
+# ---------------------------------------------------------------- backstop (chapter 3)
+@st.composite
+def collateral(draw) -> tuple[float, float, float, float, float, float]:
+    """Random valid collateral for a guarantee: (asset_value, debt_face, volatility,
+    risk_free_rate, drift, years), with the debt from 5% to 300% of the collateral's value."""
+    value = draw(money)
+    debt = value * draw(st.floats(min_value=0.05, max_value=3.0))
+    return (
+        value,
+        debt,
+        draw(st.floats(min_value=0.05, max_value=1.0)),
+        draw(st.floats(min_value=-0.05, max_value=0.25, allow_subnormal=False)),
+        draw(st.floats(min_value=-0.8, max_value=0.3, allow_subnormal=False)),
+        draw(st.floats(min_value=0.1, max_value=10.0)),
+    )
+
+
+@st.composite
+def leverage_problems(draw):
+    """A random valid sponsor's leverage problem (see gpu_finance.LeverageProblem)."""
+    from gpu_finance import LeverageProblem
+
+    return LeverageProblem(
+        asset_value_usd=draw(st.floats(min_value=1e8, max_value=1e11)),
+        volatility=draw(st.floats(min_value=0.1, max_value=0.8)),
+        drift=draw(st.floats(min_value=-0.5, max_value=0.1, allow_subnormal=False)),
+        risk_free_rate=draw(st.floats(min_value=0.0, max_value=0.1, allow_subnormal=False)),
+        years=draw(st.floats(min_value=0.5, max_value=6.0)),
+        debt_advantage=draw(st.floats(min_value=0.0, max_value=0.15)),
+        max_ltv=draw(st.floats(min_value=0.3, max_value=1.0)),
+    )

@@ -12,6 +12,10 @@ deal
 spv
     :func:`lease_payment` and :func:`equity_cash_flows`: what the SPV charges and what its
     equity earns.
+backstop
+    :func:`guarantee_value` (a loan guarantee as a put option), :func:`simulate_asset_paths`,
+    :func:`loss_waterfall` and :func:`optimal_leverage`: what a government backstop is worth, who
+    absorbs a loss, and how a guarantee changes the borrower's choices.
 datasets
     The sourced CSV data the book cites.
 formatting
@@ -34,6 +38,41 @@ from .formatting import Prose, percent, usd, usd_billions, years
 from .parties import PARTIES, party_label
 from .spv import TARGET_EQUITY_RETURN, equity_cash_flows, lease_payment
 
+# backstop (chapter 3)
+from .backstop import (
+    DEFAULT_COVERAGE,
+    DEFAULT_DEBT_ADVANTAGE,
+    DEFAULT_DRIFT,
+    DEFAULT_HORIZON_YEARS,
+    DEFAULT_PAYOUT_RATE,
+    DEFAULT_RISK_FREE_RATE,
+    DEFAULT_VOLATILITY,
+    LeverageChoice,
+    LeverageProblem,
+    MonteCarloGuarantee,
+    backstop_assumptions,
+    backstop_history,
+    backstop_quotes,
+    break_even_fee,
+    claimable_value,
+    closed_form_vs_monte_carlo,
+    default_probability,
+    design_comparison,
+    drift_from_annual_decline,
+    expected_loss,
+    expected_loss_by_party,
+    fair_fee,
+    guarantee_value,
+    leverage_curve,
+    loss_distribution,
+    loss_waterfall,
+    monte_carlo_guarantee,
+    optimal_leverage,
+    path_summary,
+    simulate_asset_paths,
+    waterfall_scenarios,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -48,6 +87,38 @@ __all__ = [
     "TARGET_EQUITY_RETURN",
     "lease_payment",
     "equity_cash_flows",
+    # backstop (chapter 3)
+    "DEFAULT_DRIFT",
+    "DEFAULT_VOLATILITY",
+    "DEFAULT_RISK_FREE_RATE",
+    "DEFAULT_HORIZON_YEARS",
+    "DEFAULT_COVERAGE",
+    "DEFAULT_DEBT_ADVANTAGE",
+    "DEFAULT_PAYOUT_RATE",
+    "backstop_assumptions",
+    "drift_from_annual_decline",
+    "guarantee_value",
+    "default_probability",
+    "expected_loss",
+    "fair_fee",
+    "break_even_fee",
+    "claimable_value",
+    "simulate_asset_paths",
+    "MonteCarloGuarantee",
+    "monte_carlo_guarantee",
+    "closed_form_vs_monte_carlo",
+    "loss_distribution",
+    "path_summary",
+    "loss_waterfall",
+    "waterfall_scenarios",
+    "expected_loss_by_party",
+    "LeverageProblem",
+    "LeverageChoice",
+    "leverage_curve",
+    "optimal_leverage",
+    "design_comparison",
+    "backstop_quotes",
+    "backstop_history",
     # data
     "CONFIDENCE_CODES",
     "list_datasets",

@@ -38,6 +38,10 @@ from .formatting import percent, usd, years
 from .viz.render import BUNDLE_FILENAME, SITE_ENV_VAR, javascript_bundle
 
 MATHJAX_DIR = "mathjax"
+#: jupyter-server-mathjax ships MathJax 2 as Jupyter uses it: one combined configuration file that
+#: already holds the TeX input and HTML-CSS output processors (the separate ``jax/output/HTML-CSS``
+#: files are not shipped), and the STIX-Web fonts only.
+_MATHJAX_COMBINED_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
 _MATHJAX_CONFIG = {
     "jax": ["input/TeX", "output/HTML-CSS"],
     "extensions": ["tex2jax.js"],
@@ -49,7 +53,12 @@ _MATHJAX_CONFIG = {
         "processClass": "math|output_area",
         "ignoreClass": "document",
     },
-    "HTML-CSS": {"availableFonts": ["TeX"], "imageFont": None},
+    "HTML-CSS": {
+        "availableFonts": [], "preferredFont": None, "webFont": "STIX-Web", "imageFont": None,
+        # MathJax's zero-width test font is "url('about:blank')", which Chromium refuses with a
+        # console error; an empty data URL fails the same way, quietly.
+        "styles": {"@font-face": {"font-family": "MathJax_Blank", "src": "url('data:,')"}},
+    },
     "showMathMenu": False,
     "messageStyle": "none",
 }
@@ -81,7 +90,7 @@ def fact_substitutions() -> dict[str, str]:
 
 
 def _configure(app, config) -> None:
-    config.mathjax_path = f"{MATHJAX_DIR}/MathJax.js"
+    config.mathjax_path = f"{MATHJAX_DIR}/MathJax.js?config={_MATHJAX_COMBINED_CONFIG}"
     config.mathjax2_config = _MATHJAX_CONFIG
     config.mathjax3_config = None
     config.myst_substitutions = {**fact_substitutions(), **(config.myst_substitutions or {})}

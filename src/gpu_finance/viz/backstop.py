@@ -1,0 +1,592 @@
+"""Figures and the live panel of chapter 3, "The backstop".
+
+Every function here draws what :mod:`gpu_finance.backstop` computes; none holds any finance of its
+own. Kernel-free charts (:func:`guarantee_explorer`, :func:`waterfall_explorer`,
+:func:`moral_hazard_explorer`) evaluate the model ahead of time over every position of their
+controls; :func:`backstop_panel` recomputes it live in a notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..backstop import (
+    DEFAULT_COVERAGE,
+    DEFAULT_DRIFT,
+    DEFAULT_HORIZON_YEARS,
+    DEFAULT_RISK_FREE_RATE,
+    DEFAULT_VOLATILITY,
+    STRUCTURES,
+    WATERFALL_ORDER,
+    LeverageProblem,
+    MonteCarloGuarantee,
+    closed_form_vs_monte_carlo,
+    expected_loss,
+    expected_loss_by_party,
+    guarantee_value,
+    leverage_curve,
+    loss_distribution,
+    monte_carlo_guarantee,
+    optimal_leverage,
+    path_summary,
+    waterfall_scenarios,
+)
+from ..deal import Deal
+from ..formatting import percent, usd, years
+from ..parties import PARTIES
+from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected
+from .theme import OKABE_ITO, PARTY_COLORS, party_scale
+
+__all__ = [
+    "paths_chart",
+    "loss_histogram_chart",
+    "comparison_table",
+    "guarantee_explorer",
+    "waterfall_chart",
+    "waterfall_explorer",
+    "expected_loss_by_party_chart",
+    "leverage_chart",
+    "moral_hazard_explorer",
+    "quotes_table",
+    "assumptions_table",
+    "history_table",
+    "design_table",
+    "backstop_panel",
+]
+
+_WORLD_LABELS = {"pricing": "Pricing world (grows at the risk-free rate)",
+                 "real": "Real world (obsolescence drift)"}
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+def _sig(values, digits: int = 4):
+    """Round to ``digits`` significant figures (keeps the page's inline data small)."""
+    array = np.asarray(values, dtype=float)
+    out = np.zeros_like(array)
+    nonzero = array != 0
+    magnitude = np.floor(np.log10(np.abs(array[nonzero])))
+    factor = 10.0 ** (digits - 1 - magnitude)
+    out[nonzero] = np.round(array[nonzero] * factor) / factor
+    return out
+
+
+def _snap(value: float, low: float, high: float, step: float) -> float:
+    """The grid point ``low + k * step`` nearest to ``value``, within ``[low, high]`` (10 decimals)."""
+    k = round((min(max(value, low), high) - low) / step)
+    return round(low + k * step, 10)
+
+
+def _party_labels(keys) -> list[str]:
+    return [PARTIES[k] for k in keys]
+
+
+# ------------------------------------------------------------------------------------------------ simulation
+def paths_chart(paths: np.ndarray, debt_face: float, horizon_years: float, default_probability: float,
+                n_show: int = 25) -> alt.LayerChart:
+    """A fan of simulated collateral values: a few paths, the 5–95% band and the debt to repay.
+
+    Parameters
+    ----------
+    paths : numpy.ndarray
+        From :func:`gpu_finance.simulate_asset_paths`, shape ``(n_paths, steps + 1)``, in USD.
+    debt_face : float
+        The debt due at the horizon, in USD (drawn as a line).
+    horizon_years : float
+        The paths' length in years.
+    default_probability : float
+        Share of paths ending below the debt (for the title), from the model.
+    n_show : int
+        How many individual paths to draw.
+    """
+    summary = path_summary(paths, horizon_years)
+    times = summary["year"].to_numpy()
+    shown = paths[:n_show]
+    lines = pd.DataFrame({
+        "path": np.repeat(np.arange(shown.shape[0]), shown.shape[1]),
+        "year": np.tile(_sig(times, 4), shown.shape[0]),
+        "value_bn": _sig(shown.ravel() / 1e9, 4),
+    })
+    band = pd.DataFrame({"year": _sig(times, 4), "low_bn": _sig(summary["q5_usd"] / 1e9),
+                         "mid_bn": _sig(summary["q50_usd"] / 1e9), "high_bn": _sig(summary["q95_usd"] / 1e9)})
+    x = alt.X("year:Q", title="Years from today", axis=alt.Axis(tickMinStep=0.5))
+    y_title = "Value of the GPUs (USD billions)"
+    area = alt.Chart(band).mark_area(opacity=0.18, color=OKABE_ITO["blue"]).encode(
+        x=x, y=alt.Y("low_bn:Q", title=y_title), y2="high_bn:Q")
+    median = alt.Chart(band).mark_line(color=OKABE_ITO["blue"], strokeWidth=2.5).encode(
+        x=x, y="mid_bn:Q", tooltip=[alt.Tooltip("year:Q", title="Year", format=".2f"),
+                                    alt.Tooltip("mid_bn:Q", title="Median, USD billions", format=".2f")])
+    walks = alt.Chart(lines).mark_line(strokeWidth=0.7, opacity=0.45, color=OKABE_ITO["grey"]).encode(
+        x=x, y="value_bn:Q", detail="path:N")
+    debt = alt.Chart(pd.DataFrame({"debt_bn": [debt_face / 1e9], "label": [f"Debt due: {usd(debt_face)}"]}))
+    rule = debt.mark_rule(color=PARTY_COLORS["lenders"], strokeWidth=2).encode(y="debt_bn:Q")
+    label = debt.mark_text(align="left", dx=4, dy=-7, color=PARTY_COLORS["lenders"]).encode(
+        y="debt_bn:Q", x=alt.value(0), text="label:N")
+    return alt.layer(area, walks, median, rule, label).properties(
+        title=alt.TitleParams(
+            f"{percent(default_probability, 0)} of the simulated paths end below the debt",
+            subtitle=f"{n_show} of {paths.shape[0]:,} paths, the median and the 5–95% band",
+        ),
+        width=440, height=260,
+        description=(
+            f"Simulated values of the GPUs over {years(horizon_years)}: {n_show} individual paths, their "
+            f"median and a band holding 90% of paths, falling over time, with a line at the debt of "
+            f"{usd(debt_face)}. {percent(default_probability, 0)} of paths end below it."
+        ),
+    )
+
+
+def loss_histogram_chart(estimate: MonteCarloGuarantee, bins: int = 30) -> alt.Chart:
+    """Histogram of the guarantor's payment at the horizon over the simulated paths (pre-binned)."""
+    frame = loss_distribution(estimate.losses_usd, bins=bins)
+    frame["from_bn"] = _sig(frame["loss_from_usd"] / 1e9)
+    frame["to_bn"] = _sig(frame["loss_to_usd"] / 1e9)
+    frame["share_pct"] = _sig(frame["share_of_paths"].astype(float) * 100)
+    no_loss = 1.0 - estimate.default_probability
+    return alt.Chart(frame).mark_bar(color=PARTY_COLORS["taxpayers"]).encode(
+        x=alt.X("from_bn:Q", title="The guarantor's payment at the horizon (USD billions)", bin="binned"),
+        x2="to_bn:Q",
+        y=alt.Y("share_pct:Q", title="Share of all paths (%)"),
+        tooltip=[alt.Tooltip("from_bn:Q", title="From, USD billions", format=".2f"),
+                 alt.Tooltip("to_bn:Q", title="To, USD billions", format=".2f"),
+                 alt.Tooltip("share_pct:Q", title="Share of paths (%)", format=".2f")],
+    ).properties(
+        title=alt.TitleParams(
+            f"The guarantee pays on {percent(estimate.default_probability, 0)} of paths, "
+            f"{usd(estimate.expected_loss_usd)} on average",
+            subtitle=f"The other {percent(no_loss, 0)} of paths end above the debt and cost nothing",
+        ),
+        width=420, height=220,
+        description=(
+            f"Histogram of the guarantor's payment over {estimate.n_paths:,} simulated paths. "
+            f"{percent(no_loss, 0)} of paths need no payment; the rest spread from zero to "
+            f"{usd(float(estimate.losses_usd.max()))}, with a mean over all paths of "
+            f"{usd(estimate.expected_loss_usd)}."
+        ),
+    )
+
+
+def comparison_table(frame: pd.DataFrame):
+    """:func:`gpu_finance.closed_form_vs_monte_carlo`'s table, each row in its unit."""
+    def show(value: float, unit: str) -> str:
+        return usd(value, 2) if unit == "USD" else percent(value, 1)
+
+    shown = pd.DataFrame({
+        "Quantity": frame["quantity"],
+        "World": frame["world"].map({"pricing": "Pricing", "real": "Real"}),
+        "Closed form": [show(v, u) for v, u in zip(frame["closed_form"], frame["unit"])],
+        "Monte Carlo": [show(v, u) for v, u in zip(frame["monte_carlo"], frame["unit"])],
+        "Standard error": [show(v, u) if u == "USD" else percent(v, 2)
+                           for v, u in zip(frame["standard_error"], frame["unit"])],
+        "Gap (standard errors)": [f"{g:+.2f}" for g in frame["gap_in_standard_errors"]],
+    })
+    return shown.style.hide(axis="index")
+
+
+# ------------------------------------------------------------------------------------------------ guarantee explorer
+def guarantee_explorer(asset_value: float, reported_ltv: float) -> alt.LayerChart:
+    """Kernel-free: the guarantee's price and the real-world expected loss against the loan-to-value.
+
+    Sliders set the volatility, the real-world drift, the horizon and the share guaranteed. The
+    price (pricing world) ignores the drift; the expected loss (real world, valued today) follows
+    it. A line of text gives both at the loan-to-value nearest ``reported_ltv``. The grid's columns
+    have short names (``vol``, ``mu``, ``yrs``, ``l`` for the loan-to-value, ``p`` for the price
+    and ``e`` for the expected loss, in USD billions) to keep the page small.
+    """
+    volatility = Slider("vol", "Volatility of the GPUs' value (% a year)", 0.15, 0.55, 0.10,
+                        _snap(DEFAULT_VOLATILITY, 0.15, 0.55, 0.10), scale=100)
+    drift = Slider("mu", "Real-world drift of their value (% a year)", -0.44, 0.04, 0.08,
+                   _snap(DEFAULT_DRIFT, -0.44, 0.04, 0.08), scale=100)
+    horizon = Slider("yrs", "Years to the horizon", 1, 5, 2, _snap(DEFAULT_HORIZON_YEARS, 1, 5, 2))
+    coverage = Slider("cov", "Share guaranteed (%)", 0.0, 1.0, 0.1,
+                      _snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.1), scale=100)
+    ratios = np.arange(1, 17) / 16
+    marked = float(ratios[np.argmin(np.abs(ratios - reported_ltv))])
+    rate = DEFAULT_RISK_FREE_RATE
+
+    def rows(vol, mu, yrs):
+        debts = ratios * asset_value
+        price = [guarantee_value(asset_value, d, vol, rate, yrs) for d in debts]
+        loss = [math.exp(-rate * yrs) * expected_loss(asset_value, d, vol, mu, yrs) for d in debts]
+        return pd.DataFrame({"l": ratios, "p": _sig(np.array(price) / 1e9), "e": _sig(np.array(loss) / 1e9)})
+
+    sweep = [volatility, drift, horizon]
+    data = grid(rows, sweep)
+    share = f"{coverage.name} / {coverage.scale!r}"
+    base = alt.Chart(data).transform_filter(selected(sweep)).transform_calculate(
+        price=f"datum.p * {share}", loss=f"datum.e * {share}")
+    labels = ["Price of the guarantee (pricing world)", "Taxpayers' expected loss, valued today (real world)"]
+    lines = base.transform_fold(["price", "loss"], as_=["measure", "usd_bn"]).transform_calculate(
+        label=f"datum.measure == 'price' ? {json.dumps(labels[0])} : {json.dumps(labels[1])}"
+    ).mark_line(point=True, strokeWidth=2.5).encode(
+        x=alt.X("l:Q", title="Loan-to-value: debt as a share of the GPUs' value", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("usd_bn:Q", title="USD billions, today's value"),
+        color=alt.Color("label:N", title=None,
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=440),
+                        scale=alt.Scale(domain=labels, range=[OKABE_ITO["black"], PARTY_COLORS["taxpayers"]])),
+        tooltip=[alt.Tooltip("l:Q", title="Loan-to-value", format=".1%"),
+                 alt.Tooltip("label:N", title="Measure"),
+                 alt.Tooltip("usd_bn:Q", title="USD billions", format=".3f")],
+    )
+    note = base.transform_filter(f"abs(datum.l - {marked!r}) < 1e-9").transform_calculate(
+        text=(f"'At {percent(marked, 1)} loan-to-value: price $' + format(datum.price, '.2f') + "
+              "'B, expected loss $' + format(datum.loss, '.2f') + 'B'")
+    ).mark_text(align="left", baseline="top", fontSize=13).encode(x=alt.value(4), y=alt.value(4), text="text:N")
+    return bind(alt.layer(lines, note), [volatility, drift, horizon, coverage]).properties(
+        title=alt.TitleParams(
+            "The drift moves the expected loss, not the price",
+            subtitle=f"GPUs worth {usd(asset_value)}; risk-free rate {percent(rate)}; move the sliders",
+        ),
+        width=440, height=280,
+        description=(
+            "Interactive line chart against the loan-to-value, from 6% to 100%: the guarantee's price, "
+            "computed as if the GPUs grew at the risk-free rate, and the taxpayers' expected loss valued "
+            "today, computed with the real-world drift. Sliders set the volatility, the drift, the horizon "
+            "and the share guaranteed; moving the drift changes only the expected loss. A line of text "
+            f"gives both at {percent(marked, 1)} loan-to-value."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ waterfall
+_DECLINES = np.round(np.arange(0, 11) / 10, 10)
+_PARTY_NAMES = [PARTIES[k] for k in WATERFALL_ORDER]
+
+
+def _waterfall_rows(deal: Deal, coverage: float, structure: str) -> pd.DataFrame:
+    """Compact rows: ``d`` the fall in value (%), ``k`` the party's place in the waterfall, ``y`` USD billions."""
+    frame = waterfall_scenarios(deal, _DECLINES, coverage, structure)
+    return pd.DataFrame({
+        "d": np.round(frame["decline"] * 100).astype(int),
+        "k": frame["party"].map(list(WATERFALL_ORDER).index),
+        "y": _sig(frame["absorbed_usd"] / 1e9),
+    })
+
+
+def _waterfall_bars(data, total_bn: float) -> alt.Chart:
+    return alt.Chart(data).transform_calculate(party=f"{json.dumps(_PARTY_NAMES)}[datum.k]").mark_bar().encode(
+        x=alt.X("d:O", title="Fall in the GPUs' value (% of what they cost)"),
+        y=alt.Y("sum(y):Q", title="Loss absorbed (USD billions)", stack="zero",
+                scale=alt.Scale(domain=[0, total_bn * 1.15], nice=False)),
+        color=alt.Color("party:N", title="Who absorbs it",
+                        scale=party_scale(list(WATERFALL_ORDER)), legend=alt.Legend(orient="bottom", columns=2)),
+        order=alt.Order("k:Q"),
+        tooltip=[alt.Tooltip("d:O", title="Fall in value (%)"),
+                 alt.Tooltip("party:N", title="Party"),
+                 alt.Tooltip("y:Q", title="USD billions", format=".2f")],
+    )
+
+
+def waterfall_chart(deal: Deal, coverage: float = 0.0, structure: str = "lenders_first") -> alt.Chart:
+    """Stacked bars: for each fall in the GPUs' value, who absorbs the loss, in order."""
+    rows = _waterfall_rows(deal, coverage, structure)
+    guarantee = ("no guarantee" if coverage == 0 else
+                 f"{percent(coverage, 0)} of the debt guaranteed, {STRUCTURES[structure].split(':')[0].lower()}")
+    return _waterfall_bars(rows, deal.total_cost_usd / 1e9).properties(
+        title=alt.TitleParams(
+            f"The lenders lose nothing until the GPUs lose {percent(deal.equity_share, 1)} of their value",
+            subtitle=f"{deal.name}; {guarantee}",
+        ),
+        width=420, height=260,
+        description=(
+            f"Stacked bars for falls in the GPUs' value from 0% to 100% of their cost {usd(deal.total_cost_usd)}: "
+            f"outside equity ({usd(deal.outside_equity_usd)}) absorbs losses first, then the chip vendor's "
+            f"equity ({usd(deal.vendor_equity_usd)}), then the lenders and, with a guarantee, the taxpayers; "
+            f"{guarantee}."
+        ),
+    )
+
+
+def waterfall_explorer(deal: Deal, note_fall: float = 0.7) -> alt.LayerChart:
+    """Kernel-free waterfall: a slider sets the share guaranteed, a menu how the guarantee shares losses.
+
+    A line of text gives what the lenders and the taxpayers absorb when the GPUs lose ``note_fall``
+    of their value.
+    """
+    coverage = Slider("cov", "Share of the debt guaranteed (%)", 0.0, 1.0, 0.1,
+                      _snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.1), scale=100)
+    structure = Dropdown("how", "How the guarantee shares losses",
+                         tuple((label.split(":")[0], key) for key, label in sorted(STRUCTURES.items())),
+                         "lenders_first")
+    controls = [coverage, structure]
+    data = grid(lambda cov, how: _waterfall_rows(deal, cov, how), controls)
+    pick = selected(controls)
+    bars = _waterfall_bars(data, deal.total_cost_usd / 1e9).transform_filter(pick)
+    fall = int(round(note_fall * 100))
+    lenders, taxpayers = WATERFALL_ORDER.index("lenders"), WATERFALL_ORDER.index("taxpayers")
+    note = (
+        alt.Chart(data).transform_filter(pick).transform_filter(f"datum.d == {fall}")
+        .transform_calculate(lenders=f"datum.k == {lenders} ? datum.y : 0",
+                             taxpayers=f"datum.k == {taxpayers} ? datum.y : 0")
+        .transform_aggregate(lenders="sum(lenders)", taxpayers="sum(taxpayers)")
+        .transform_calculate(
+            text=(f"'If the GPUs lose {fall}%: lenders absorb $' + format(datum.lenders, '.2f') + "
+                  "'B, taxpayers $' + format(datum.taxpayers, '.2f') + 'B'")
+        )
+        .mark_text(align="left", baseline="top", fontSize=13)
+        .encode(x=alt.value(4), y=alt.value(4), text="text:N")
+    )
+    return bind(alt.layer(bars, note), controls).properties(
+        title=alt.TitleParams(
+            "A guarantee decides who is last in line: the lenders or the taxpayers",
+            subtitle=f"{deal.name}; move the slider and pick the structure",
+        ),
+        width=420, height=280,
+        description=(
+            "Interactive stacked bars of who absorbs the loss for falls in the GPUs' value from 0% to 100%. "
+            "A slider sets the share of the debt guaranteed; a menu chooses whether the lenders absorb their "
+            "unguaranteed part first or share every loss with the guarantor pro rata. A line of text gives "
+            f"the lenders' and the taxpayers' losses when the GPUs lose {fall}%."
+        ),
+    )
+
+
+def expected_loss_by_party_chart(deal: Deal, terminal_usd, coverage: float,
+                                 structure: str = "lenders_first") -> alt.Chart:
+    """Bars of each party's average loss over simulated values of the GPUs at the horizon."""
+    frame = expected_loss_by_party(deal, terminal_usd, coverage, structure)
+    frame["party_label"] = frame["party"].map(PARTIES)
+    frame["loss_bn"] = _sig(frame["expected_loss_usd"] / 1e9)
+    total = float(frame["expected_loss_usd"].sum())
+    taxpayers = float(frame.loc[frame["party"] == "taxpayers", "expected_loss_usd"].iloc[0])
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("party_label:N", title=None, sort=_party_labels(WATERFALL_ORDER)),
+        x=alt.X("loss_bn:Q", title="Average loss at the horizon (USD billions)"),
+        color=alt.Color("party_label:N", scale=party_scale(list(WATERFALL_ORDER)), legend=None),
+        tooltip=[alt.Tooltip("party_label:N", title="Party"),
+                 alt.Tooltip("loss_bn:Q", title="USD billions", format=".2f")],
+    ).properties(
+        title=alt.TitleParams(
+            f"Taxpayers bear {usd(taxpayers)} of an average loss of {usd(total)}",
+            subtitle=f"{percent(coverage, 0)} of the debt guaranteed, "
+                     f"{STRUCTURES[structure].split(':')[0].lower()}; real-world simulation",
+        ),
+        width=380, height=150,
+        description=(
+            "Horizontal bars of each party's average loss over the simulated paths: "
+            + "; ".join(f"{lab} {usd(v)}" for lab, v in zip(frame["party_label"], frame["expected_loss_usd"]))
+            + "."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ moral hazard
+_SERIES = ["Sponsor's payoff, no guarantee", "Sponsor's payoff, with the guarantee",
+           "Taxpayers' expected cost, net of fees"]
+_SERIES_COLORS = [PARTY_COLORS["sponsor"], PARTY_COLORS["sponsor"], PARTY_COLORS["taxpayers"]]
+_SERIES_EXPR = f"{json.dumps(_SERIES)}[datum.k]"
+
+
+def _curve_rows(problem: LeverageProblem, coverage: float, fee: float, ratios: np.ndarray,
+                guaranteed_only: bool = False) -> pd.DataFrame:
+    """Compact rows: ``l`` loan-to-value, ``k`` the series (index into ``_SERIES``), ``y`` USD billions."""
+    with_ = leverage_curve(problem, coverage, fee, ltv=ratios)
+    parts = [] if guaranteed_only else [(0, leverage_curve(problem, ltv=ratios)["sponsor_payoff_usd"])]
+    parts += [(1, with_["sponsor_payoff_usd"]), (2, with_["taxpayer_cost_usd"])]
+    return pd.concat([pd.DataFrame({"l": ratios, "k": k, "y": _sig(values / 1e9)}) for k, values in parts],
+                     ignore_index=True)
+
+
+def _choice_rows(problem: LeverageProblem, coverage: float, fee: float) -> pd.DataFrame:
+    without = optimal_leverage(problem)
+    with_ = optimal_leverage(problem, coverage, fee)
+    return pd.DataFrame({
+        "l": _sig([without.ltv, with_.ltv]),
+        "y": _sig([without.sponsor_payoff_usd / 1e9, with_.sponsor_payoff_usd / 1e9]),
+        "k": [0, 1],
+        "w0": _sig([without.ltv * 100] * 2, 3),
+        "w1": _sig([with_.ltv * 100] * 2, 3),
+        "tax": _sig([with_.taxpayer_cost_usd / 1e9] * 2),
+        "gain": _sig([(with_.sponsor_payoff_usd - without.sponsor_payoff_usd) / 1e9] * 2),
+    })
+
+
+def _leverage_layers(curves, choices, filter_expr: str | None, baseline=None):
+    def maybe(chart):
+        return chart.transform_filter(filter_expr) if filter_expr else chart
+
+    def named(chart):
+        return chart.transform_calculate(series=_SERIES_EXPR)
+
+    x = alt.X("l:Q", title="Loan-to-value chosen by the sponsor", axis=alt.Axis(format="%"))
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=_SERIES, range=_SERIES_COLORS),
+                      legend=alt.Legend(orient="bottom", direction="vertical"))
+    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=_SERIES, range=[[6, 4], [1, 0], [1, 0]]))
+    encoding = dict(
+        x=x, y=alt.Y("y:Q", title="USD billions, today's value"), color=color, strokeDash=dash,
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("l:Q", title="Loan-to-value", format=".1%"),
+                 alt.Tooltip("y:Q", title="USD billions", format=".2f")])
+    layers = [named(maybe(alt.Chart(curves))).mark_line(strokeWidth=2.5).encode(**encoding)]
+    if baseline is not None:
+        layers.insert(0, named(alt.Chart(baseline)).mark_line(strokeWidth=2.5).encode(**encoding))
+    points = named(maybe(alt.Chart(choices))).mark_point(size=110, filled=True, shape="diamond").encode(
+        x="l:Q", y="y:Q", color=alt.Color("series:N", scale=alt.Scale(domain=_SERIES, range=_SERIES_COLORS),
+                                          legend=None),
+        tooltip=[alt.Tooltip("series:N", title="Sponsor's choice"),
+                 alt.Tooltip("l:Q", title="Loan-to-value", format=".1%")])
+    note = maybe(alt.Chart(choices)).transform_filter("datum.k == 1").transform_calculate(
+        text=("'Chosen loan-to-value: ' + format(datum.w0, '.0f') + '% without, ' + "
+              "format(datum.w1, '.0f') + '% with the guarantee'"),
+        text2=("'Sponsor gains $' + format(datum.gain, '.2f') + 'B; taxpayers expect to pay $' + "
+               "format(datum.tax, '.2f') + 'B'"),
+    )
+    text1 = note.mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.value(4), y=alt.value(2),
+                                                                            text="text:N")
+    text2 = note.mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.value(4), y=alt.value(18),
+                                                                            text="text2:N")
+    return layers + [points, text1, text2]
+
+
+def leverage_chart(problem: LeverageProblem, coverage: float = DEFAULT_COVERAGE, fee: float = 0.0) -> alt.LayerChart:
+    """The sponsor's payoff with and without the guarantee, and the taxpayers' expected cost, by leverage."""
+    ratios = np.round(np.linspace(0.0, problem.max_ltv, 46), 10)
+    curves = _curve_rows(problem, coverage, fee, ratios)
+    choices = _choice_rows(problem, coverage, fee)
+    without, with_ = optimal_leverage(problem), optimal_leverage(problem, coverage, fee)
+    return alt.layer(*_leverage_layers(curves, choices, None)).properties(
+        title=alt.TitleParams(
+            f"With the guarantee the sponsor borrows {percent(with_.ltv, 0)} of the cost, not {percent(without.ltv, 0)}",
+            subtitle=(f"{percent(coverage, 0)} guaranteed pro rata, fee {percent(fee, 1)} a year; "
+                      f"diamonds mark the sponsor's choices"),
+        ),
+        width=440, height=300,
+        description=(
+            "Line chart against the loan-to-value: the sponsor's payoff without a guarantee (dashed), with the "
+            "guarantee (solid), and the taxpayers' expected cost net of fees. The sponsor chooses "
+            f"{percent(without.ltv, 0)} without and {percent(with_.ltv, 0)} with the guarantee; there its payoff is "
+            f"{usd(with_.sponsor_payoff_usd - without.sponsor_payoff_usd)} higher and the taxpayers expect to pay "
+            f"{usd(with_.taxpayer_cost_usd)}."
+        ),
+    )
+
+
+def moral_hazard_explorer(problem: LeverageProblem) -> alt.LayerChart:
+    """Kernel-free version of :func:`leverage_chart`: sliders set the share guaranteed and the fee."""
+    coverage = Slider("cov", "Share guaranteed, pro rata (%)", 0.0, 1.0, 0.2,
+                      _snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.2), scale=100)
+    fee = Slider("fee", "Guarantee fee (% of the guaranteed debt a year)", 0.0, 0.08, 0.02, 0.0, scale=100)
+    controls = [coverage, fee]
+    ratios = np.round(np.linspace(0.0, problem.max_ltv, 31), 10)
+    baseline = _curve_rows(problem, 0.0, 0.0, ratios).query("k == 0")
+    curves = grid(lambda cov, fee: _curve_rows(problem, cov, fee, ratios, guaranteed_only=True), controls)
+    choices = grid(lambda cov, fee: _choice_rows(problem, cov, fee), controls)
+    layers = _leverage_layers(curves, choices, selected(controls), baseline=baseline)
+    return bind(alt.layer(*layers), controls).properties(
+        title=alt.TitleParams(
+            "A cheap guarantee buys more borrowing",
+            subtitle=(f"Move the sliders: a fee above the sponsor's debt advantage "
+                      f"({percent(problem.debt_advantage, 1)} a year) buys less"),
+        ),
+        width=440, height=300,
+        description=(
+            "Interactive line chart against the loan-to-value of the sponsor's payoff without a guarantee "
+            "(dashed), with it (solid), and the taxpayers' expected cost net of fees. Sliders set the share "
+            "guaranteed and the yearly fee; diamonds mark the sponsor's choices and two lines of text give "
+            "the chosen loan-to-values, the sponsor's gain and the taxpayers' expected cost."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ tables
+def quotes_table(quotes: pd.DataFrame):
+    """The sourced quotes as a table: date, who and where, the words, the source and its confidence."""
+    shown = pd.DataFrame({
+        "Date": quotes["date"],
+        "Who, and where (our description)": quotes["speaker"] + " (" + quotes["role"] + "). " + quotes["setting"],
+        "Words, as sourced": "“" + quotes["quote"] + "”",
+        "Source": quotes["source"] + " [" + quotes["confidence"] + "]",
+    })
+    return shown.style.hide(axis="index")
+
+
+def assumptions_table(frame: pd.DataFrame):
+    """:func:`gpu_finance.backstop_assumptions` written for readers: each value in its unit."""
+    def show(value: float, unit: str) -> str:
+        return years(value) if unit == "years" else percent(value, 1)
+
+    shown = pd.DataFrame({
+        "Assumption": frame["description"],
+        "Value": [show(v, u) + (" a year" if u == "fraction per year" else "")
+                  for v, u in zip(frame["value"], frame["unit"])],
+        "Name in the model": frame["name"],
+        "Confidence": frame["confidence"],
+    })
+    return shown.style.hide(axis="index")
+
+
+def history_table(history: pd.DataFrame):
+    """:func:`gpu_finance.backstop_history`'s events as a table: date, what happened, source.
+
+    Rows that only qualify an event with a count or a share (their figure is in the event's
+    text) are left out.
+    """
+    events = history[~history["unit"].isin(["count", "fraction"])]
+    shown = pd.DataFrame({
+        "Date": events["date"],
+        "What happened": events["event"],
+        "Source": events["source"] + " [" + events["confidence"] + "]",
+    })
+    return shown.style.hide(axis="index")
+
+
+def design_table(frame: pd.DataFrame):
+    """:func:`gpu_finance.design_comparison`'s table, written for readers."""
+    shown = pd.DataFrame({
+        "Design": frame["design"],
+        "Share guaranteed": [percent(c, 0) for c in frame["coverage"]],
+        "Fee a year": [percent(f, 1) for f in frame["fee"]],
+        "Loan-to-value chosen": [percent(x, 0) for x in frame["ltv"]],
+        "Sponsor's payoff": [usd(v) for v in frame["sponsor_payoff_usd"]],
+        "Taxpayers' expected cost": [usd(v) for v in frame["taxpayer_cost_usd"]],
+        "Value destroyed": [usd(v) for v in frame["value_lost_usd"]],
+    })
+    return shown.style.hide(axis="index")
+
+
+# ------------------------------------------------------------------------------------------------ live panel
+def backstop_panel(deal: Deal, seed: int = 0) -> LivePanel:
+    """Live panel: the share guaranteed, the fee, the volatility, the drift, the leverage, the horizon
+    and the number of paths; redraws the closed form against the simulation, the histogram of the
+    guarantor's payments, who bears the average loss, and the sponsor's choice of leverage.
+
+    Every slider stays in the model's valid range; the leverage stops where the chip vendor's equity
+    would no longer fit in the deal.
+    """
+    most_ltv = math.floor((1.0 - deal.vendor_share_of_cost) / 0.025 + 1e-9) * 0.025
+    controls = [
+        Slider("coverage", "Share guaranteed (%)", 0.0, 1.0, 0.05, _snap(DEFAULT_COVERAGE, 0, 1, 0.05), scale=100),
+        Slider("fee", "Guarantee fee (% a year)", 0.0, 0.12, 0.005, 0.0, scale=100),
+        Slider("volatility", "Volatility (% a year)", 0.05, 1.0, 0.05,
+               _snap(DEFAULT_VOLATILITY, 0.05, 1.0, 0.05), scale=100),
+        Slider("drift", "Real-world drift (% a year)", -0.6, 0.2, 0.02, _snap(DEFAULT_DRIFT, -0.6, 0.2, 0.02), scale=100),
+        Slider("ltv", "Loan-to-value (%)", 0.05, round(most_ltv, 10), 0.025,
+               _snap(deal.debt_share, 0.05, most_ltv, 0.025), scale=100),
+        Slider("years", "Horizon (years)", 1, 10, 1, int(_snap(DEFAULT_HORIZON_YEARS, 1, 10, 1))),
+        Dropdown("n_paths", "Simulated paths", (("1,000", 1_000), ("10,000", 10_000), ("100,000", 100_000)),
+                 100_000),
+    ]
+    rate = DEFAULT_RISK_FREE_RATE
+
+    def update(coverage, fee, volatility, drift, ltv, years, n_paths):
+        changed = deal.with_debt_share(ltv)
+        value, debt = changed.total_cost_usd, changed.debt_usd
+        table = closed_form_vs_monte_carlo(value, debt, volatility, drift, rate, years, coverage,
+                                           n_paths=n_paths, seed=seed)
+        real = monte_carlo_guarantee(value, debt, volatility, rate, years, coverage, drift=drift,
+                                     n_paths=n_paths, seed=seed)
+        problem = LeverageProblem(asset_value_usd=value, volatility=volatility, drift=drift,
+                                  risk_free_rate=rate, years=years,
+                                  max_ltv=round(1.0 - changed.vendor_share_of_cost, 10))
+        charts = [comparison_table(table)]
+        if real.default_probability > 0:
+            charts.append(loss_histogram_chart(real))
+        charts.append(expected_loss_by_party_chart(changed, real.terminal_usd, coverage, "pro_rata"))
+        charts.append(leverage_chart(problem, coverage, fee))
+        return charts
+
+    return live_panel(controls, update, title="The backstop, live: change the guarantee and the collateral")

@@ -1,0 +1,102 @@
+"""Chapter 3 on the built website: formulas rendered by the local MathJax, every chart drawn, no
+live-panel output, and each kernel-free chart redraws as the model says when its controls move.
+
+The expected figures are worked by hand from the prologue deal: $20B of GPUs funded with $5.5B of
+outside equity, $2B of vendor equity and $12.5B of debt.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.website import assert_control_redraws, chart_with_control, open_page, set_control, wait_for_charts
+
+pytestmark = pytest.mark.browser
+
+PAGE = "chapters/03-the-backstop.html"
+
+
+@pytest.fixture
+def chapter(browser, site_url):
+    page, foreign, errors = open_page(browser, f"{site_url}/{PAGE}")
+    wait_for_charts(page)
+    yield page, foreign, errors
+    page.close()
+
+
+def _money(text: str, label: str) -> float:
+    match = re.search(label + r" \$(\d+\.\d+)B", text)
+    assert match, f"no '{label} $…B' in {text!r}"
+    return float(match.group(1))
+
+
+def test_page_is_small_and_its_formulas_render(chapter, built_site):
+    page, foreign, errors = chapter
+    assert (built_site / PAGE).stat().st_size < 1_000_000
+    page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 "
+                           "&& document.querySelectorAll('.MathJax, .MathJax_Display').length > 0",
+                           timeout=20_000)
+    page.wait_for_timeout(500)
+    assert page.locator(".MathJax_Display").count() >= 8  # the numbered equations
+    assert page.locator(".MathJax").count() >= 40  # with the inline symbols
+    assert page.locator(".MathJax .merror, .MathJax_Error").count() == 0
+    assert foreign == [] and errors == []
+
+
+def test_charts_drawn_and_live_panel_left_out(chapter):
+    page, _, errors = chapter
+    assert wait_for_charts(page) >= 8
+    assert page.locator(".sbs-chart:has-text('could not be drawn')").count() == 0
+    assert page.locator(".widget-vbox, .jupyter-widgets, .widget-slider").count() == 0
+    assert page.locator(".live-panel").count() >= 1
+    assert errors == []
+
+
+def test_drift_moves_the_expected_loss_but_not_the_price(chapter):
+    page, _, errors = chapter
+    before, after = assert_control_redraws(page, "Real-world drift of their value", 4)
+    assert _money(before, "price") == _money(after, "price")
+    assert _money(after, "expected loss") < _money(before, "expected loss")
+    # at a drift equal to the risk-free rate (4%) the discounted expected loss is the price
+    assert _money(after, "expected loss") == _money(after, "price")
+    assert errors == []
+
+
+def test_volatility_and_coverage_move_the_price(chapter):
+    page, _, errors = chapter
+    before, after = assert_control_redraws(page, "Volatility of the GPUs' value", 55)
+    assert _money(after, "price") > _money(before, "price")
+    _, none = assert_control_redraws(page, "Share guaranteed (%)", 0)
+    assert "price $0.00B, expected loss $0.00B" in none
+    assert errors == []
+
+
+def test_waterfall_explorer_follows_the_structure_and_the_coverage(chapter):
+    page, _, errors = chapter
+    chart = chart_with_control(page, "How the guarantee shares losses")
+    # a 70% fall loses $14B: equity absorbs $7.5B, the debt $6.5B
+    text = chart.inner_text()
+    assert "lenders absorb $2.50B, taxpayers $4.00B" in text  # lenders first, 80%: lenders keep $2.5B
+    _, pro_rata = assert_control_redraws(page, "How the guarantee shares losses", "pro_rata")
+    assert "lenders absorb $1.30B, taxpayers $5.20B" in pro_rata  # 20% / 80% of $6.5B
+    _, none = assert_control_redraws(page, "Share of the debt guaranteed", 0)
+    assert "lenders absorb $6.50B, taxpayers $0.00B" in none
+    assert errors == []
+
+
+def test_moral_hazard_explorer_reverses_with_a_high_fee(chapter):
+    page, _, errors = chapter
+    chart = chart_with_control(page, "Guarantee fee")
+    start = chart.inner_text()
+    chosen = re.search(r"Chosen loan-to-value: (\d+)% without, (\d+)% with", start)
+    assert chosen and int(chosen.group(2)) > int(chosen.group(1))
+    _, dear = assert_control_redraws(page, "Guarantee fee", 8)  # above the 5% debt advantage
+    chosen = re.search(r"Chosen loan-to-value: (\d+)% without, (\d+)% with", dear)
+    assert chosen and int(chosen.group(2)) < int(chosen.group(1))
+    set_control(chart, "Guarantee fee", 0)
+    _, none = assert_control_redraws(page, "Share guaranteed, pro rata", 0)
+    chosen = re.search(r"Chosen loan-to-value: (\d+)% without, (\d+)% with", none)
+    assert chosen.group(1) == chosen.group(2) and "taxpayers expect to pay $0.00B" in none
+    assert errors == []
