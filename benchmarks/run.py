@@ -75,10 +75,12 @@ def test_suite_time() -> None:
 def live_panels() -> dict:
     """One live panel per chapter, with the slider to move and the values to move it through."""
     from gpu_finance import COLOSSUS_2
+    from gpu_finance.viz import backstop as backstop_figures
     from gpu_finance.viz import deal as deal_figures
 
     return {
         "00-the-deal": (lambda: deal_figures.deal_panel(COLOSSUS_2), "debt_share"),
+        "03-the-backstop": (lambda: backstop_figures.backstop_panel(COLOSSUS_2), "coverage"),
     }
 
 
@@ -108,11 +110,11 @@ def monte_carlo_time() -> None:
     except ImportError:
         note("Monte Carlo 100k paths × 60 months", "not yet in the model")
         return
-    simulate_asset_paths(1.0, 0.0, 0.3, 5.0, n_paths=1000, steps_per_year=12, seed=1)  # warm up
+    simulate_asset_paths(20e9, volatility=0.35, drift=-0.2, years=5, n_paths=1_000, steps_per_year=12, seed=1)
     timings = []
     for seed in range(5):
         start = time.perf_counter()
-        simulate_asset_paths(1.0, 0.0, 0.3, 5.0, n_paths=100_000, steps_per_year=12, seed=seed)
+        simulate_asset_paths(20e9, volatility=0.35, drift=-0.2, years=5, n_paths=100_000, steps_per_year=12, seed=seed)
         timings.append(time.perf_counter() - start)
     record("Monte Carlo 100k paths × 60 months (median of 5)", statistics.median(timings), 0.5, "s", "{:.3f}")
 
