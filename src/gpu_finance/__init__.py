@@ -12,6 +12,11 @@ deal
 spv
     :func:`lease_payment` and :func:`equity_cash_flows`: what the SPV charges and what its
     equity earns.
+depreciation
+    Chapter 2: :func:`depreciation_schedule`, :func:`market_value_path`,
+    :func:`profit_comparison` and the rental-price calibration :data:`CALIBRATED_ANNUAL_DECLINE`.
+collateral
+    Chapter 2: :func:`collateral_path`, the loan against the GPUs' market value.
 datasets
     The sourced CSV data the book cites.
 formatting
@@ -34,6 +39,30 @@ from .formatting import Prose, percent, usd, usd_billions, years
 from .parties import PARTIES, party_label
 from .spv import TARGET_EQUITY_RETURN, equity_cash_flows, lease_payment
 
+# chapter 2: depreciation and collateral
+from .collateral import COVENANT_MAX_LTV, LIQUIDATION_COST_FRACTION, collateral_path, covenant_breach_year
+from .depreciation import (
+    CALIBRATED_ANNUAL_DECLINE,
+    METHODS,
+    book_versus_market,
+    decimal_year,
+    depreciation_fact,
+    depreciation_facts,
+    depreciation_schedule,
+    depreciation_views,
+    generation_gap_years,
+    gpu_generations,
+    implied_annual_decline,
+    impairment_year,
+    market_value_path,
+    peak_overstatement,
+    price_trend,
+    profit_comparison,
+    rental_prices,
+    reversal_year,
+    useful_life_changes,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -48,6 +77,30 @@ __all__ = [
     "TARGET_EQUITY_RETURN",
     "lease_payment",
     "equity_cash_flows",
+    # depreciation and collateral (chapter 2)
+    "METHODS",
+    "CALIBRATED_ANNUAL_DECLINE",
+    "depreciation_schedule",
+    "market_value_path",
+    "book_versus_market",
+    "impairment_year",
+    "profit_comparison",
+    "peak_overstatement",
+    "reversal_year",
+    "implied_annual_decline",
+    "price_trend",
+    "decimal_year",
+    "rental_prices",
+    "useful_life_changes",
+    "gpu_generations",
+    "generation_gap_years",
+    "depreciation_views",
+    "depreciation_facts",
+    "depreciation_fact",
+    "COVENANT_MAX_LTV",
+    "LIQUIDATION_COST_FRACTION",
+    "collateral_path",
+    "covenant_breach_year",
     # data
     "CONFIDENCE_CODES",
     "list_datasets",
