@@ -94,7 +94,7 @@ def collateral_path(
     schedule = debt_schedule(deal)
     balance = np.concatenate([[deal.debt_usd], schedule["closing_balance_usd"].to_numpy()])
     # The schedule ends on zero "to rounding"; a balance within a billionth of the loan is zero.
-    balance = np.where(np.abs(balance) <= 1e-9 * max(deal.debt_usd, 1.0), 0.0, balance)
+    balance = np.where(np.abs(balance) <= 1e-9 * deal.debt_usd, 0.0, balance)
     market = market_value_path(
         deal.total_cost_usd, years, annual_decline, salvage_fraction=salvage_fraction,
         generation_step=generation_step, generation_interval_years=generation_interval_years,

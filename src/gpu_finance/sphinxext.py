@@ -36,7 +36,13 @@ _MATHJAX_CONFIG = {
         "processClass": "math|output_area",
         "ignoreClass": "document",
     },
-    "HTML-CSS": {"availableFonts": ["TeX"], "imageFont": None},
+    # jupyter-server-mathjax ships only the STIX-Web fonts (no TeX font data): use them as web fonts.
+    # MathJax's blank test font points at about:blank, which Chromium refuses with a console error;
+    # a local() source that does not exist fails silently instead.
+    "HTML-CSS": {
+        "availableFonts": [], "preferredFont": None, "webFont": "STIX-Web", "imageFont": None,
+        "styles": {"@font-face": {"font-family": "MathJax_Blank", "src": "local('MathJax_Blank')"}},
+    },
     "showMathMenu": False,
     "messageStyle": "none",
 }
@@ -68,7 +74,9 @@ def fact_substitutions() -> dict[str, str]:
 
 
 def _configure(app, config) -> None:
-    config.mathjax_path = f"{MATHJAX_DIR}/MathJax.js"
+    # The MathJax copy in jupyter-server-mathjax ships its output jax only inside the combined
+    # configuration file (there is no jax/output/HTML-CSS/config.js), so load MathJax through it.
+    config.mathjax_path = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
     config.mathjax2_config = _MATHJAX_CONFIG
     config.mathjax3_config = None
     config.myst_substitutions = {**fact_substitutions(), **(config.myst_substitutions or {})}

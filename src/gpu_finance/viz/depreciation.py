@@ -37,6 +37,7 @@ __all__ = [
     "METHOD_LABELS",
     "method_dropdown",
     "schedule_table",
+    "facts_table",
     "methods_chart",
     "book_market_chart",
     "book_market_explorer",
@@ -72,8 +73,8 @@ _WIDTH = 400
 
 def _note_row(chart: alt.Chart) -> alt.Chart:
     """A one-line text view above a chart: the finding for the controls' current position."""
-    return chart.mark_text(align="left", baseline="middle", fontSize=13, fontWeight="bold",
-                           color=OKABE_ITO["black"], limit=_WIDTH).encode(
+    return chart.mark_text(align="left", baseline="middle", fontSize=12, fontWeight="bold",
+                           color=OKABE_ITO["black"], limit=_WIDTH + 40).encode(
         x=alt.value(0), y=alt.value(9), text="text:N").properties(width=_WIDTH, height=18)
 
 
@@ -99,7 +100,8 @@ def _decline_slider(name: str = "annual_decline") -> Slider:
 
 
 def _step_slider(step: float = 0.05, maximum: float = 0.3) -> Slider:
-    return Slider("generation_step", "Extra drop per new generation (%)", 0.0, maximum, step, 0.0, scale=100)
+    return Slider("generation_step", "Extra drop per new generation (%)", 0.0, maximum, step,
+                  depreciation_fact("chapter2.generation_step"), scale=100)
 
 
 # ------------------------------------------------------------------------- 1. the mechanics
@@ -108,6 +110,15 @@ def schedule_table(schedule: pd.DataFrame):
     money = {c: usd_billions for c in ("expense", "accumulated", "book_value")}
     labels = {"expense": "Expense", "accumulated": "Accumulated depreciation", "book_value": "Book value"}
     return table(schedule, formats=money, labels=labels)
+
+
+def facts_table(facts: pd.DataFrame):
+    """The chapter's single figures (:func:`depreciation_facts`), each written in its unit."""
+    writers = {"USD": usd, "years": years}
+    shown = facts.reset_index()
+    shown["value"] = [writers.get(unit, percent)(value) for value, unit in zip(shown["value"], shown["unit"])]
+    shown = shown[["description", "value", "date", "confidence", "source"]]
+    return table(shown, labels={"description": "Figure"})
 
 
 def methods_chart(cost: float, life_years: int, salvage_fraction: float = 0.0) -> alt.Chart:
@@ -415,12 +426,12 @@ def _ltv_rows(path: pd.DataFrame) -> pd.DataFrame:
 _LTV_TOP = 2.0
 
 
-def _ltv_line(base: alt.Chart) -> alt.Chart:
+def _ltv_line(base: alt.Chart, top: float = _LTV_TOP) -> alt.Chart:
     return base.mark_line(point=alt.OverlayMarkDef(color=PARTY_COLORS["lenders"]),
                                      color=PARTY_COLORS["lenders"], clip=True).encode(
         x=alt.X("year:Q", title="Years after signing", axis=_YEAR_AXIS),
         y=alt.Y("ltv:Q", title="Loan-to-value ratio (%)", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, _LTV_TOP], clamp=False)),
+                scale=alt.Scale(domain=[0, top])),
         tooltip=[alt.Tooltip("year:Q", title="Year"), alt.Tooltip("ltv:Q", title="Loan-to-value", format=".0%"),
                  alt.Tooltip("balance_bn:Q", title="Loan balance (USD billions)", format=".2f")],
     )
@@ -448,13 +459,15 @@ def ltv_chart(path: pd.DataFrame, covenant_max_ltv: float = COVENANT_MAX_LTV) ->
     lenders are owed and would recover if the SPV defaulted after each year (bottom)."""
     data = _ltv_rows(path)
     breach = covenant_breach_year(path)
-    line = _ltv_line(alt.Chart(data))
+    ceiling = max(1.0, float(path["ltv"].max()), covenant_max_ltv) * 1.1
+    line = _ltv_line(alt.Chart(data), ceiling)
     rule = alt.Chart(pd.DataFrame({"cap": [covenant_max_ltv]})).mark_rule(strokeDash=[5, 3], color=OKABE_ITO["black"]).encode(y="cap:Q")
     top = alt.layer(line, rule).properties(width=_WIDTH, height=200)
     bars = _recovery_bars(alt.Chart(data), int(path["year"].max()))
     worst = path.loc[path["lender_loss_usd"].idxmax()]
-    title = (f"The loan breaks a {percent(covenant_max_ltv, 0)} loan-to-value covenant in year {breach}"
-             if breach is not None else f"The loan stays within a {percent(covenant_max_ltv, 0)} loan-to-value covenant")
+    cap = percent(covenant_max_ltv, 0)
+    title = (f"The loan breaks the {cap} loan-to-value covenant in year {breach}" if breach is not None
+             else f"The loan stays within the {cap} loan-to-value covenant")
     subtitle = (f"A default just after year {int(worst['year'])} would cost the lenders {usd(worst['lender_loss_usd'])}"
                 if worst["lender_loss_usd"] > 0 else "Selling the GPUs would repay the lenders in full in every year")
     return alt.vconcat(top, bars).properties(
@@ -563,7 +576,8 @@ def profit_effects_chart(changes: pd.DataFrame) -> alt.LayerChart:
     data["shown"] = data["profit_effect_usd"].map(usd)
     raised = data.loc[data["profit_effect_usd"] > 0, "profit_effect_usd"].sum()
     lowered = data.loc[data["profit_effect_usd"] < 0]
-    base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort="-x"))
+    order = data.sort_values("profit_effect_usd", ascending=False)["label"].tolist()
+    base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=order))
     bars = base.mark_bar().encode(
         x=alt.X("effect_bn:Q", title="Effect on first-year pre-tax profit (USD billions)"),
         color=alt.condition("datum.effect_bn > 0", alt.value(OKABE_ITO["vermillion"]), alt.value(OKABE_ITO["blue"])),
@@ -600,7 +614,9 @@ def rental_prices_chart(prices: pd.DataFrame, decline: float, *, gpu: str = "H10
     trend = pd.DataFrame({"year_decimal": span})
     trend["price"] = np.round(price_trend(chip["year_decimal"], chip["price_usd_per_hour"], span), 3)
     trend["when"] = _as_date(trend["year_decimal"]).dt.strftime("%Y-%m-%d")
-    x = alt.X("when:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year"))
+    first, last = int(data["year_decimal"].min()), int(data["year_decimal"].max()) + 1
+    x = alt.X("when:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year"),
+              scale=alt.Scale(domain=[f"{first}-01-01", f"{last}-01-01"]))
     y = alt.Y("price_usd_per_hour:Q", title="Rental price (USD per GPU-hour, log scale)",
               scale=alt.Scale(type="log", domain=[0.5, 12]))
     points = alt.Chart(data).mark_point(filled=True, size=80).encode(
