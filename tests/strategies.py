@@ -61,3 +61,10 @@ def leverage_problems(draw):
         debt_advantage=draw(st.floats(min_value=0.0, max_value=0.15)),
         max_ltv=draw(st.floats(min_value=0.3, max_value=1.0)),
     )
+# chapter 2: depreciation and collateral
+from gpu_finance import METHODS  # noqa: E402
+
+lives = st.integers(min_value=1, max_value=15)
+methods = st.sampled_from(METHODS)
+declines = st.floats(min_value=0.0, max_value=0.95, allow_nan=False)
+steps = st.floats(min_value=0.0, max_value=0.9, allow_nan=False)

@@ -16,6 +16,11 @@ backstop
     :func:`guarantee_value` (a loan guarantee as a put option), :func:`simulate_asset_paths`,
     :func:`loss_waterfall` and :func:`optimal_leverage`: what a government backstop is worth, who
     absorbs a loss, and how a guarantee changes the borrower's choices.
+depreciation
+    Chapter 2: :func:`depreciation_schedule`, :func:`market_value_path`,
+    :func:`profit_comparison` and the rental-price calibration :data:`CALIBRATED_ANNUAL_DECLINE`.
+collateral
+    Chapter 2: :func:`collateral_path`, the loan against the GPUs' market value.
 datasets
     The sourced CSV data the book cites.
 formatting
@@ -71,6 +76,28 @@ from .backstop import (
     path_summary,
     simulate_asset_paths,
     waterfall_scenarios,
+# chapter 2: depreciation and collateral
+from .collateral import COVENANT_MAX_LTV, LIQUIDATION_COST_FRACTION, collateral_path, covenant_breach_year
+from .depreciation import (
+    CALIBRATED_ANNUAL_DECLINE,
+    METHODS,
+    book_versus_market,
+    decimal_year,
+    depreciation_fact,
+    depreciation_facts,
+    depreciation_schedule,
+    depreciation_views,
+    generation_gap_years,
+    gpu_generations,
+    implied_annual_decline,
+    impairment_year,
+    market_value_path,
+    peak_overstatement,
+    price_trend,
+    profit_comparison,
+    rental_prices,
+    reversal_year,
+    useful_life_changes,
 )
 
 __version__ = "0.1.0"
@@ -119,6 +146,30 @@ __all__ = [
     "design_comparison",
     "backstop_quotes",
     "backstop_history",
+    # depreciation and collateral (chapter 2)
+    "METHODS",
+    "CALIBRATED_ANNUAL_DECLINE",
+    "depreciation_schedule",
+    "market_value_path",
+    "book_versus_market",
+    "impairment_year",
+    "profit_comparison",
+    "peak_overstatement",
+    "reversal_year",
+    "implied_annual_decline",
+    "price_trend",
+    "decimal_year",
+    "rental_prices",
+    "useful_life_changes",
+    "gpu_generations",
+    "generation_gap_years",
+    "depreciation_views",
+    "depreciation_facts",
+    "depreciation_fact",
+    "COVENANT_MAX_LTV",
+    "LIQUIDATION_COST_FRACTION",
+    "collateral_path",
+    "covenant_breach_year",
     # data
     "CONFIDENCE_CODES",
     "list_datasets",

@@ -1,0 +1,787 @@
+"""The depreciation game: how long the books say a GPU lasts, what it is really worth, and the profit
+in between.
+
+A company that buys GPUs does not charge their cost as an expense at once: it spreads the cost,
+less a *salvage value*, over an *accounting life* (its useful life), as depreciation
+(:func:`depreciation_schedule`). If the GPUs lose their value faster than that, the books overstate
+two things. The yearly expense is too small, so reported profit is too large
+(:func:`profit_comparison`); and the book value is above what the chips would sell for
+(:func:`market_value_path`, :func:`book_versus_market`), which matters to lenders who hold them as
+collateral (:mod:`gpu_finance.collateral`).
+
+How fast do GPUs lose value? The module calibrates a yearly decline from the rental prices of one
+chip, Nvidia's H100, in the book's data (:func:`implied_annual_decline`,
+:data:`CALIBRATED_ANNUAL_DECLINE`). Later chapters use that figure as the collateral's drift.
+
+Money is in US dollars (USD), lives in whole years, shares and rates are fractions (0.33 = 33%).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_choice, check_fraction, check_number, check_whole
+from .datasets import load_dataset
+from .deal import Deal, _require_deal, debt_schedule
+from .spv import TARGET_EQUITY_RETURN, lease_payment
+
+__all__ = [
+    "METHODS",
+    "MAX_LIFE_YEARS",
+    "CALIBRATED_ANNUAL_DECLINE",
+    "depreciation_schedule",
+    "market_value_path",
+    "book_versus_market",
+    "impairment_year",
+    "profit_comparison",
+    "peak_overstatement",
+    "reversal_year",
+    "implied_annual_decline",
+    "price_trend",
+    "decimal_year",
+    "rental_prices",
+    "useful_life_changes",
+    "gpu_generations",
+    "generation_gap_years",
+    "depreciation_views",
+    "depreciation_facts",
+    "depreciation_fact",
+]
+
+#: The depreciation methods :func:`depreciation_schedule` knows, by name.
+METHODS: tuple[str, ...] = ("straight_line", "double_declining_balance", "sum_of_years_digits")
+
+#: Longest accounting or economic life the model accepts, in years.
+MAX_LIFE_YEARS = 15
+
+#: The GPU in the rental-price data whose history calibrates the yearly value decline.
+CALIBRATION_GPU = "H100"
+
+
+# ----------------------------------------------------------------------------------- data
+def depreciation_facts() -> pd.DataFrame:
+    """The chapter's single figures (sourced ones and its assumptions), indexed by ``key``.
+
+    Keys look like ``epoch.frontier_life_median_years``; ``value`` is in the row's ``unit``.
+    Rows with ``confidence`` ``A`` are this book's assumptions, which the reader can change.
+    """
+    return load_dataset("depreciation_facts").set_index("key")
+
+
+def depreciation_fact(key: str) -> float:
+    """The value of one figure from ``depreciation_facts.csv``, as a float in the row's unit.
+
+    Examples
+    --------
+    >>> depreciation_fact("epoch.frontier_life_median_years")
+    3.9
+    >>> depreciation_fact("nope")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: key='nope' is not one of ...
+    """
+    facts = depreciation_facts()
+    check_choice("key", key, tuple(facts.index))
+    return float(facts.loc[key, "value"])
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def decimal_year(date: str) -> float:
+    """A date written ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as a year with a fraction.
+
+    A date that gives only the year is placed at mid-year, one that gives the month at the middle
+    of the month: the data do not say more, and the middle is the least biased guess.
+
+    Examples
+    --------
+    >>> decimal_year("2023"), decimal_year("2024-10"), decimal_year("2024-01-01")
+    (2023.5, 2024.7917, 2024.0)
+    """
+    match = _DATE.match(str(date))
+    if not match:
+        raise ValueError(f"date={date!r} is not written YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    if month is None:
+        return float(year) + 0.5
+    month_number = check_whole("date month", int(month), 1, 12)
+    if day is None:
+        return round(float(year) + (month_number - 0.5) / 12, 4)
+    stamp = pd.Timestamp(f"{year}-{month}-{day}")
+    days_in_year = 366 if stamp.is_leap_year else 365
+    return round(float(year) + (stamp.day_of_year - 1) / days_in_year, 4)
+
+
+def rental_prices() -> pd.DataFrame:
+    """Reported GPU rental prices (USD per GPU-hour), with the date as a decimal year.
+
+    Columns as in ``gpu_rental_prices.csv`` (``gpu``, ``price_usd_per_hour``, ``bound``,
+    ``price_kind``, ``description`` and the source columns) plus ``year_decimal``
+    (:func:`decimal_year` of ``date``). Sorted by GPU and date.
+    """
+    prices = load_dataset("gpu_rental_prices")
+    prices["year_decimal"] = prices["date"].map(decimal_year)
+    return prices.sort_values(["gpu", "year_decimal"], ignore_index=True)
+
+
+def useful_life_changes() -> pd.DataFrame:
+    """Useful lives that large buyers of servers and GPUs disclosed, and the changes to them.
+
+    One row per change (or per stated life, for companies with no change on record): ``company``,
+    ``assets`` as disclosed (mostly *servers and network equipment*, never GPUs alone, except
+    Nebius), ``effective``, ``life_from_years`` (empty when not reported or disputed),
+    ``life_to_years`` and ``profit_effect_usd``: the disclosed effect on pre-tax profit in the first
+    year, positive when the change raised profit (empty when none was disclosed).
+    """
+    return load_dataset("useful_life_changes")
+
+
+def gpu_generations() -> pd.DataFrame:
+    """Nvidia's data-centre GPU generations: released, announced or planned, with decimal years.
+
+    ``kind`` tells a new architecture from a refresh of one (H200, Blackwell Ultra, Rubin Ultra);
+    ``event`` is ``released``, ``announced`` or ``planned``.
+    """
+    generations = load_dataset("gpu_generations")
+    generations["year_decimal"] = generations["date"].map(decimal_year)
+    return generations.sort_values("year_decimal", ignore_index=True)
+
+
+def generation_gap_years(generations: pd.DataFrame | None = None, *, kind: str = "architecture") -> float:
+    """The median time between successive Nvidia generations of one ``kind``, in years.
+
+    Parameters
+    ----------
+    generations : pandas.DataFrame, optional
+        Rows like :func:`gpu_generations` (the default); needs ``kind`` and ``year_decimal``.
+    kind : str
+        ``"architecture"`` (new designs: Volta, Ampere, Hopper, Blackwell, ...) or ``"any"``
+        (refreshes included).
+
+    Examples
+    --------
+    >>> generation_gap_years()
+    2.0
+    """
+    frame = gpu_generations() if generations is None else generations
+    check_choice("kind", kind, ("architecture", "any"))
+    if kind == "architecture":
+        frame = frame[frame["kind"] == "architecture"]
+    years = np.sort(frame["year_decimal"].to_numpy(dtype=float))
+    if len(years) < 2:
+        raise ValueError(f"generations has {len(years)} rows of kind={kind!r}; at least 2 are needed")
+    return float(round(np.median(np.diff(years))))
+
+
+def depreciation_views() -> pd.DataFrame:
+    """Who says GPUs last longer or shorter than the books assume, in their own words where quoted.
+
+    ``side`` is ``shorter lives``, ``longer lives`` or ``neither``; ``quote`` holds the exact words
+    as sourced (empty when the source gives no quote) and ``claim`` a plain summary.
+    """
+    views = load_dataset("depreciation_views")
+    views["quote"] = views["quote"].fillna("")
+    return views.set_index("view_id")
+
+
+# --------------------------------------------------------------------------- depreciation
+def _check_life(name: str, value: object) -> int:
+    return check_whole(name, value, 1, MAX_LIFE_YEARS)
+
+
+def _check_cost(cost: object) -> float:
+    return check_number("cost", cost, 0, math.inf, low_closed=False)
+
+
+def depreciation_schedule(
+    cost: float,
+    life_years: int,
+    salvage_fraction: float = 0.0,
+    method: str = "straight_line",
+) -> pd.DataFrame:
+    """Year-by-year depreciation of an asset: expense, accumulated depreciation and book value.
+
+    Every method spreads the same total, ``cost × (1 − salvage_fraction)``, over ``life_years``;
+    they differ in when:
+
+    ``"straight_line"``
+        The same expense every year: ``(cost − salvage) / life``.
+    ``"double_declining_balance"``
+        Twice the straight-line rate, ``2 / life``, times the book value at the start of the year,
+        switching to straight-line over the years left when that is larger (so the book value
+        reaches the salvage value exactly in the last year) and never taking the book value below
+        salvage.
+    ``"sum_of_years_digits"``
+        ``(cost − salvage)`` times the years left, divided by ``1 + 2 + … + life``: the largest
+        share first, falling by the same amount each year.
+
+    Parameters
+    ----------
+    cost : float
+        What the asset cost, in USD; greater than zero.
+    life_years : int
+        The accounting (useful) life, a whole number of years from 1 to 15.
+    salvage_fraction : float
+        The value expected at the end of the life, as a fraction of cost, in [0, 1].
+    method : str
+        One of :data:`METHODS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year, year 1 first, with columns ``year``, ``expense`` (that year's
+        depreciation, USD), ``accumulated`` (depreciation to date, USD) and ``book_value`` (cost
+        minus accumulated depreciation, USD, at the end of the year). The expenses add up to cost
+        minus salvage; the book value never falls below salvage and ends on it.
+
+    Raises
+    ------
+    ValueError
+        If a value is out of range or the method is unknown; the message names the parameter.
+
+    References
+    ----------
+    The three methods as taught in intermediate accounting texts (e.g. Kieso, Weygandt and
+    Warfield, *Intermediate Accounting*, chapter 11).
+
+    Examples
+    --------
+    $20B of GPUs over six years, straight-line:
+
+    >>> depreciation_schedule(20e9, 6)["expense"].round(-6).tolist()
+    [3333000000.0, 3333000000.0, 3333000000.0, 3333000000.0, 3333000000.0, 3333000000.0]
+
+    A textbook double-declining-balance case: $10,000, five years, $1,000 salvage:
+
+    >>> depreciation_schedule(10_000, 5, 0.1, "double_declining_balance")["expense"].round(2).tolist()
+    [4000.0, 2400.0, 1440.0, 864.0, 296.0]
+    >>> depreciation_schedule(10_000, 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: life_years=0 is outside [1, 15]
+    """
+    cost = _check_cost(cost)
+    life = _check_life("life_years", life_years)
+    salvage_share = check_fraction("salvage_fraction", salvage_fraction)
+    method = check_choice("method", method, METHODS)
+    salvage = cost * salvage_share
+    base = cost - salvage  # the amount to depreciate
+    years = np.arange(1, life + 1)
+    # ``left`` is the part of ``base`` not yet depreciated at the end of each year. It is
+    # computed so that it never goes below zero and is exactly zero in the last year.
+    if method == "straight_line":
+        expense = np.full(life, base / life)
+        left = base * (life - years) / life
+    elif method == "sum_of_years_digits":
+        total_digits = life * (life + 1) / 2
+        remaining_digits = (life - years) * (life - years + 1) / 2
+        expense = base * (life - years + 1) / total_digits
+        left = base * remaining_digits / total_digits
+    else:
+        rate = 2.0 / life
+        expense = np.zeros(life)
+        left = np.zeros(life)
+        remaining = base
+        for index in range(life):
+            declining = rate * (salvage + remaining)  # twice the straight-line rate on book value
+            straight = remaining / (life - index)  # straight-line over the years left
+            charge = min(max(declining, straight), remaining)
+            expense[index] = charge
+            remaining = remaining - charge if charge < remaining else 0.0
+            left[index] = remaining
+    left[-1] = 0.0
+    return pd.DataFrame(
+        {"year": years, "expense": expense, "accumulated": base - left, "book_value": salvage + left}
+    )
+
+
+def _book_values(cost: float, life: int, salvage_share: float, method: str, horizon: int) -> np.ndarray:
+    """Book value at the end of years 0..horizon (salvage after the life ends)."""
+    schedule = depreciation_schedule(cost, life, salvage_share, method)
+    values = np.full(horizon + 1, cost * salvage_share)
+    values[0] = cost
+    shown = min(life, horizon)
+    values[1 : shown + 1] = schedule["book_value"].to_numpy()[:shown]
+    return values
+
+
+# ---------------------------------------------------------------------------- market value
+def _check_market(
+    annual_decline: object,
+    economic_life_years: object,
+    generation_step: object,
+    generation_interval_years: object,
+) -> tuple[float | None, int | None, float, int]:
+    if (annual_decline is None) == (economic_life_years is None):
+        raise ValueError(
+            f"give exactly one of annual_decline={annual_decline!r} and "
+            f"economic_life_years={economic_life_years!r}"
+        )
+    decline = None if annual_decline is None else check_fraction("annual_decline", annual_decline, one_allowed=False)
+    life = None if economic_life_years is None else _check_life("economic_life_years", economic_life_years)
+    step = check_fraction("generation_step", generation_step, one_allowed=False)
+    interval = check_whole("generation_interval_years", generation_interval_years, 1, MAX_LIFE_YEARS)
+    return decline, life, step, interval
+
+
+def market_value_path(
+    cost: float,
+    years: int,
+    annual_decline: float | None = None,
+    *,
+    economic_life_years: int | None = None,
+    salvage_fraction: float = 0.0,
+    generation_step: float = 0.0,
+    generation_interval_years: int = 2,
+) -> pd.DataFrame:
+    """What the GPUs would sell for at the end of each year, from purchase (year 0) on.
+
+    Give exactly one of two ways the value falls:
+
+    * ``annual_decline``: by the same fraction every year, ``cost × (1 − d)**t``, the shape a
+      rental price that falls at a steady rate gives (see :func:`implied_annual_decline`);
+    * ``economic_life_years``: in a straight line from the cost to the salvage value over the
+      economic life, then flat: the value of a chip that earns the same every year until it is no
+      longer worth running.
+
+    On top of either, when a new chip generation ships (every ``generation_interval_years``, the
+    first one that many years after purchase) the value drops by a further ``generation_step``.
+    The value never falls below ``salvage_fraction`` of the cost (a resale or scrap floor).
+
+    Parameters
+    ----------
+    cost : float
+        Purchase price, in USD; greater than zero.
+    years : int
+        How many years to follow, a whole number from 1 to 15.
+    annual_decline : float, optional
+        Fraction of value lost each year, in [0, 1).
+    economic_life_years : int, optional
+        Years until the chip is worth only its salvage value, a whole number from 1 to 15.
+    salvage_fraction : float
+        The floor, as a fraction of cost, in [0, 1].
+    generation_step : float
+        Fraction of value lost when a new generation ships, in [0, 1). Zero by default: the
+        calibrated decline already includes the generations launched in its sample.
+    generation_interval_years : int
+        Years between generations, a whole number from 1 to 15.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``years + 1`` rows, year 0 (the purchase) first, with ``year``, ``market_value_usd`` and
+        ``new_generation`` (True in the years a generation ships).
+
+    Examples
+    --------
+    >>> market_value_path(100, 3, 0.5)["market_value_usd"].tolist()
+    [100.0, 50.0, 25.0, 12.5]
+    >>> market_value_path(100, 3, economic_life_years=2)["market_value_usd"].tolist()
+    [100.0, 50.0, 0.0, 0.0]
+    >>> market_value_path(100, 2, 0.5, generation_step=0.2, generation_interval_years=1)["market_value_usd"].tolist()
+    [100.0, 40.0, 16.0]
+    """
+    cost = _check_cost(cost)
+    horizon = check_whole("years", years, 1, MAX_LIFE_YEARS)
+    floor = check_fraction("salvage_fraction", salvage_fraction)
+    decline, life, step, interval = _check_market(
+        annual_decline, economic_life_years, generation_step, generation_interval_years
+    )
+    t = np.arange(horizon + 1)
+    if decline is not None:
+        smooth = (1.0 - decline) ** t
+    else:
+        smooth = 1.0 - (1.0 - floor) * np.minimum(t, life) / life
+    generations = t // interval
+    share = np.maximum(floor, smooth * (1.0 - step) ** generations)
+    return pd.DataFrame(
+        {
+            "year": t,
+            "market_value_usd": cost * share,
+            "new_generation": (t > 0) & (t % interval == 0),
+        }
+    )
+
+
+def book_versus_market(
+    cost: float,
+    accounting_life_years: int,
+    method: str = "straight_line",
+    salvage_fraction: float = 0.0,
+    *,
+    annual_decline: float | None = None,
+    economic_life_years: int | None = None,
+    generation_step: float = 0.0,
+    generation_interval_years: int = 2,
+    years: int | None = None,
+) -> pd.DataFrame:
+    """Book value (from :func:`depreciation_schedule`) beside market value (from
+    :func:`market_value_path`), year by year from the purchase.
+
+    Parameters
+    ----------
+    cost, accounting_life_years, method, salvage_fraction
+        As for :func:`depreciation_schedule`; the salvage value is also the market value's floor.
+    annual_decline, economic_life_years, generation_step, generation_interval_years
+        As for :func:`market_value_path` (give exactly one of the first two).
+    years : int, optional
+        How many years to show; the accounting life by default. After the accounting life the
+        book value stays at the salvage value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Year 0 first: ``year``, ``book_value_usd``, ``market_value_usd``, ``gap_usd`` (book minus
+        market: positive when the books say the chips are worth more than they would sell for) and
+        ``market_below_book``.
+
+    Examples
+    --------
+    Straight-line over 4 years against a value that halves each year:
+
+    >>> frame = book_versus_market(100, 4, annual_decline=0.5)
+    >>> frame["gap_usd"].tolist()
+    [0.0, 25.0, 25.0, 12.5, -6.25]
+    """
+    cost = _check_cost(cost)
+    life = _check_life("accounting_life_years", accounting_life_years)
+    horizon = life if years is None else check_whole("years", years, 1, MAX_LIFE_YEARS)
+    salvage_share = check_fraction("salvage_fraction", salvage_fraction)
+    method = check_choice("method", method, METHODS)
+    book = _book_values(cost, life, salvage_share, method, horizon)
+    market = market_value_path(
+        cost, horizon, annual_decline, economic_life_years=economic_life_years,
+        salvage_fraction=salvage_share, generation_step=generation_step,
+        generation_interval_years=generation_interval_years,
+    )["market_value_usd"].to_numpy()
+    gap = book - market
+    tolerance = 1e-9 * cost  # equal values computed two ways are not a gap
+    return pd.DataFrame(
+        {
+            "year": np.arange(horizon + 1),
+            "book_value_usd": book,
+            "market_value_usd": market,
+            "gap_usd": np.where(np.abs(gap) <= tolerance, 0.0, gap),
+            "market_below_book": gap > tolerance,
+        }
+    )
+
+
+def impairment_year(frame: pd.DataFrame) -> int | None:
+    """The first year (1 or later) in which the GPUs' market value is below their book value.
+
+    That is when an impairment test that compares book value with what the asset would sell for
+    (fair value) would call for a write-down. Real tests are more lenient: under US GAAP (ASC 360)
+    an asset in use is written down only if its book value exceeds the *undiscounted* cash it is
+    expected to bring in, which a paying lease can cover for years.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table from :func:`book_versus_market`.
+
+    Returns
+    -------
+    int or None
+        The year, or None if market value never falls below book value.
+
+    Examples
+    --------
+    >>> impairment_year(book_versus_market(100, 4, annual_decline=0.5))
+    1
+    >>> impairment_year(book_versus_market(100, 4, economic_life_years=4)) is None
+    True
+    """
+    _require_columns("frame", frame, ("year", "market_below_book"))
+    hits = frame.loc[(frame["year"] >= 1) & frame["market_below_book"], "year"]
+    return None if hits.empty else int(hits.iloc[0])
+
+
+def _require_columns(name: str, frame: object, columns: tuple[str, ...]) -> None:
+    if not isinstance(frame, pd.DataFrame) or not set(columns) <= set(frame.columns):
+        raise ValueError(f"{name} must be a DataFrame with the columns {list(columns)}")
+
+
+# ------------------------------------------------------------------- reported vs economic
+def profit_comparison(
+    deal: Deal,
+    accounting_life_years: int,
+    economic_life_years: int,
+    *,
+    method: str = "straight_line",
+    economic_method: str = "straight_line",
+    salvage_fraction: float = 0.0,
+    operating_cost_fraction: float = 0.0,
+    target_equity_return: float = TARGET_EQUITY_RETURN,
+) -> pd.DataFrame:
+    """The SPV's profit as reported (depreciation over the accounting life) and as it is
+    economically (depreciation over the economic life), year by year.
+
+    Both profits are pre-tax: lease income, less the SPV's operating costs, less interest on its
+    debt, less depreciation of the GPUs (which cost ``deal.total_cost_usd``). Only the depreciation
+    differs: ``method`` over ``accounting_life_years`` for the reported profit, ``economic_method``
+    over ``economic_life_years`` for the economic one. Lease income is
+    :func:`gpu_finance.spv.lease_payment` (no residual value) in each year of the lease and zero
+    after it; interest comes from :func:`gpu_finance.deal.debt_schedule`. The table runs until the
+    longer life, the lease and the loan have all ended, so with the same salvage value both
+    depreciations add up to the same total and the overstatements sum to zero.
+
+    Parameters
+    ----------
+    deal : Deal
+        The SPV's deal (chapter 1's :data:`gpu_finance.COLOSSUS_2` by default in the book).
+    accounting_life_years, economic_life_years : int
+        The lives in the accounts and in reality, whole numbers of years from 1 to 15.
+    method, economic_method : str
+        Depreciation methods (:data:`METHODS`) for the reported and the economic profit.
+    salvage_fraction : float
+        Salvage value as a fraction of cost, in [0, 1], for both.
+    operating_cost_fraction : float
+        The SPV's own operating costs, as a fraction of its lease income, in [0, 1]. Zero for a
+        triple-net lease, where the lessee pays power, maintenance and insurance.
+    target_equity_return : float
+        The equity's target return that sets the lease payment, a fraction per year in [0, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year, year 1 first: ``year``, ``lease_income_usd``, ``operating_cost_usd``,
+        ``interest_usd``, ``reported_depreciation_usd``, ``economic_depreciation_usd``,
+        ``reported_profit_usd``, ``economic_profit_usd``, ``overstatement_usd`` (reported minus
+        economic profit) and ``cumulative_overstatement_usd``.
+
+    Examples
+    --------
+    >>> from gpu_finance import COLOSSUS_2
+    >>> table = profit_comparison(COLOSSUS_2, 6, 4)
+    >>> (table["overstatement_usd"] / 1e9).round(2).tolist()
+    [1.67, 1.67, 1.67, 1.67, -3.33, -3.33]
+    """
+    _require_deal(deal)
+    accounting = _check_life("accounting_life_years", accounting_life_years)
+    economic = _check_life("economic_life_years", economic_life_years)
+    method = check_choice("method", method, METHODS)
+    economic_method = check_choice("economic_method", economic_method, METHODS)
+    salvage_share = check_fraction("salvage_fraction", salvage_fraction)
+    cost_share = check_fraction("operating_cost_fraction", operating_cost_fraction)
+    payment = lease_payment(deal, target_equity_return)
+    horizon = max(accounting, economic, deal.lease_term_years, deal.debt_term_years)
+    years = np.arange(1, horizon + 1)
+
+    def padded(values: np.ndarray) -> np.ndarray:
+        out = np.zeros(horizon)
+        out[: len(values)] = values
+        return out
+
+    cost = deal.total_cost_usd
+    income = np.where(years <= deal.lease_term_years, payment, 0.0)
+    operating = cost_share * income
+    interest = padded(debt_schedule(deal)["interest_usd"].to_numpy())
+    reported_dep = padded(depreciation_schedule(cost, accounting, salvage_share, method)["expense"].to_numpy())
+    economic_dep = padded(depreciation_schedule(cost, economic, salvage_share, economic_method)["expense"].to_numpy())
+    before_depreciation = income - operating - interest
+    reported = before_depreciation - reported_dep
+    economic_profit = before_depreciation - economic_dep
+    over = economic_dep - reported_dep
+    return pd.DataFrame(
+        {
+            "year": years,
+            "lease_income_usd": income,
+            "operating_cost_usd": operating,
+            "interest_usd": interest,
+            "reported_depreciation_usd": reported_dep,
+            "economic_depreciation_usd": economic_dep,
+            "reported_profit_usd": reported,
+            "economic_profit_usd": economic_profit,
+            "overstatement_usd": over,
+            "cumulative_overstatement_usd": np.cumsum(over),
+        }
+    )
+
+
+_COMPARISON_COLUMNS = ("year", "overstatement_usd", "cumulative_overstatement_usd")
+
+
+def peak_overstatement(comparison: pd.DataFrame) -> float:
+    """The largest cumulative overstatement of profit, signed, in USD.
+
+    Positive when profit is reported before it is earned (an accounting life longer than the
+    economic life); negative when it is reported later (a shorter, more cautious life); zero when
+    the two agree every year.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        A table from :func:`profit_comparison`.
+
+    Examples
+    --------
+    With straight-line on both sides, six years against four on $20B: ``20 × (1 − 4/6)``:
+
+    >>> from gpu_finance import COLOSSUS_2
+    >>> round(peak_overstatement(profit_comparison(COLOSSUS_2, 6, 4)) / 1e9, 3)
+    6.667
+    """
+    _require_columns("comparison", comparison, _COMPARISON_COLUMNS)
+    cumulative = comparison["cumulative_overstatement_usd"].to_numpy(dtype=float)
+    return float(cumulative[np.argmax(np.abs(cumulative))])
+
+
+def reversal_year(comparison: pd.DataFrame) -> int | None:
+    """The year the overstatement starts to come back: the first year whose difference between
+    reported and economic profit has the opposite sign to the cumulative difference so far.
+
+    With an accounting life longer than the economic life, profit is overstated in the early years
+    and understated afterwards, when the books still charge depreciation on chips that have
+    already lost their value: the earlier profit comes back as a loss.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        A table from :func:`profit_comparison`.
+
+    Returns
+    -------
+    int or None
+        The year, or None if the two profits never part (or never come back together).
+
+    Examples
+    --------
+    >>> from gpu_finance import COLOSSUS_2
+    >>> reversal_year(profit_comparison(COLOSSUS_2, 6, 4))
+    5
+    >>> reversal_year(profit_comparison(COLOSSUS_2, 5, 5)) is None
+    True
+    """
+    _require_columns("comparison", comparison, _COMPARISON_COLUMNS)
+    yearly = comparison["overstatement_usd"].to_numpy(dtype=float)
+    cumulative = comparison["cumulative_overstatement_usd"].to_numpy(dtype=float)
+    tolerance = 1e-9 * max(1.0, float(np.max(np.abs(cumulative), initial=0.0)))
+    for index in range(1, len(yearly)):
+        before = cumulative[index - 1]
+        if abs(before) > tolerance and abs(yearly[index]) > tolerance and np.sign(yearly[index]) != np.sign(before):
+            return int(comparison["year"].iloc[index])
+    return None
+
+
+# ---------------------------------------------------------------------------- calibration
+def _check_series(years: object, prices: object) -> tuple[np.ndarray, np.ndarray]:
+    t = np.asarray(years, dtype=float)
+    p = np.asarray(prices, dtype=float)
+    if t.ndim != 1 or p.ndim != 1 or len(t) != len(p):
+        raise ValueError(f"years and prices must be 1-D and of equal length (got {t.shape} and {p.shape})")
+    if len(t) < 2:
+        raise ValueError(f"years has {len(t)} values; at least 2 are needed")
+    if not np.all(np.isfinite(t)):
+        raise ValueError(f"years={t.tolist()!r} holds values that are not finite numbers")
+    if not np.all(np.isfinite(p)) or np.any(p <= 0):
+        raise ValueError(f"prices={p.tolist()!r} must all be finite and greater than zero")
+    if np.ptp(t) == 0:
+        raise ValueError(f"years={t.tolist()!r} are all the same date; a trend needs two dates")
+    return t, p
+
+
+def _log_linear(t: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """Least-squares line through (t, ln p): returns (slope per year, intercept at mean t)."""
+    centre = t.mean()
+    dt = t - centre
+    logs = np.log(p)
+    slope = float(np.sum(dt * (logs - logs.mean())) / np.sum(dt * dt))
+    return slope, float(logs.mean()) - slope * centre
+
+
+def implied_annual_decline(years, prices, method: str = "log_linear") -> float:
+    """The yearly rate at which a price series falls, as a fraction per year.
+
+    ``"log_linear"``
+        Fit a straight line to the logarithm of the price against time by least squares; a slope
+        ``b`` per year means the price is multiplied by ``exp(b)`` each year, a decline of
+        ``1 − exp(b)``. Every observation counts, and no single one decides the answer.
+    ``"endpoints"``
+        Compare the first and the last observation only:
+        ``1 − (p_last / p_first) ** (1 / (t_last − t_first))``.
+
+    A negative result means the price rose. To use the decline as the drift of a continuous-time
+    model of the collateral's value, take ``math.log1p(-decline)`` (per year).
+
+    Parameters
+    ----------
+    years : array-like of float
+        When each price was observed, as decimal years (see :func:`decimal_year`); at least two
+        distinct dates.
+    prices : array-like of float
+        The prices, all greater than zero (any currency or unit: only ratios matter).
+    method : str
+        ``"log_linear"`` or ``"endpoints"``.
+
+    Returns
+    -------
+    float
+        The fraction of the price lost per year (0.3 = 30%).
+
+    Examples
+    --------
+    A price that halves every year falls 50% a year by either method:
+
+    >>> implied_annual_decline([2020, 2021, 2022], [8.0, 4.0, 2.0])
+    0.5
+    >>> implied_annual_decline([2020, 2022], [8.0, 2.0], method="endpoints")
+    0.5
+    """
+    t, p = _check_series(years, prices)
+    method = check_choice("method", method, ("log_linear", "endpoints"))
+    if method == "endpoints":
+        order = np.argsort(t, kind="stable")
+        first, last = order[0], order[-1]
+        slope = math.log(p[last] / p[first]) / (t[last] - t[first])
+    else:
+        slope, _ = _log_linear(t, p)
+    return float(round(-math.expm1(slope), 12))
+
+
+def price_trend(years, prices, at) -> np.ndarray:
+    """The log-linear trend of :func:`implied_annual_decline` evaluated at the dates ``at``.
+
+    Parameters
+    ----------
+    years, prices : array-like of float
+        The observations, as for :func:`implied_annual_decline`.
+    at : array-like of float
+        Decimal years at which to read the fitted line.
+
+    Returns
+    -------
+    numpy.ndarray
+        Fitted prices, in the unit of ``prices``.
+
+    Examples
+    --------
+    >>> price_trend([2020, 2021, 2022], [8.0, 4.0, 2.0], [2023]).round(6).tolist()
+    [1.0]
+    """
+    t, p = _check_series(years, prices)
+    points = np.asarray(at, dtype=float)
+    if not np.all(np.isfinite(points)):
+        raise ValueError(f"at={points.tolist()!r} holds values that are not finite numbers")
+    slope, intercept = _log_linear(t, p)
+    return np.exp(intercept + slope * points)
+
+
+def _calibrated_decline() -> float:
+    prices = rental_prices()
+    chip = prices[prices["gpu"] == CALIBRATION_GPU]
+    return implied_annual_decline(chip["year_decimal"], chip["price_usd_per_hour"])
+
+
+#: The yearly fall in a GPU's value implied by the rental-price history of Nvidia's H100 in the
+#: book's data (launch, 2023 peak, late-2024 trough, 2025-26 one-year contract prices): a
+#: log-linear least-squares fit of ln(price) on time, :func:`implied_annual_decline`. A fraction
+#: per year (about 0.33). Later chapters use it as the collateral's drift, ``log1p(-decline)``.
+#: Its limits (five points, mixed on-demand and contract prices, rent is not resale value) are
+#: discussed in chapter 2.
+CALIBRATED_ANNUAL_DECLINE: float = _calibrated_decline()

@@ -1,0 +1,435 @@
+"""Depreciation, market value and reported-versus-economic profit: hand-worked cases, closed forms,
+an independent least-squares fit (scipy) and accounting identities checked with hypothesis."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+from scipy import stats
+
+from gpu_finance import (
+    CALIBRATED_ANNUAL_DECLINE,
+    COLOSSUS_2,
+    METHODS,
+    book_versus_market,
+    debt_schedule,
+    decimal_year,
+    depreciation_fact,
+    depreciation_schedule,
+    depreciation_views,
+    generation_gap_years,
+    gpu_generations,
+    implied_annual_decline,
+    impairment_year,
+    lease_payment,
+    market_value_path,
+    peak_overstatement,
+    price_trend,
+    profit_comparison,
+    rental_prices,
+    reversal_year,
+    useful_life_changes,
+)
+
+from .strategies import deals, declines, fractions, lives, methods, money, steps
+
+SETTINGS = settings(max_examples=150, deadline=None)
+
+
+# ----------------------------------------------------------------------- hand-worked schedules
+def test_twenty_billion_over_six_years_straight_line_is_a_third_of_ten_billion_a_year():
+    schedule = depreciation_schedule(20e9, 6)
+    assert_allclose(schedule["expense"], 20e9 / 6, rtol=1e-15)
+    assert schedule["expense"].iloc[0] == pytest.approx(3.3333333333e9)
+    assert schedule["year"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert list(schedule.columns) == ["year", "expense", "accumulated", "book_value"]
+    assert_allclose(schedule["book_value"], [20e9 * (6 - t) / 6 for t in range(1, 7)], atol=1e-3)
+
+
+def test_double_declining_textbook_case_with_salvage():
+    # $10,000, 5 years, $1,000 salvage: 40% of book value, last year capped at book minus salvage.
+    schedule = depreciation_schedule(10_000, 5, 0.1, "double_declining_balance")
+    assert_allclose(schedule["expense"], [4000, 2400, 1440, 864, 296])
+    assert_allclose(schedule["book_value"], [6000, 3600, 2160, 1296, 1000])
+
+
+def test_double_declining_switches_to_straight_line_without_salvage():
+    # Year 4 book value 2,160 over 2 years left: 1,080 a year beats 40% (864), so it switches.
+    schedule = depreciation_schedule(10_000, 5, 0.0, "double_declining_balance")
+    assert_allclose(schedule["expense"], [4000, 2400, 1440, 1080, 1080])
+
+
+def test_sum_of_years_digits_hand_case():
+    # 1+2+3+4+5 = 15: 5/15, 4/15, ... of 15,000.
+    schedule = depreciation_schedule(15_000, 5, 0.0, "sum_of_years_digits")
+    assert_allclose(schedule["expense"], [5000, 4000, 3000, 2000, 1000])
+    assert_allclose(schedule["accumulated"], [5000, 9000, 12000, 14000, 15000])
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_one_year_life_writes_everything_off_at_once(method):
+    schedule = depreciation_schedule(500, 1, 0.2, method)
+    assert schedule["expense"].tolist() == [400.0] and schedule["book_value"].tolist() == [100.0]
+
+
+def test_double_declining_never_goes_below_a_high_salvage():
+    # 2/4 of 100 = 50 would take book value to 50 < 60: capped at 40, then nothing.
+    schedule = depreciation_schedule(100, 4, 0.6, "double_declining_balance")
+    assert_allclose(schedule["expense"], [40, 0, 0, 0])
+    assert (schedule["book_value"] >= 60).all()
+
+
+# ------------------------------------------------------------------------ schedule identities
+@SETTINGS
+@given(money, lives, fractions, methods)
+def test_every_method_writes_off_cost_minus_salvage_and_stays_above_salvage(cost, life, salvage, method):
+    schedule = depreciation_schedule(cost, life, salvage, method)
+    assert len(schedule) == life
+    assert schedule["expense"].sum() == pytest.approx(cost * (1 - salvage), rel=1e-12, abs=1e-6)
+    assert (schedule["book_value"] >= cost * salvage).all()  # exact: never below salvage
+    assert schedule["book_value"].iloc[-1] == pytest.approx(cost * salvage, rel=1e-12, abs=1e-6)
+    assert_allclose(schedule["book_value"] + schedule["accumulated"], cost, rtol=1e-12)
+    assert (schedule["expense"] >= -1e-9 * cost).all()
+    assert_allclose(schedule["accumulated"], np.cumsum(schedule["expense"]), rtol=1e-9, atol=1e-9 * cost)
+
+
+@SETTINGS
+@given(money, lives, fractions)
+def test_straight_line_expense_is_constant(cost, life, salvage):
+    expense = depreciation_schedule(cost, life, salvage)["expense"].to_numpy()
+    assert np.all(expense == expense[0])
+
+
+@SETTINGS
+@given(money, lives, fractions)
+def test_double_declining_expense_never_rises(cost, life, salvage):
+    expense = depreciation_schedule(cost, life, salvage, "double_declining_balance")["expense"].to_numpy()
+    assert np.all(np.diff(expense) <= 1e-9 * cost)
+
+
+@SETTINGS
+@given(money, lives, fractions)
+def test_sum_of_years_digits_falls_by_the_same_amount_each_year(cost, life, salvage):
+    expense = depreciation_schedule(cost, life, salvage, "sum_of_years_digits")["expense"].to_numpy()
+    step = cost * (1 - salvage) / (life * (life + 1) / 2)
+    assert_allclose(np.diff(expense), -step, atol=1e-9 * cost)
+
+
+@SETTINGS
+@given(money, st.integers(2, 15), fractions)
+def test_accelerated_methods_front_load_the_expense(cost, life, salvage):
+    straight = depreciation_schedule(cost, life, salvage)["accumulated"]
+    for method in ("double_declining_balance", "sum_of_years_digits"):
+        fast = depreciation_schedule(cost, life, salvage, method)["accumulated"]
+        assert (fast >= straight - 1e-9 * cost).all()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"life_years": 0}, r"life_years=0 is outside \[1, 15\]"),
+    ({"life_years": 2.5}, r"life_years=2.5 is not a whole number"),
+    ({"life_years": 16}, r"life_years=16 is outside"),
+    ({"salvage_fraction": 1.5}, r"salvage_fraction=1.5 is outside \[0, 1\]"),
+    ({"salvage_fraction": -0.1}, r"salvage_fraction=-0.1 is outside"),
+    ({"method": "units_of_production"}, r"method='units_of_production' is not one of"),
+    ({"cost": 0}, r"cost=0 is outside \(0, inf\]"),
+    ({"cost": float("nan")}, r"cost=nan is not a number"),
+])
+def test_bad_schedule_inputs_name_the_parameter(kwargs, message):
+    arguments = {"cost": 100.0, "life_years": 5, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        depreciation_schedule(**arguments)
+
+
+# ---------------------------------------------------------------------------- market value
+def test_market_value_falls_geometrically():
+    path = market_value_path(1000, 4, 0.25)
+    assert path["year"].tolist() == [0, 1, 2, 3, 4]
+    assert_allclose(path["market_value_usd"], [1000 * 0.75**t for t in range(5)])
+    assert path["new_generation"].tolist() == [False, False, True, False, True]  # every 2 years by default
+
+
+def test_generation_steps_multiply_in_on_schedule():
+    # a 10% yearly fall and a 20% step every 2 years, first at year 2
+    path = market_value_path(1000, 5, 0.1, generation_step=0.2, generation_interval_years=2)
+    expected = [1000 * 0.9**t * 0.8 ** (t // 2) for t in range(6)]
+    assert_allclose(path["market_value_usd"], expected)
+    assert path["new_generation"].tolist() == [False, False, True, False, True, False]
+
+
+def test_market_value_never_falls_below_the_floor():
+    path = market_value_path(100, 10, 0.5, salvage_fraction=0.05)
+    assert path["market_value_usd"].min() == pytest.approx(5.0)
+    assert path["market_value_usd"].iloc[4] == pytest.approx(6.25)  # 100 / 16, still above the floor
+
+
+@SETTINGS
+@given(money, lives, lives, fractions)
+def test_linear_market_value_equals_straight_line_book_value_over_the_economic_life(cost, life, horizon, salvage):
+    market = market_value_path(cost, horizon, economic_life_years=life, salvage_fraction=salvage)
+    book = depreciation_schedule(cost, life, salvage)["book_value"].to_numpy()
+    expected = np.concatenate([[cost], book, np.full(max(0, horizon - life), cost * salvage)])[: horizon + 1]
+    assert_allclose(market["market_value_usd"], expected, rtol=1e-12, atol=1e-9 * cost)
+
+
+@SETTINGS
+@given(money, lives, declines, steps, st.integers(1, 15), fractions)
+def test_market_value_is_positive_and_never_rises(cost, horizon, decline, step, interval, floor):
+    values = market_value_path(cost, horizon, decline, generation_step=step, generation_interval_years=interval,
+                               salvage_fraction=floor)["market_value_usd"].to_numpy()
+    assert np.all(values > 0)  # a geometric fall never reaches zero: the LTV stays finite
+    assert np.all(np.diff(values) <= 1e-12 * cost)
+    assert np.all(values >= cost * floor * (1 - 1e-12))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({}, r"give exactly one of annual_decline=None and economic_life_years=None"),
+    ({"annual_decline": 0.3, "economic_life_years": 4}, r"give exactly one of"),
+    ({"annual_decline": 1.0}, r"annual_decline=1.0 is outside \[0, 1\)"),
+    ({"annual_decline": -0.2}, r"annual_decline=-0.2 is outside"),
+    ({"economic_life_years": 0}, r"economic_life_years=0 is outside"),
+    ({"annual_decline": 0.3, "generation_step": 1.0}, r"generation_step=1.0 is outside \[0, 1\)"),
+    ({"annual_decline": 0.3, "generation_interval_years": 0}, r"generation_interval_years=0 is outside"),
+    ({"annual_decline": 0.3, "salvage_fraction": 2}, r"salvage_fraction=2 is outside"),
+])
+def test_bad_market_inputs_name_the_parameter(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        market_value_path(100, 5, **kwargs)
+
+
+def test_book_versus_market_gap_and_impairment_year_by_hand():
+    # straight-line over 5 years (80, 60, 40, 20, 0) against a 10% yearly fall (90, 81, 72.9, ...)
+    frame = book_versus_market(100, 5, annual_decline=0.1)
+    assert_allclose(frame["book_value_usd"], [100, 80, 60, 40, 20, 0])
+    assert_allclose(frame["gap_usd"], frame["book_value_usd"] - frame["market_value_usd"])
+    assert impairment_year(frame) is None  # the market value stays above the book value
+    steep = book_versus_market(100, 5, annual_decline=0.3)  # 70 < 80 in year 1
+    assert impairment_year(steep) == 1
+    stepped = book_versus_market(100, 5, annual_decline=0.1, generation_step=0.3, generation_interval_years=2)
+    assert impairment_year(stepped) == 2  # 81 * 0.7 = 56.7 < 60
+
+
+def test_impairment_year_needs_a_book_versus_market_table():
+    with pytest.raises(ValueError, match="frame must be a DataFrame"):
+        impairment_year(pd.DataFrame({"year": [1]}))
+
+
+# ------------------------------------------------------------- reported versus economic profit
+def test_profit_comparison_adds_up_by_hand_for_colossus_2():
+    table = profit_comparison(COLOSSUS_2, 6, 4)
+    payment = lease_payment(COLOSSUS_2)
+    interest = debt_schedule(COLOSSUS_2)["interest_usd"].to_numpy()
+    assert table["year"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert_allclose(table["lease_income_usd"], [payment] * 5 + [0.0])
+    assert_allclose(table["interest_usd"], list(interest) + [0.0])
+    assert_allclose(table["reported_depreciation_usd"], 20e9 / 6)
+    assert_allclose(table["economic_depreciation_usd"], [5e9] * 4 + [0.0, 0.0])
+    assert_allclose(table["reported_profit_usd"],
+                    table["lease_income_usd"] - table["interest_usd"] - table["reported_depreciation_usd"])
+    # six-year books on four-year chips: 5 - 3.33 = 1.67B a year early, for four years
+    assert_allclose(table["overstatement_usd"] / 1e9, [5 / 3] * 4 + [-10 / 3] * 2, rtol=1e-12)
+    assert peak_overstatement(table) == pytest.approx(20e9 * (1 - 4 / 6))
+    assert reversal_year(table) == 5
+
+
+def test_operating_costs_are_a_share_of_lease_income_and_cancel_out():
+    plain = profit_comparison(COLOSSUS_2, 6, 4)
+    costly = profit_comparison(COLOSSUS_2, 6, 4, operating_cost_fraction=0.2)
+    assert_allclose(costly["operating_cost_usd"], 0.2 * plain["lease_income_usd"])
+    assert_allclose(costly["reported_profit_usd"], plain["reported_profit_usd"] - costly["operating_cost_usd"])
+    assert_allclose(costly["overstatement_usd"], plain["overstatement_usd"])
+
+
+@SETTINGS
+@given(deals(), lives, lives, methods, methods, fractions)
+def test_overstatement_sums_to_zero_over_the_whole_life(deal, accounting, economic, method, economic_method, salvage):
+    table = profit_comparison(deal, accounting, economic, method=method, economic_method=economic_method,
+                              salvage_fraction=salvage, target_equity_return=0.1)
+    total = table["reported_profit_usd"].sum() - table["economic_profit_usd"].sum()
+    assert abs(total) <= 1e-9 * deal.total_cost_usd
+    assert table["cumulative_overstatement_usd"].iloc[-1] == pytest.approx(0.0, abs=1e-9 * deal.total_cost_usd)
+    assert len(table) == max(accounting, economic, deal.lease_term_years, deal.debt_term_years)
+
+
+@SETTINGS
+@given(deals(), lives, lives, methods, fractions)
+def test_cumulative_overstatement_is_the_gap_between_the_two_book_values(deal, accounting, economic, method, salvage):
+    # Profit reported early so far = depreciation not yet charged = book value (accounting life)
+    # minus book value (economic life).
+    table = profit_comparison(deal, accounting, economic, method=method, economic_method=method,
+                              salvage_fraction=salvage, target_equity_return=0.1)
+    horizon = len(table)
+    cost = deal.total_cost_usd
+    reported = book_versus_market(cost, accounting, method, salvage, annual_decline=0.0, years=horizon)
+    economic_ = book_versus_market(cost, economic, method, salvage, annual_decline=0.0, years=horizon)
+    gap = (reported["book_value_usd"] - economic_["book_value_usd"]).to_numpy()[1:]
+    assert_allclose(table["cumulative_overstatement_usd"], gap, atol=1e-9 * cost)
+
+
+@SETTINGS
+@given(lives, lives, st.floats(0.0, 0.9))
+def test_straight_line_peak_and_reversal_have_closed_forms(accounting, economic, salvage):
+    table = profit_comparison(COLOSSUS_2, accounting, economic, salvage_fraction=salvage)
+    short, long_ = min(accounting, economic), max(accounting, economic)
+    expected = 20e9 * (1 - salvage) * (1 - short / long_) * np.sign(accounting - economic)
+    assert peak_overstatement(table) == pytest.approx(expected, abs=1e-6 * 20e9)
+    if accounting == economic:
+        assert reversal_year(table) is None
+    else:
+        assert reversal_year(table) == short + 1
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"accounting_life_years": 0}, r"accounting_life_years=0 is outside"),
+    ({"economic_life_years": 3.5}, r"economic_life_years=3.5 is not a whole number"),
+    ({"method": "fast"}, r"method='fast' is not one of"),
+    ({"economic_method": "fast"}, r"economic_method='fast' is not one of"),
+    ({"salvage_fraction": 1.1}, r"salvage_fraction=1.1 is outside"),
+    ({"operating_cost_fraction": -0.5}, r"operating_cost_fraction=-0.5 is outside"),
+    ({"target_equity_return": 1.0}, r"target_equity_return=1.0 is outside"),
+])
+def test_bad_profit_inputs_name_the_parameter(kwargs, message):
+    arguments = {"accounting_life_years": 6, "economic_life_years": 4, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        profit_comparison(COLOSSUS_2, **arguments)
+
+
+def test_profit_comparison_needs_a_deal():
+    with pytest.raises(ValueError, match="deal=.* is not a gpu_finance.Deal"):
+        profit_comparison("Colossus 2", 6, 4)
+
+
+def test_peak_and_reversal_need_a_comparison_table():
+    with pytest.raises(ValueError, match="comparison must be a DataFrame"):
+        peak_overstatement(pd.DataFrame({"year": [1]}))
+    with pytest.raises(ValueError, match="comparison must be a DataFrame"):
+        reversal_year([1, 2])
+
+
+# ----------------------------------------------------------------------------- calibration
+def test_implied_decline_matches_scipys_least_squares_fit():
+    t = np.array([2023.2, 2023.5, 2024.8, 2025.8, 2026.2])
+    p = np.array([4.7, 8.0, 2.0, 1.7, 2.35])
+    slope = stats.linregress(t, np.log(p)).slope
+    assert implied_annual_decline(t, p) == pytest.approx(1 - math.exp(slope), rel=1e-12)
+
+
+def test_endpoints_use_only_the_first_and_last_dates():
+    # 4.70 to 2.35 over exactly three years: half in three years.
+    decline = implied_annual_decline([2026.0, 2023.0, 2024.0], [2.35, 4.70, 100.0], method="endpoints")
+    assert decline == pytest.approx(1 - 0.5 ** (1 / 3))
+
+
+@SETTINGS
+@given(st.floats(0.0, 0.9), st.floats(0.01, 100.0), st.integers(2, 8), st.floats(0.1, 1e4))
+def test_an_exact_geometric_series_gives_its_own_rate(decline, start, count, scale):
+    t = 2020 + np.arange(count) * 0.75
+    p = start * (1 - decline) ** (t - 2020)
+    for method in ("log_linear", "endpoints"):
+        assert implied_annual_decline(t, p, method) == pytest.approx(decline, abs=1e-9)
+        assert implied_annual_decline(t, p * scale, method) == pytest.approx(decline, abs=1e-9)  # units do not matter
+
+
+def test_rising_prices_give_a_negative_decline():
+    assert implied_annual_decline([2020, 2021], [1.0, 1.5]) == pytest.approx(-0.5)
+
+
+def test_price_trend_reads_the_fitted_line():
+    t = [2023.0, 2024.0, 2025.0]
+    p = [4.0, 3.0, 2.0]
+    fit = stats.linregress(t, np.log(p))
+    assert_allclose(price_trend(t, p, [2023.5, 2030]), np.exp(fit.intercept + fit.slope * np.array([2023.5, 2030])))
+
+
+@pytest.mark.parametrize("years, prices, message", [
+    ([2020], [1.0], r"years has 1 values; at least 2"),
+    ([2020, 2020], [1.0, 2.0], r"are all the same date"),
+    ([2020, 2021], [1.0, 0.0], r"must all be finite and greater than zero"),
+    ([2020, 2021], [1.0, float("nan")], r"must all be finite"),
+    ([2020, float("inf")], [1.0, 2.0], r"not finite numbers"),
+    ([2020, 2021, 2022], [1.0, 2.0], r"equal length"),
+])
+def test_bad_price_series_are_clear_errors(years, prices, message):
+    with pytest.raises(ValueError, match=message):
+        implied_annual_decline(years, prices)
+
+
+def test_unknown_fit_method_names_the_parameter():
+    with pytest.raises(ValueError, match=r"method='median' is not one of 'log_linear', 'endpoints'"):
+        implied_annual_decline([2020, 2021], [2.0, 1.0], method="median")
+
+
+def test_the_preset_is_the_fit_to_the_h100_rows_of_the_data():
+    prices = rental_prices()
+    h100 = prices[prices["gpu"] == "H100"]
+    assert len(h100) == 5 and (h100["confidence"] == "S").all()
+    slope = np.polyfit(h100["year_decimal"], np.log(h100["price_usd_per_hour"]), 1)[0]
+    assert CALIBRATED_ANNUAL_DECLINE == pytest.approx(-math.expm1(slope), rel=1e-9)
+    # the peak above $8 and the trough below $2 bracket a steep fall; the 2026 rebound tempers it
+    assert 0.2 < CALIBRATED_ANNUAL_DECLINE < 0.5
+
+
+def test_decimal_years_by_hand():
+    assert decimal_year("2023") == 2023.5
+    assert decimal_year("2023-03") == pytest.approx(2023 + 2.5 / 12, abs=1e-4)
+    assert decimal_year("2024-03-18") == pytest.approx(2024 + 77 / 366, abs=1e-4)  # a leap year
+    with pytest.raises(ValueError, match=r"date='March 2023' is not written"):
+        decimal_year("March 2023")
+    with pytest.raises(ValueError, match=r"date month=13 is outside"):
+        decimal_year("2023-13")
+
+
+def test_generation_gap_by_hand_and_from_the_data():
+    frame = pd.DataFrame({"kind": ["architecture", "refresh", "architecture", "architecture"],
+                          "year_decimal": [2017.5, 2019.0, 2020.5, 2022.5]})
+    assert generation_gap_years(frame) == 2.0  # median of 3 and 2, rounded
+    assert generation_gap_years(frame, kind="any") == 2.0  # median of 1.5, 1.5, 2 -> 1.5 -> 2
+    assert generation_gap_years() == 2.0  # Volta 2017 ... Feynman 2028: about every two years
+    with pytest.raises(ValueError, match=r"kind='chip' is not one of"):
+        generation_gap_years(frame, kind="chip")
+    with pytest.raises(ValueError, match=r"at least 2 are needed"):
+        generation_gap_years(frame.iloc[:1])
+
+
+# ------------------------------------------------------------------------------ sourced data
+def test_useful_life_rows_match_the_disclosures():
+    changes = useful_life_changes().set_index("change_id")
+    assert changes.loc["msft-2023", ["life_from_years", "life_to_years", "profit_effect_usd"]].tolist() == [4, 6, 3.7e9]
+    assert changes.loc["googl-2023", "profit_effect_usd"] == 3.9e9
+    assert changes.loc["meta-2025", ["life_to_years", "profit_effect_usd"]].tolist() == [5.5, 2.9e9]
+    assert changes.loc["amzn-2025", ["life_from_years", "life_to_years", "profit_effect_usd"]].tolist() == [6, 5, -0.7e9]
+    assert changes.loc["nbis-2025", "life_to_years"] == 4 and changes.loc["crwv-2023", "life_to_years"] == 6
+    assert changes.loc["crwv-2023", "confidence"] == "X"  # the earlier life is disputed
+    # the disclosures are about servers and network equipment; only Nebius speaks of GPUs
+    assert set(changes.loc[changes["assets"] == "GPUs"].index) == {"nbis-2025"}
+
+
+def test_rental_rows_keep_the_bounds_the_sources_give():
+    prices = rental_prices().set_index("observation_id")
+    assert prices.loc["h100-peak", ["price_usd_per_hour", "bound"]].tolist() == [8.0, "at least"]
+    assert prices.loc["h100-2024", ["price_usd_per_hour", "bound"]].tolist() == [2.0, "at most"]
+    assert prices.loc["h100-low", ["price_usd_per_hour", "price_kind"]].tolist() == [1.70, "1-year contract"]
+
+
+def test_generations_and_frontier_life():
+    generations = gpu_generations().set_index("generation")
+    assert generations.loc["H200", "date"] == "2023-11-13" and generations.loc["B200", "date"] == "2024-03-18"
+    assert depreciation_fact("epoch.frontier_life_median_years") == 3.9
+    assert depreciation_fact("burry.understatement_usd") == 176e9
+
+
+def test_the_cfo_is_quoted_from_the_transcript_not_the_paraphrase():
+    quote = depreciation_views().loc["friar-frontier", "quote"]
+    assert quote.startswith("So the question is, how long does a chip remain on the frontier?")
+    assert "three years, four years, five years, or even longer?" in quote
+    assert "timeline" not in quote  # the essay's "If the timeline on the chip stays short" is not in it
+
+
+def test_depreciation_fact_rejects_unknown_keys():
+    with pytest.raises(ValueError, match=r"key='epoch.nope' is not one of"):
+        depreciation_fact("epoch.nope")

@@ -1,0 +1,87 @@
+"""Chapter 2 in a real browser: its charts draw, its formulas render offline, the live panel stays
+off the website, and every kernel-free chart redraws with the finding its controls imply."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.website import open_page, set_control, wait_for_charts
+
+pytestmark = pytest.mark.browser
+
+PAGE = "chapters/02-the-depreciation-game.html"
+
+
+@pytest.fixture()
+def chapter(browser, site_url):
+    page, foreign, errors = open_page(browser, f"{site_url}/{PAGE}")
+    located: list[str] = []
+    # Chromium asks every page for /favicon.ico some time after loading; the book has none (a
+    # foundation matter), so that one 404 is set aside here and every other error counts.
+    page.on("console", lambda msg: located.append(msg.location.get("url", "")) if msg.type == "error" else None)
+    wait_for_charts(page)
+    yield page
+    real = [e for e, where in zip(errors, located) if not where.endswith("/favicon.ico")]
+    page.close()
+    assert foreign == [], f"{PAGE} requested other hosts: {foreign}"
+    assert real == [], f"{PAGE} logged console errors: {real}"
+
+
+def _chart(page, title_part: str):
+    chart = page.locator(f'.sbs-chart[aria-label*="{title_part}"]')
+    assert chart.count() == 1, f"expected one chart titled ...{title_part}..., found {chart.count()}"
+    return chart.first
+
+
+def _move(page, chart, label: str, value) -> str:
+    """Set a chart's control and wait until its SVG changes; return the chart's text after."""
+    before = chart.locator("svg").first.inner_html()
+    set_control(chart, label, value)
+    page.wait_for_function("([el, old]) => el.querySelector('svg').innerHTML !== old",
+                           arg=[chart.element_handle(), before], timeout=5_000)
+    return chart.inner_text()
+
+
+def test_charts_formulas_and_no_live_panel(chapter):
+    assert wait_for_charts(chapter) >= 12
+    assert chapter.locator(".widget-vbox, .jupyter-widgets, .widget-slider").count() == 0
+    assert chapter.locator(".live-panel").count() >= 1
+    # MathJax, served from the site itself, typesets the formulas
+    chapter.wait_for_function("() => document.querySelectorAll('.MathJax, .MathJax_Display').length > 0",
+                              timeout=15_000)
+
+
+def test_book_market_explorer_finds_the_impairment_year(chapter):
+    chart = _chart(chapter, "when do the books overstate the chips")
+    assert "Market value falls below book value in year 1" in chart.inner_text()
+    after = _move(chapter, chart, "Yearly fall in market value", 10)
+    assert "Market value stays at or above book value" in after
+    after = _move(chapter, chart, "Extra drop per new generation", 30)
+    assert "Market value falls below book value in year 2" in after  # 0.9**2 * 0.7 < 4/6
+    after = _move(chapter, chart, "Accounting life", 2)
+    assert "Market value stays at or above book value" in after
+
+
+def test_profit_explorer_follows_the_lives_and_the_method(chapter):
+    chart = _chart(chapter, "a long life pulls profit forward")
+    assert "$6.7B of profit reported early; it comes back from year 5" in chart.inner_text()
+    after = _move(chapter, chart, "Economic life", 6)
+    assert "Reported and economic profit agree every year" in after
+    after = _move(chapter, chart, "Depreciation method", "double_declining_balance")
+    assert "held back" in after  # accelerated books on equal lives are the cautious ones
+
+
+def test_heatmap_redraws_for_another_method(chapter):
+    chart = _chart(chapter, "books on 4-year chips")
+    before = chart.inner_text()
+    after = _move(chapter, chart, "Depreciation method", "sum_of_years_digits")
+    assert after != before and "15.0" in before
+
+
+def test_ltv_explorer_moves_the_covenant_and_the_decline(chapter):
+    chart = _chart(chapter, "can the collateral shrink faster than the loan")
+    assert "The covenant breaks in year 2; peak loan-to-value 95%" in chart.inner_text()
+    after = _move(chapter, chart, "Covenant", 100)
+    assert "No covenant breach; peak loan-to-value 95%" in after
+    after = _move(chapter, chart, "Yearly fall in market value", 50)
+    assert "The covenant breaks in year 1" in after

@@ -1,0 +1,165 @@
+"""Chapter 2's figures: every chart states a finding, has units and a description and passes the
+renderer's checks; the kernel-free explorers hold every control position and agree with the model;
+the live panel recomputes and every corner of it is valid."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gpu_finance import (
+    CALIBRATED_ANNUAL_DECLINE,
+    COLOSSUS_2,
+    book_versus_market,
+    collateral_path,
+    gpu_generations,
+    peak_overstatement,
+    profit_comparison,
+    rental_prices,
+    useful_life_changes,
+)
+from gpu_finance.viz import depreciation as figures
+from gpu_finance.viz import render
+
+CHARTS = {
+    "methods": lambda: figures.methods_chart(20e9, 6),
+    "book_market": lambda: figures.book_market_chart(book_versus_market(20e9, 6, annual_decline=0.3)),
+    "book_market_explorer": lambda: figures.book_market_explorer(20e9),
+    "profit": lambda: figures.profit_chart(profit_comparison(COLOSSUS_2, 6, 4)),
+    "profit_explorer": lambda: figures.profit_explorer(COLOSSUS_2),
+    "heatmap": lambda: figures.overstatement_heatmap(COLOSSUS_2),
+    "ltv": lambda: figures.ltv_chart(collateral_path(COLOSSUS_2)),
+    "ltv_explorer": lambda: figures.ltv_explorer(COLOSSUS_2),
+    "useful_lives": lambda: figures.useful_lives_chart(useful_life_changes()),
+    "profit_effects": lambda: figures.profit_effects_chart(useful_life_changes()),
+    "rental_prices": lambda: figures.rental_prices_chart(rental_prices(), CALIBRATED_ANNUAL_DECLINE),
+    "generations": lambda: figures.generations_chart(gpu_generations()),
+    "lives": lambda: figures.lives_chart(useful_life_changes()),
+}
+
+
+@pytest.fixture(autouse=True)
+def book_renderer(monkeypatch):
+    render.enable()
+    monkeypatch.setattr(render, "_bundle_shown", False)
+    monkeypatch.setenv(render.SITE_ENV_VAR, "1")
+
+
+def _title(spec: dict) -> str:
+    title = spec["title"]
+    return title["text"] if isinstance(title, dict) else title
+
+
+def _dataset(spec: dict, column: str) -> pd.DataFrame:
+    """The chart's inlined data set that has ``column``."""
+    for values in spec["datasets"].values():
+        frame = pd.DataFrame(values)
+        if column in frame.columns:
+            return frame
+    raise AssertionError(f"no data set with a {column!r} column")
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_every_chart_has_a_finding_units_and_a_description(name):
+    spec = CHARTS[name]().to_dict()
+    assert _title(spec) and spec.get("description")
+    text = json.dumps(spec)
+    assert any(unit in text for unit in ("USD billions", "(years)", "Years", "(%)", "USD per GPU-hour", "Year\""))
+    html = render.render_spec(spec)["text/html"]
+    assert len(html) < 150_000, f"{name} puts {len(html):,} bytes into the page"
+
+
+def test_static_titles_state_the_models_findings():
+    assert _title(CHARTS["profit"]().to_dict()) == "$6.7B of profit is reported before it is earned"
+    assert _title(CHARTS["ltv"]().to_dict()) == "The loan breaks the 80% loan-to-value covenant in year 2"
+    assert _title(CHARTS["book_market"]().to_dict()) == "Market value falls below book value in year 1"
+    assert "33%" in _title(CHARTS["rental_prices"]().to_dict())
+    lives = useful_life_changes()
+    assert _title(CHARTS["useful_lives"]().to_dict()).startswith(
+        f"{int((lives['life_to_years'] > lives['life_from_years']).sum())} of the ")
+
+
+def test_book_market_explorer_holds_every_position_and_matches_the_model():
+    spec = CHARTS["book_market_explorer"]().to_dict()
+    data = _dataset(spec, "series")
+    book = data[data["series"] == "Book value"]
+    market = data[data["series"] == "Market value"]
+    assert len(book) == 7 * 3 and len(market) == 61 * 7  # lives 2-8 x methods; declines x steps
+    row = book[(book["accounting_life_years"] == 6) & (book["method"] == "sum_of_years_digits")].iloc[0]
+    expected = book_versus_market(20e9, 6, "sum_of_years_digits", annual_decline=0.0, years=8)
+    np.testing.assert_allclose(row["value_bn"], expected["book_value_usd"] / 1e9, atol=1e-4)
+    row = market[np.isclose(market["annual_decline"], 0.33) & np.isclose(market["generation_step"], 0.2)].iloc[0]
+    expected = book_versus_market(20e9, 2, annual_decline=0.33, generation_step=0.2, generation_interval_years=2,
+                                  years=8)
+    np.testing.assert_allclose(row["value_bn"], expected["market_value_usd"] / 1e9, atol=1e-4)
+    names = {p["name"]: p for p in spec["params"]}
+    assert names["annual_decline"]["value"] == pytest.approx(round(CALIBRATED_ANNUAL_DECLINE * 100))
+    assert names["method"]["bind"]["input"] == "select"
+
+
+def test_profit_explorer_rows_and_notes_match_the_model():
+    spec = CHARTS["profit_explorer"]().to_dict()
+    data = _dataset(spec, "reported_bn")
+    assert len(data) == 7 * 7 * 3
+    row = data[(data["accounting_life_years"] == 6) & (data["economic_life_years"] == 4)
+               & (data["method"] == "straight_line")].iloc[0]
+    table = profit_comparison(COLOSSUS_2, 6, 4)
+    np.testing.assert_allclose(row["reported_bn"], table["reported_profit_usd"] / 1e9, atol=1e-4)
+    np.testing.assert_allclose(row["cumulative_bn"], table["cumulative_overstatement_usd"] / 1e9, atol=1e-4)
+    assert row["text"] == "$6.7B of profit reported early; it comes back from year 5"
+    same = data[(data["accounting_life_years"] == 5) & (data["economic_life_years"] == 5)
+                & (data["method"] == "straight_line")].iloc[0]
+    assert same["text"] == "Reported and economic profit agree every year"
+
+
+def test_heatmap_cells_are_the_peak_overstatement():
+    data = _dataset(CHARTS["heatmap"]().to_dict(), "peak_bn")
+    assert len(data) == 7 * 7 * 3
+    for a, e, method in [(6, 4, "straight_line"), (3, 8, "double_declining_balance"), (8, 2, "sum_of_years_digits")]:
+        cell = data[(data["accounting_life_years"] == a) & (data["economic_life_years"] == e) & (data["method"] == method)]
+        expected = peak_overstatement(profit_comparison(COLOSSUS_2, a, e, method=method)) / 1e9
+        assert cell["peak_bn"].iloc[0] == pytest.approx(expected, abs=0.006)
+    diagonal = data[(data["accounting_life_years"] == data["economic_life_years"]) & (data["method"] == "straight_line")]
+    assert (diagonal["peak_bn"] == 0).all()
+
+
+def test_ltv_explorer_rows_match_collateral_path():
+    spec = CHARTS["ltv_explorer"]().to_dict()
+    data = _dataset(spec, "ltv")
+    assert len(data) == 61 * 7
+    row = data[np.isclose(data["annual_decline"], 0.5) & np.isclose(data["generation_step"], 0.1)].iloc[0]
+    path = collateral_path(COLOSSUS_2, 0.5, generation_step=0.1, generation_interval_years=2)
+    np.testing.assert_allclose(row["ltv"], path["ltv"], atol=1e-4)
+    np.testing.assert_allclose(row["recovery_bn"], path["recovery_usd"] / 1e9, atol=1e-4)
+    assert {p["name"] for p in spec["params"]} == {"annual_decline", "generation_step", "covenant_max_ltv"}
+
+
+def _first_title(panel, index=0) -> str:
+    return _title(panel.shown[index].to_dict())
+
+
+def test_live_panel_recomputes_when_a_control_moves():
+    panel = figures.depreciation_panel(COLOSSUS_2)
+    assert panel.message == "" and len(panel.shown) == 3
+    assert _first_title(panel, 1) == "$6.7B of profit is reported before it is earned"
+    panel.sliders["economic_life_years"].value = 6
+    assert _first_title(panel, 1) == "Reported and economic profit agree every year"
+    panel.sliders["covenant_max_ltv"].value = 100.0  # shown in percent
+    assert _first_title(panel, 2) == "The loan stays within the 100% loan-to-value covenant"
+    panel.sliders["annual_decline"].value = 5.0
+    assert _first_title(panel, 0) == "Market value never falls below book value"
+
+
+@pytest.mark.parametrize("corner", ["min", "max"])
+def test_every_corner_of_the_live_panel_is_valid(corner):
+    panel = figures.depreciation_panel(COLOSSUS_2)
+    for name, widget in panel.sliders.items():
+        if hasattr(widget, "min"):
+            widget.value = getattr(widget, corner)
+        else:
+            widget.value = widget.options[0 if corner == "min" else -1][1]
+        assert panel.message == "", f"{name} at its {corner}: {panel.message}"
+        assert len(panel.shown) == 3
