@@ -485,6 +485,11 @@ def test_every_default_is_listed_as_an_assumption():
     assert (table["confidence"] == "A").all()
     assert table.loc["DEFAULT_DRIFT", "value"] == DEFAULT_DRIFT < 0
     assert "chapter 2" in table.loc["DEFAULT_DRIFT", "description"]
+
+
+def test_default_drift_is_chapter_2s_calibrated_decline():
+    """The collateral is expected to keep exp(drift) of its value a year: 1 - the calibrated fall."""
+    assert math.exp(DEFAULT_DRIFT) == pytest.approx(1 - g.CALIBRATED_ANNUAL_DECLINE, rel=1e-12)
     assert g.DEFAULT_PAYOUT_RATE == pytest.approx(g.lease_payment(COLOSSUS_2) / COLOSSUS_2.total_cost_usd)
 
 

@@ -154,8 +154,8 @@ def test_debt_schedule_identities(deal):
     assert_allclose(s["opening_balance_usd"].iloc[1:].to_numpy(), s["closing_balance_usd"].iloc[:-1].to_numpy())
     # the level payment is the closed-form annuity
     r, n = deal.debt_rate, deal.debt_term_years
-    # r / (1 - (1 + r)**-n), written with log1p/expm1 so that tiny rates do not divide by zero
-    expected = deal.debt_usd / n if r == 0 else deal.debt_usd * r / -math.expm1(-n * math.log1p(r))
+    # the annuity: the debt over the sum of the discount factors (1 + r)**-k, k = 1..n
+    expected = deal.debt_usd / sum((1 + r) ** -k for k in range(1, n + 1))
     assert_allclose(s["payment_usd"], expected, rtol=1e-9, atol=atol)
     assert not s.isna().any().any()
     assert np.all(np.diff(s["principal_usd"]) >= -1e-6 * scale)  # principal never shrinks

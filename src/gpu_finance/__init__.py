@@ -76,6 +76,8 @@ from .backstop import (
     path_summary,
     simulate_asset_paths,
     waterfall_scenarios,
+)
+
 # chapter 2: depreciation and collateral
 from .collateral import COVENANT_MAX_LTV, LIQUIDATION_COST_FRACTION, collateral_path, covenant_breach_year
 from .depreciation import (

@@ -28,8 +28,8 @@ compounded: a drift of ``m`` means the collateral is expected to be worth ``exp(
 its value today.
 
 The default values below are **assumptions of this book**, not reported figures; each is listed
-with its reason by :func:`backstop_assumptions`. In particular :data:`DEFAULT_DRIFT` stands in
-for the calibration of chapter 2 ("The depreciation game") and is to be replaced by it.
+with its reason by :func:`backstop_assumptions`. :data:`DEFAULT_DRIFT` is chapter 2's calibration
+("The depreciation game") of how fast GPUs lose value, turned into a drift.
 
 References
 ----------
@@ -52,6 +52,7 @@ from scipy import optimize, special
 from ._validation import check_choice, check_fraction, check_number, check_whole
 from .datasets import load_dataset
 from .deal import COLOSSUS_2, Deal, _require_deal
+from .depreciation import CALIBRATED_ANNUAL_DECLINE
 from .spv import lease_payment
 
 __all__ = [
@@ -94,11 +95,12 @@ __all__ = [
 # Assumptions (each one is listed, with its reason, by backstop_assumptions())
 # ------------------------------------------------------------------------------------------------
 
-#: Real-world drift of the GPUs' value, a continuously compounded fraction per year: -0.20 means
-#: the collateral is expected to be worth ``exp(-0.20)``, about 82%, of its value a year earlier.
-#: **An assumption, to be replaced by chapter 2's calibration** from the history of GPU rental
-#: prices (use :func:`drift_from_annual_decline` to turn a yearly fall in value into a drift).
-DEFAULT_DRIFT: float = -0.20
+#: Real-world drift of the GPUs' value, a continuously compounded fraction per year: the drift at
+#: which the collateral is expected to fall by chapter 2's calibrated yearly decline
+#: (:data:`gpu_finance.depreciation.CALIBRATED_ANNUAL_DECLINE`, a log-linear fit to H100 rental
+#: prices), i.e. ``drift_from_annual_decline(CALIBRATED_ANNUAL_DECLINE)``, about -0.40. Taking the
+#: fitted trend as the expected path is this book's estimate, not a reported figure.
+DEFAULT_DRIFT: float = math.log1p(-CALIBRATED_ANNUAL_DECLINE)
 
 #: Volatility of the GPUs' value, a fraction per year (the standard deviation of its yearly log
 #: change). An assumption: rental prices of one chip have moved by a third within months.
@@ -157,8 +159,8 @@ def backstop_assumptions() -> pd.DataFrame:
     """
     rows = [
         ("DEFAULT_DRIFT", DEFAULT_DRIFT, "fraction per year",
-         "Real-world drift of the GPUs' value (obsolescence); to be replaced by chapter 2's "
-         "calibration from GPU rental prices"),
+         "Real-world drift of the GPUs' value (obsolescence): chapter 2's calibration from H100 "
+         "rental prices, taken as the expected path"),
         ("DEFAULT_VOLATILITY", DEFAULT_VOLATILITY, "fraction per year",
          "Volatility of the GPUs' value"),
         ("DEFAULT_RISK_FREE_RATE", DEFAULT_RISK_FREE_RATE, "fraction per year",

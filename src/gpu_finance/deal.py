@@ -270,7 +270,9 @@ def annuity_payment(principal_usd: float, rate: float, years: int) -> float:
     n = check_whole("years", years, 1, MAX_TERM_YEARS)
     if r == 0:
         return principal / n
-    return principal * r / -math.expm1(-n * math.log1p(r))
+    # P / a(n, r), with the annuity factor a = (1 - (1 + r)**-n) / r computed as a ratio of two
+    # small numbers of the same size, which stays exact even for subnormal rates.
+    return principal / (-math.expm1(-n * math.log1p(r)) / r)
 
 
 def debt_schedule(deal: Deal) -> pd.DataFrame:
