@@ -59,7 +59,7 @@ def fact_substitutions() -> dict[str, str]:
     >>> fact_substitutions()["colossus2_debt_usd"]
     '$12.5B'
     """
-    formats = {"USD": usd, "fraction per year": percent, "years": years}
+    formats = {"USD": usd, "fraction per year": percent, "fraction": percent, "years": years}
     facts = deal_facts()
     return {
         key.replace(".", "_"): str(formats[row["unit"]](float(row["value"])))
