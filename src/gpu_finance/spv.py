@@ -242,8 +242,8 @@ def spv_cash_flows(
     lease = np.full(years, payment)
     service = interest + principal
     to_equity = lease + residual - service - balloon
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dscr = np.where(service > 0, lease / np.where(service > 0, service, 1.0), np.nan)
+    owes = service > 1e-12 * deal.total_cost_usd  # below that, the debt service is rounding noise
+    dscr = np.where(owes, lease / np.where(owes, service, 1.0), np.nan)
     frame = pd.DataFrame(
         {
             "year": np.arange(0, years + 1),
