@@ -25,10 +25,11 @@ from .formatting import percent, usd, years
 from .viz.render import BUNDLE_FILENAME, SITE_ENV_VAR, javascript_bundle
 
 MATHJAX_DIR = "mathjax"
+#: MathJax 2's combined configuration shipped with jupyter-server-mathjax: TeX input (with the AMS,
+#: noErrors and noUndefined extensions) and HTML-CSS output in one file. The copy ships the
+#: HTML-CSS output only inside these combined files, and only the STIX-Web fonts.
+MATHJAX_COMBINED_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
 _MATHJAX_CONFIG = {
-    "jax": ["input/TeX", "output/HTML-CSS"],
-    "extensions": ["tex2jax.js"],
-    "TeX": {"extensions": ["AMSmath.js", "AMSsymbols.js", "noErrors.js", "noUndefined.js"]},
     "tex2jax": {
         "inlineMath": [["\\(", "\\)"]],
         "displayMath": [["\\[", "\\]"]],
@@ -36,10 +37,21 @@ _MATHJAX_CONFIG = {
         "processClass": "math|output_area",
         "ignoreClass": "document",
     },
-    "HTML-CSS": {"availableFonts": ["TeX"], "imageFont": None},
+    "HTML-CSS": {"availableFonts": [], "preferredFont": None, "webFont": "STIX-Web", "imageFont": None},
     "showMathMenu": False,
     "messageStyle": "none",
 }
+
+
+#: Run before MathJax loads, on pages with formulas. MathJax 2 detects that a web font has loaded by
+#: comparing it with a blank font served from ``url('about:blank')``, which Chromium refuses with a
+#: console error; comparing with the browser's serif font, as MathJax itself does on some browsers,
+#: works as well and loads nothing.
+_MATHJAX_AUTHOR_INIT = """window.MathJax = {AuthorInit: function () {
+  MathJax.Hub.Register.StartupHook("HTML-CSS Jax Ready", function () {
+    MathJax.OutputJax["HTML-CSS"].webFontDefault = "serif";
+  });
+}};"""
 
 
 def _mathjax_source() -> Path:
@@ -68,7 +80,7 @@ def fact_substitutions() -> dict[str, str]:
 
 
 def _configure(app, config) -> None:
-    config.mathjax_path = f"{MATHJAX_DIR}/MathJax.js"
+    config.mathjax_path = f"{MATHJAX_DIR}/MathJax.js?config={MATHJAX_COMBINED_CONFIG}"
     config.mathjax2_config = _MATHJAX_CONFIG
     config.mathjax3_config = None
     config.myst_substitutions = {**fact_substitutions(), **(config.myst_substitutions or {})}
@@ -91,6 +103,13 @@ def _write_assets(app) -> None:
 def _add_bundle_to_chart_pages(app, pagename, templatename, context, doctree) -> None:
     if 'class="sbs-chart"' in context.get("body", ""):
         app.add_js_file(BUNDLE_FILENAME, loading_method="defer")
+
+
+def _mathjax_fonts(app, pagename, templatename, context, doctree) -> None:
+    if app.builder.format != "html" or getattr(app.builder, "math_renderer_name", None) != "mathjax":
+        return
+    if app.env.get_domain("math").has_equations(pagename):
+        app.builder.add_js_file("", body=_MATHJAX_AUTHOR_INIT, priority=400)
 
 
 def _tidy_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -122,5 +141,6 @@ def setup(app):
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _write_assets)
     app.connect("html-page-context", _add_bundle_to_chart_pages)
+    app.connect("html-page-context", _mathjax_fonts)
     app.connect("html-page-context", _tidy_scripts, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -68,6 +68,12 @@ __all__ = [
     "money_flow_chart",
     "money_flow_explorer",
     "views_table",
+    "classification_table",
+    "circular_deals_table",
+    "history_table",
+    "deal_comparison_table",
+    "dilution_table",
+    "flows_table",
     "spv_panel",
 ]
 
@@ -145,7 +151,7 @@ def _cash_layers(data: dict[str, pd.DataFrame], controls: Sequence[Control], hei
     bars = alt.Chart(data["bars"]).mark_bar().encode(
         x=alt.X("year:O", title="Year of the lease"),
         y=alt.Y("sum(amount_bn):Q", title="Cash paid, debt owed (USD billions)"),
-        color=alt.Color("series:N", title="Where the lease money goes",
+        color=alt.Color("series:N", title="Paid as",
                         scale=alt.Scale(domain=list(_CASH_SERIES.values()), range=_CASH_COLORS),
                         legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("order:Q"),
@@ -586,7 +592,7 @@ def _loop_layers(data: pd.DataFrame, note: pd.DataFrame, controls: Sequence[Cont
     pick = selected(controls) if controls else "true"
     items = list(dict.fromkeys(data["item"]))
     base = alt.Chart(data).encode(
-        y=alt.Y("item:N", title=None, sort=items),
+        y=alt.Y("item:N", title=None, sort=items, axis=alt.Axis(labelLimit=240)),
         x=alt.X("amount_bn:Q", title="USD billions"),
     )
     bars = base.mark_bar().encode(
@@ -1000,3 +1006,79 @@ def views_table(sheets: pd.DataFrame, year: int = 0):
     for item, row in frame.iterrows():
         shown.loc[item] = [("n/a" if v != v else f"{v:.2f}") if item in ratios else str(usd(v)) for v in row]
     return shown.reset_index(names="").style.hide(axis="index")
+
+
+def _blank_or(formatter):
+    return lambda value: "" if value != value else str(formatter(value))
+
+
+def classification_table(tests: pd.DataFrame):
+    """:func:`~gpu_finance.lease_classification`'s tests, styled, with the verdict in the caption."""
+    shown = tests.assign(met=tests["met"].map({True: "yes", False: "no"}))
+    styled = table(shown, formats={"measure": _blank_or(percent), "threshold": _blank_or(percent)})
+    return styled.set_caption(f"Verdict: a {tests.attrs.get('lease_type', '?')} lease")
+
+
+def circular_deals_table(deals: pd.DataFrame):
+    """:func:`~gpu_finance.circular_deals` for reading: who funds whom, with what, and the source's confidence."""
+    shown = pd.DataFrame({
+        "date": deals["date"],
+        "who": deals["funder"] + " → " + deals["customer"],
+        "funder_gives": deals["funder_gives"],
+        "amount_usd": deals["amount_usd"],
+        "confidence": deals["confidence"],
+    })
+    return table(shown, formats={"amount_usd": _blank_or(usd)},
+                 labels={"who": "Who funds whom", "funder_gives": "With what", "amount_usd": "Headline amount",
+                         "confidence": "Conf."})
+
+
+def history_table(history: pd.DataFrame):
+    """:func:`~gpu_finance.accounting_history` for reading: date, rule, what changed, the figure, confidence."""
+    columns = ["date", "rule", "what_changed", "amount_usd", "confidence"]
+    return table(history[columns], formats={"amount_usd": _blank_or(_usd_large)},
+                 labels={"amount_usd": "Figure", "confidence": "Conf."})
+
+
+def deal_comparison_table(
+    deals: Sequence[Deal],
+    target_equity_return: float = TARGET_EQUITY_RETURN,
+    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    incremental_borrowing_rate: float = INCREMENTAL_BORROWING_RATE,
+):
+    """Several deals side by side, through the chapter's model: size, lease, DSCR, the ASC 842 liability."""
+    rows = []
+    for deal in deals:
+        flows = spv_cash_flows(deal, target_equity_return, residual_value_fraction)
+        liability = lease_liability_schedule(deal, target_equity_return, residual_value_fraction,
+                                             incremental_borrowing_rate)["liability_usd"].iloc[0]
+        dscr = flows["dscr"].iloc[1]
+        rows.append({
+            "deal": deal.name,
+            "total_cost_usd": deal.total_cost_usd,
+            "debt_usd": deal.debt_usd,
+            "vendor_equity_usd": deal.vendor_equity_usd,
+            "lease_payment_usd": lease_payment(deal, target_equity_return, residual_value_fraction),
+            "first_year_dscr": "" if dscr != dscr else f"{dscr:.2f}",
+            "lease_liability_usd": liability,
+            "lease_liability_to_debt": "" if deal.debt_usd == 0 else f"{liability / deal.debt_usd:.2f}",
+        })
+    frame = pd.DataFrame(rows)
+    return table(frame, formats={c: usd for c in frame.columns if c.endswith("_usd")},
+                 labels={"lease_payment_usd": "Lease a year", "first_year_dscr": "DSCR",
+                         "lease_liability_usd": "ASC 842 liability",
+                         "lease_liability_to_debt": "Liability / debt"})
+
+
+def dilution_table(frame: pd.DataFrame):
+    """:func:`~gpu_finance.founder_dilution`'s two routes, styled: stakes as percentages, money in billions."""
+    shares = {c: (lambda v: percent(v, 2)) for c in ("new_investors_share", "stake_before", "stake_after", "dilution")}
+    return table(frame, formats=shares)
+
+
+def flows_table(flows: pd.DataFrame):
+    """A money-flow table (:func:`~gpu_finance.money_flows`) with the parties named for readers."""
+    names = {key: label.replace("\n", " ") for key, label in NODE_LABELS.items()}
+    shown = flows.assign(from_party=flows["from_party"].map(lambda k: names.get(k, k)),
+                         to_party=flows["to_party"].map(lambda k: names.get(k, k)))
+    return table(shown, labels={"from_party": "From", "to_party": "To", "amount_usd": "Amount"})
