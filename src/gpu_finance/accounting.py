@@ -44,6 +44,7 @@ __all__ = [
     "VIEWS",
     "LEASE_TYPES",
     "CONSOLIDATION_RULES",
+    "SPE_OUTSIDE_EQUITY_MINIMUM",
     "lease_liability_schedule",
     "sponsor_balance_sheets",
     "compare_views",
@@ -77,6 +78,10 @@ VIEWS: dict[str, str] = {
 
 #: Lease types under ASC 842. IFRS 16 treats every lease like a finance lease.
 LEASE_TYPES: tuple[str, ...] = ("operating", "finance")
+
+#: Before 2003, the outside equity at risk (a fraction of assets) that kept a special purpose entity
+#: off its sponsor's books (the rule Enron's entities used; ``accounting_history.csv``).
+SPE_OUTSIDE_EQUITY_MINIMUM: float = 0.03
 
 #: The consolidation rule of each era: key -> label.
 CONSOLIDATION_RULES: dict[str, str] = {
@@ -565,8 +570,8 @@ def consolidation_decision(
         return ConsolidationDecision(chosen, entity, majority, tuple(steps))
 
     if chosen == "pre_2003":
-        passes = outside >= 0.03
-        steps.append(("Do outside owners hold at least 3% of the assets as equity at risk?",
+        passes = outside >= SPE_OUTSIDE_EQUITY_MINIMUM
+        steps.append((f"Do outside owners hold at least {SPE_OUTSIDE_EQUITY_MINIMUM:.0%} of the assets as equity at risk?",
                       f"{'Yes' if passes else 'No'}: {outside:.1%}"))
         if not passes:
             steps.append(("Then", "The sponsor consolidates the special purpose entity"))

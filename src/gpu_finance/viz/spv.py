@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..accounting import (
     CONSOLIDATION_RULES,
+    SPE_OUTSIDE_EQUITY_MINIMUM,
     INCREMENTAL_BORROWING_RATE,
     LEASE_TYPES,
     VIEWS,
@@ -464,7 +465,9 @@ _YES_NO = (("Yes", 1), ("No", 0))
 def consolidation_explorer(outside_equity_share: float) -> alt.LayerChart:
     """Kernel-free decision tool: menus for the rule and the facts, the steps and verdict as text."""
     rule = Dropdown("rule", "Rule", tuple((label, key) for key, label in CONSOLIDATION_RULES.items()), "asc_810")
-    equity = Dropdown("oe", "Outside equity at risk", (("1% of assets", 0.01), ("3% of assets", 0.03),
+    equity = Dropdown("oe", "Outside equity at risk", (("1% of assets", 0.01),
+                                                       (f"{percent(SPE_OUTSIDE_EQUITY_MINIMUM)} of assets",
+                                                        SPE_OUTSIDE_EQUITY_MINIMUM),
                                                        (f"{percent(outside_equity_share)} (this vehicle)",
                                                         round(outside_equity_share, 6))),
                       round(outside_equity_share, 6))
