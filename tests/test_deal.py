@@ -154,8 +154,9 @@ def test_debt_schedule_identities(deal):
     assert_allclose(s["opening_balance_usd"].iloc[1:].to_numpy(), s["closing_balance_usd"].iloc[:-1].to_numpy())
     # the level payment is the closed-form annuity
     r, n = deal.debt_rate, deal.debt_term_years
-    # r / (1 - (1 + r)**-n), written with log1p/expm1 so that tiny rates do not divide by zero
-    expected = deal.debt_usd / n if r == 0 else deal.debt_usd * r / -math.expm1(-n * math.log1p(r))
+    # r / (1 - (1 + r)**-n), written with log1p/expm1 so that tiny rates do not divide by zero; below
+    # 1e-15 (subnormal rates, where the closed form loses digits) its limit P / n holds to double precision
+    expected = deal.debt_usd / n if r < 1e-15 else deal.debt_usd * r / -math.expm1(-n * math.log1p(r))
     assert_allclose(s["payment_usd"], expected, rtol=1e-9, atol=atol)
     assert not s.isna().any().any()
     assert np.all(np.diff(s["principal_usd"]) >= -1e-6 * scale)  # principal never shrinks
@@ -188,3 +189,11 @@ def test_annuity_payment_rejects_bad_input():
 def test_debt_schedule_rejects_a_non_deal():
     with pytest.raises(ValueError, match="deal=.* is not a gpu_finance.Deal"):
         debt_schedule({"debt_usd": 1})
+
+
+@pytest.mark.parametrize("rate", [5e-324, 1e-320, 1e-300, 1e-16])
+def test_subnormal_and_tiny_rates_still_repay_exactly_the_debt(rate):
+    # found by hypothesis: at a rate of 5e-324 the closed form paid $382,812.00 on a $382,812.50 loan
+    deal = Deal(1e6, 617187.5, 382812.5, 0, rate, 1, 1)
+    assert annuity_payment(382812.5, rate, 1) == pytest.approx(382812.5, rel=1e-14)
+    assert debt_schedule(deal)["principal_usd"].sum() == pytest.approx(382812.5, rel=1e-14)
