@@ -68,3 +68,16 @@ lives = st.integers(min_value=1, max_value=15)
 methods = st.sampled_from(METHODS)
 declines = st.floats(min_value=0.0, max_value=0.95, allow_nan=False)
 steps = st.floats(min_value=0.0, max_value=0.9, allow_nan=False)
+# ---------------------------------------------------------------- chapter 1 (the SPV)
+target_returns = st.floats(min_value=0.0, max_value=0.6, allow_nan=False)
+residuals = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+borrowing_rates = st.floats(min_value=0.0, max_value=0.4, allow_nan=False)
+
+
+@st.composite
+def funded_deals(draw, min_equity_share: float = 0.01) -> Deal:
+    """A random valid deal with at least ``min_equity_share`` of equity (so its IRR is defined)."""
+    deal = draw(deals())
+    if deal.equity_share < min_equity_share:
+        deal = deal.with_debt_share(1.0 - min_equity_share)
+    return deal

@@ -188,3 +188,11 @@ def test_annuity_payment_rejects_bad_input():
 def test_debt_schedule_rejects_a_non_deal():
     with pytest.raises(ValueError, match="deal=.* is not a gpu_finance.Deal"):
         debt_schedule({"debt_usd": 1})
+
+
+@pytest.mark.parametrize("rate", [5e-324, 1e-320, 1e-300, 1e-16])
+def test_subnormal_and_tiny_rates_still_repay_exactly_the_debt(rate):
+    # found by hypothesis: at a rate of 5e-324 the closed form paid $382,812.00 on a $382,812.50 loan
+    deal = Deal(1e6, 617187.5, 382812.5, 0, rate, 1, 1)
+    assert annuity_payment(382812.5, rate, 1) == pytest.approx(382812.5, rel=1e-14)
+    assert debt_schedule(deal)["principal_usd"].sum() == pytest.approx(382812.5, rel=1e-14)

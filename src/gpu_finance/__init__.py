@@ -21,6 +21,11 @@ depreciation
     :func:`profit_comparison` and the rental-price calibration :data:`CALIBRATED_ANNUAL_DECLINE`.
 collateral
     Chapter 2: :func:`collateral_path`, the loan against the GPUs' market value.
+    equity earns; :func:`spv_cash_flows`, :func:`money_flows`, :func:`founder_dilution` and
+    :func:`vendor_loop` (chapter 1).
+accounting
+    :func:`sponsor_balance_sheets` (the four views of the sponsor's books), the lease
+    classification and the consolidation test (chapter 1).
 datasets
     The sourced CSV data the book cites.
 formatting
@@ -102,6 +107,39 @@ from .depreciation import (
     useful_life_changes,
 )
 
+# chapter 1, the SPV: the vehicle's cash flows, the vendor loop, dilution and the sponsor's books
+from .accounting import (
+    CONSOLIDATION_RULES,
+    GPU_ECONOMIC_LIFE_YEARS,
+    INCREMENTAL_BORROWING_RATE,
+    LEASE_TYPES,
+    SPONSOR_DEBT_USD,
+    SPE_OUTSIDE_EQUITY_MINIMUM,
+    SPONSOR_EQUITY_USD,
+    VIEWS,
+    ConsolidationDecision,
+    compare_views,
+    consolidation_decision,
+    lease_classification,
+    lease_liability_schedule,
+    sponsor_balance_sheets,
+)
+from .datasets import accounting_history, circular_deals
+from .spv import (
+    FLOW_PERIODS,
+    PRE_MONEY_VALUATION_USD,
+    RESIDUAL_VALUE_FRACTION,
+    VALOR_COMPUTE,
+    VENDOR_GROSS_MARGIN,
+    VendorLoop,
+    equity_irr,
+    founder_dilution,
+    money_flows,
+    rate_implicit_in_lease,
+    spv_cash_flows,
+    vendor_loop,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -180,6 +218,35 @@ __all__ = [
     "fact",
     "fact_row",
     "financing_events",
+    # chapter 1, the SPV (spv, accounting, datasets)
+    "RESIDUAL_VALUE_FRACTION",
+    "PRE_MONEY_VALUATION_USD",
+    "VENDOR_GROSS_MARGIN",
+    "VALOR_COMPUTE",
+    "FLOW_PERIODS",
+    "spv_cash_flows",
+    "equity_irr",
+    "rate_implicit_in_lease",
+    "money_flows",
+    "founder_dilution",
+    "VendorLoop",
+    "vendor_loop",
+    "INCREMENTAL_BORROWING_RATE",
+    "SPONSOR_DEBT_USD",
+    "SPONSOR_EQUITY_USD",
+    "GPU_ECONOMIC_LIFE_YEARS",
+    "VIEWS",
+    "LEASE_TYPES",
+    "CONSOLIDATION_RULES",
+    "SPE_OUTSIDE_EQUITY_MINIMUM",
+    "lease_liability_schedule",
+    "sponsor_balance_sheets",
+    "compare_views",
+    "lease_classification",
+    "ConsolidationDecision",
+    "consolidation_decision",
+    "circular_deals",
+    "accounting_history",
     # parties and formatting
     "PARTIES",
     "party_label",

@@ -34,6 +34,8 @@ __all__ = [
     "fact",
     "fact_row",
     "financing_events",
+    "circular_deals",
+    "accounting_history",
 ]
 
 #: Columns every data file must have, filled on every row (``url`` may be empty for assumptions).
@@ -139,3 +141,36 @@ def financing_events() -> pd.DataFrame:
     events = load_dataset("financing_events")
     events["date"] = pd.to_datetime(events["date"])
     return events.sort_values("date", ignore_index=True)
+
+
+def circular_deals() -> pd.DataFrame:
+    """Reported deals in which a supplier funds, guarantees or rents back from its own customer.
+
+    One row per deal, in date order: who gives what (``funder_gives``), what the customer buys
+    (``customer_buys``), a headline ``amount_usd`` (empty where the payment is not in dollars, as
+    with AMD's warrants) and what that amount measures (``amount_is``).
+
+    Examples
+    --------
+    >>> "nvidia-openai" in set(circular_deals()["deal_id"])
+    True
+    """
+    deals = load_dataset("circular_deals")
+    order = pd.to_datetime(deals["date"], format="mixed")
+    return deals.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def accounting_history() -> pd.DataFrame:
+    """The accounting rules on off-balance-sheet vehicles and leases, and the events behind them.
+
+    From Enron's special purpose entities and the 3% rule to FIN 46(R), the SIVs of 2007,
+    FAS 166/167 and ASC 842, in date order; ``amount_usd`` is the figure each event is known by.
+
+    Examples
+    --------
+    >>> accounting_history()["event_id"].iloc[0]
+    'enron-spe'
+    """
+    history = load_dataset("accounting_history")
+    order = pd.to_datetime(history["date"], format="mixed")
+    return history.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)

@@ -36,6 +36,10 @@ MAX_TERM_YEARS = 15
 #: How far ``equity_usd + debt_usd`` may be from ``total_cost_usd``: one cent.
 _CENT = 0.01
 
+#: Rates below this are treated as zero in the annuity factor: there the factor equals the term to
+#: double precision, while the closed form, evaluated on subnormal floats, loses digits.
+_TINY_RATE = 1e-15
+
 
 @dataclass(frozen=True)
 class Deal:
@@ -268,7 +272,7 @@ def annuity_payment(principal_usd: float, rate: float, years: int) -> float:
     principal = check_number("principal_usd", principal_usd, 0, math.inf)
     r = check_fraction("rate", rate, one_allowed=False)
     n = check_whole("years", years, 1, MAX_TERM_YEARS)
-    if r == 0:
+    if r < _TINY_RATE:
         return principal / n
     # P / a(n, r), with the annuity factor a = (1 - (1 + r)**-n) / r computed as a ratio of two
     # small numbers of the same size, which stays exact even for subnormal rates.
@@ -308,7 +312,7 @@ def debt_schedule(deal: Deal) -> pd.DataFrame:
     # Balance after k payments: P (1 + r)**k - A ((1 + r)**k - 1) / r, with (1 + r)**k - 1
     # computed as expm1(k log1p(r)) so that small rates lose no precision.
     growth = np.expm1(np.arange(0, n + 1) * np.log1p(rate))
-    accrued = np.arange(0, n + 1, dtype=float) if rate == 0 else growth / rate
+    accrued = np.arange(0, n + 1, dtype=float) if rate < _TINY_RATE else growth / rate
     balance = principal * (1 + growth) - payment * accrued
     opening, closing = balance[:-1], balance[1:]
     interest = opening * rate

@@ -43,9 +43,6 @@ MATHJAX_DIR = "mathjax"
 #: files are not shipped), and the STIX-Web fonts only.
 _MATHJAX_COMBINED_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
 _MATHJAX_CONFIG = {
-    "jax": ["input/TeX", "output/HTML-CSS"],
-    "extensions": ["tex2jax.js"],
-    "TeX": {"extensions": ["AMSmath.js", "AMSsymbols.js", "noErrors.js", "noUndefined.js"]},
     "tex2jax": {
         "inlineMath": [["\\(", "\\)"]],
         "displayMath": [["\\[", "\\]"]],
@@ -81,7 +78,7 @@ def fact_substitutions() -> dict[str, str]:
     >>> fact_substitutions()["colossus2_debt_usd"]
     '$12.5B'
     """
-    formats = {"USD": usd, "fraction per year": percent, "years": years}
+    formats = {"USD": usd, "fraction per year": percent, "fraction": percent, "years": years}
     facts = deal_facts()
     return {
         key.replace(".", "_"): str(formats[row["unit"]](float(row["value"])))

@@ -1,0 +1,600 @@
+"""The sponsor's books: where the vehicle's debt shows up, depending on how the deal is accounted for.
+
+The same deal (the sponsor gets the use of the GPUs for the lease term) can reach the sponsor's
+balance sheet in four ways, the *views* of :func:`sponsor_balance_sheets`:
+
+``own``
+    (a) The sponsor buys the GPUs itself, with the same debt and new equity.
+``lease``
+    (b) It leases them from an unconsolidated vehicle under ASC 842 (IFRS 16 abroad): a
+    right-of-use asset and a lease liability, the present value of the lease payments at its
+    incremental borrowing rate.
+``service``
+    (c) The arrangement is written as a compute or service contract: nothing on the balance
+    sheet, only a commitment in the notes.
+``consolidate``
+    (d) The sponsor is the vehicle's primary beneficiary and consolidates it: the GPUs and the
+    vehicle's debt come onto its books, the vehicle's outside equity as a non-controlling interest.
+
+:func:`lease_classification` applies ASC 842's tests for a finance lease and
+:func:`consolidation_decision` the variable-interest-entity test, under the rule of three eras
+(before 2003, FIN 46(R) and ASC 810 after FAS 167).
+
+All money is in USD, rates are fractions per year, years are whole numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_choice, check_fraction, check_number, check_whole
+from .datasets import fact
+from .deal import MAX_TERM_YEARS, Deal, _require_deal, debt_schedule
+from .spv import RESIDUAL_VALUE_FRACTION, TARGET_EQUITY_RETURN, _check_terms, lease_payment
+
+__all__ = [
+    "INCREMENTAL_BORROWING_RATE",
+    "SPONSOR_DEBT_USD",
+    "SPONSOR_EQUITY_USD",
+    "GPU_ECONOMIC_LIFE_YEARS",
+    "VIEWS",
+    "LEASE_TYPES",
+    "CONSOLIDATION_RULES",
+    "SPE_OUTSIDE_EQUITY_MINIMUM",
+    "lease_liability_schedule",
+    "sponsor_balance_sheets",
+    "compare_views",
+    "lease_classification",
+    "ConsolidationDecision",
+    "consolidation_decision",
+]
+
+#: The sponsor's incremental borrowing rate, a fraction per year. An assumption
+#: (``sponsor.incremental_borrowing_rate``): the 12.5% reported on xAI's own corporate debt, not
+#: the vehicle's 9.5%.
+INCREMENTAL_BORROWING_RATE: float = fact("sponsor.incremental_borrowing_rate")
+
+#: The sponsor's own borrowings before the deal, in USD: xAI's reported $5B of July 2025 debt.
+SPONSOR_DEBT_USD: float = fact("xai.corporate_debt_usd")
+
+#: The sponsor's book equity before the deal, in USD. An assumption (``sponsor.book_equity_usd``).
+SPONSOR_EQUITY_USD: float = fact("sponsor.book_equity_usd")
+
+#: The GPUs' economic life for the lease-classification test, in years. An assumption
+#: (``colossus2.gpu_economic_life_years``).
+GPU_ECONOMIC_LIFE_YEARS: int = int(fact("colossus2.gpu_economic_life_years"))
+
+#: The four ways the deal can reach the sponsor's books: key -> label shown to readers.
+VIEWS: dict[str, str] = {
+    "own": "(a) Buys the GPUs itself",
+    "lease": "(b) Leases them (ASC 842)",
+    "service": "(c) Compute contract",
+    "consolidate": "(d) Consolidates the SPV",
+}
+
+#: Lease types under ASC 842. IFRS 16 treats every lease like a finance lease.
+LEASE_TYPES: tuple[str, ...] = ("operating", "finance")
+
+#: Before 2003, the outside equity at risk (a fraction of assets) that kept a special purpose entity
+#: off its sponsor's books (the rule Enron's entities used; ``accounting_history.csv``).
+SPE_OUTSIDE_EQUITY_MINIMUM: float = 0.03
+
+#: The consolidation rule of each era: key -> label.
+CONSOLIDATION_RULES: dict[str, str] = {
+    "pre_2003": "Before 2003: the 3% outside-equity rule",
+    "fin_46r": "FIN 46(R), 2003-2009: majority of expected losses",
+    "asc_810": "ASC 810 after FAS 167, from 2010: power and exposure",
+}
+
+
+def _check_rate(name: str, value: object) -> float:
+    return check_fraction(name, value, one_allowed=False)
+
+
+def lease_liability_schedule(
+    deal: Deal,
+    target_equity_return: float = TARGET_EQUITY_RETURN,
+    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    incremental_borrowing_rate: float = INCREMENTAL_BORROWING_RATE,
+) -> pd.DataFrame:
+    """The sponsor's lease liability under ASC 842, from signing to the end of the lease.
+
+    At signing the liability is the present value of the level lease payments ``X``
+    (:func:`~gpu_finance.lease_payment`, paid at the end of each year) at the incremental
+    borrowing rate ``i``:
+
+    .. math::
+
+        L_0 = \\sum_{t=1}^{n} \\frac{X}{(1+i)^t}
+
+    Each year it grows by interest at ``i`` and falls by the payment, reaching zero at the end.
+
+    Parameters
+    ----------
+    deal, target_equity_return, residual_value_fraction
+        As for :func:`~gpu_finance.lease_payment`.
+    incremental_borrowing_rate : float
+        The rate the sponsor would pay to borrow over the lease term, a fraction per year in
+        [0, 1). An assumption; default :data:`INCREMENTAL_BORROWING_RATE`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year, ``0`` to ``lease_term_years``: ``year``, ``payment_usd``,
+        ``interest_usd``, ``liability_usd`` (at the end of the year) and
+        ``remaining_payments_usd`` (undiscounted, as disclosed in the notes).
+
+    Examples
+    --------
+    Two payments of $57.62 at 10% are worth $100:
+
+    >>> small = Deal(100, 100, 0, 0, 0.0, 2, 2)
+    >>> lease_liability_schedule(small, 0.10, 0.0, 0.10)["liability_usd"].round(2).tolist()
+    [100.0, 52.38, 0.0]
+    """
+    k, residual = _check_terms(deal, target_equity_return, residual_value_fraction)
+    i = _check_rate("incremental_borrowing_rate", incremental_borrowing_rate)
+    n = deal.lease_term_years
+    payment = lease_payment(deal, k, residual)
+    years = np.arange(0, n + 1)
+    remaining = n - years
+    # Present value of the payments still to come, each discounted from its own date.
+    liability = np.array([sum(payment / (1.0 + i) ** s for s in range(1, r + 1)) for r in remaining])
+    interest = np.r_[0.0, liability[:-1] * i]
+    return pd.DataFrame(
+        {
+            "year": years,
+            "payment_usd": np.r_[0.0, np.full(n, payment)],
+            "interest_usd": interest,
+            "liability_usd": liability,
+            "remaining_payments_usd": payment * remaining,
+        }
+    )
+
+
+def sponsor_balance_sheets(
+    deal: Deal,
+    target_equity_return: float = TARGET_EQUITY_RETURN,
+    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    incremental_borrowing_rate: float = INCREMENTAL_BORROWING_RATE,
+    lease_type: str = "operating",
+    sponsor_debt_usd: float = SPONSOR_DEBT_USD,
+    sponsor_equity_usd: float = SPONSOR_EQUITY_USD,
+) -> pd.DataFrame:
+    """The sponsor's balance sheet in each of the four views, at signing and at each year end.
+
+    The sponsor starts with ``sponsor_debt_usd`` of borrowings and ``sponsor_equity_usd`` of
+    equity, held as cash and other assets. To compare accounting rather than business, the GPUs'
+    compute earns the sponsor exactly the lease payment each year in every view. Then:
+
+    * **own**: the GPUs are an asset depreciated straight-line to their residual value over the
+      lease term; the debt is the sponsor's and amortises as in the vehicle; the new equity is the
+      sponsor's. Cash grows by the compute's earnings minus debt service.
+    * **lease**: a right-of-use asset and a lease liability equal to the present value of the
+      payments at the incremental borrowing rate (:func:`lease_liability_schedule`). For an
+      *operating* lease the cost is the level payment, so the asset equals the liability every
+      year; for a *finance* lease the asset is amortised straight-line and interest is charged on
+      the liability.
+    * **service**: nothing on the balance sheet; the remaining payments are a commitment in the
+      notes.
+    * **consolidate**: the GPUs and the vehicle's debt as in ``own``; the vehicle's equity belongs
+      to outside investors and shows as a non-controlling interest, which earns the vehicle's
+      profit and receives its cash to equity. The lease is eliminated within the group.
+
+    Parameters
+    ----------
+    deal, target_equity_return, residual_value_fraction
+        As for :func:`~gpu_finance.lease_payment`.
+    incremental_borrowing_rate : float
+        The sponsor's incremental borrowing rate, a fraction per year in [0, 1). An assumption;
+        default :data:`INCREMENTAL_BORROWING_RATE`.
+    lease_type : str
+        ``"operating"`` or ``"finance"``: how the ``lease`` view is accounted for under ASC 842
+        (see :func:`lease_classification`). Only the ``lease`` view depends on it.
+    sponsor_debt_usd : float
+        The sponsor's own borrowings before the deal, in USD, at least zero. Default: xAI's
+        reported $5B.
+    sponsor_equity_usd : float
+        The sponsor's book equity before the deal, in USD, greater than zero. An assumption;
+        default :data:`SPONSOR_EQUITY_USD`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per view and year (views in the order of :data:`VIEWS`, years ``0`` to
+        ``lease_term_years``), money in USD:
+
+        ``view``, ``year``; assets: ``cash_and_other_assets_usd``, ``gpus_usd``,
+        ``right_of_use_asset_usd``, ``total_assets_usd``; liabilities: ``borrowings_usd``,
+        ``lease_liability_usd``, ``total_liabilities_usd``; equity: ``shareholders_equity_usd``,
+        ``noncontrolling_interest_usd``, ``total_equity_usd``; then ``headline_debt_usd`` (what
+        headlines call debt: borrowings, plus finance-lease liabilities), ``debt_to_equity``
+        (headline debt over total equity), ``commitments_in_notes_usd`` (undiscounted lease or
+        contract payments still to come), ``adjusted_debt_usd`` (what a credit analyst counts:
+        borrowings plus the present value of the remaining lease or contract payments at the
+        incremental borrowing rate) and ``adjusted_debt_to_equity``. Ratios are ``NaN`` where
+        total equity is not positive.
+
+        In every row ``total_assets_usd == total_liabilities_usd + total_equity_usd``.
+
+    Examples
+    --------
+    >>> from gpu_finance import COLOSSUS_2
+    >>> sheets = sponsor_balance_sheets(COLOSSUS_2)
+    >>> signing = sheets[sheets["year"] == 0].set_index("view")
+    >>> (signing["headline_debt_usd"] / 1e9).round(1).to_dict()
+    {'own': 17.5, 'lease': 5.0, 'service': 5.0, 'consolidate': 17.5}
+    >>> (signing["adjusted_debt_usd"] / 1e9).round(1).to_dict()
+    {'own': 17.5, 'lease': 25.9, 'service': 25.9, 'consolidate': 17.5}
+    """
+    k, residual_fraction = _check_terms(deal, target_equity_return, residual_value_fraction)
+    i = _check_rate("incremental_borrowing_rate", incremental_borrowing_rate)
+    kind = check_choice("lease_type", lease_type, LEASE_TYPES)
+    debt0 = check_number("sponsor_debt_usd", sponsor_debt_usd, 0, math.inf)
+    equity0 = check_number("sponsor_equity_usd", sponsor_equity_usd, 0, math.inf, low_closed=False)
+
+    n = deal.lease_term_years
+    years = np.arange(0, n + 1)
+    payment = lease_payment(deal, k, residual_fraction)
+    earnings = np.r_[0.0, np.full(n, payment)]  # the compute earns the lease payment each year
+
+    schedule = debt_schedule(deal).set_index("year").reindex(range(1, n + 1)).fillna(0.0)
+    interest = np.r_[0.0, schedule["interest_usd"].to_numpy()]
+    principal = np.r_[0.0, schedule["principal_usd"].to_numpy()]
+    balance = np.r_[deal.debt_usd, schedule["closing_balance_usd"].to_numpy()]
+    balance = np.where(np.abs(balance) < 1e-6 * max(deal.debt_usd, 1.0), 0.0, balance)
+    depreciation = np.r_[0.0, np.full(n, deal.total_cost_usd * (1.0 - residual_fraction) / n)]
+    gpus = deal.total_cost_usd - np.cumsum(depreciation)
+
+    lease = lease_liability_schedule(deal, k, residual_fraction, i)
+    liability = lease["liability_usd"].to_numpy()
+    remaining = lease["remaining_payments_usd"].to_numpy()
+    other0 = debt0 + equity0
+    zeros = np.zeros(n + 1)
+
+    views: dict[str, dict[str, np.ndarray]] = {}
+    # (a) own: the sponsor's profit is the compute's earnings less depreciation and interest.
+    views["own"] = dict(
+        cash=other0 + np.cumsum(earnings - interest - principal), gpus=gpus, rou=zeros,
+        borrowings=debt0 + balance, lease=zeros,
+        equity=equity0 + deal.equity_usd + np.cumsum(earnings - depreciation - interest), nci=zeros,
+        headline_extra=zeros, adjusted_extra=zeros, notes=zeros,
+    )
+    # (b) lease under ASC 842.
+    if kind == "operating":
+        rou, lease_equity = liability.copy(), np.full(n + 1, equity0)
+    else:
+        amortisation = np.r_[0.0, np.full(n, liability[0] / n)]
+        lease_interest = lease["interest_usd"].to_numpy()
+        rou = liability[0] - np.cumsum(amortisation)
+        lease_equity = equity0 + np.cumsum(earnings - amortisation - lease_interest)
+    views["lease"] = dict(
+        cash=np.full(n + 1, other0), gpus=zeros, rou=rou, borrowings=np.full(n + 1, debt0),
+        lease=liability, equity=lease_equity, nci=zeros,
+        headline_extra=liability if kind == "finance" else zeros, adjusted_extra=liability, notes=remaining,
+    )
+    # (c) a compute contract: nothing on the balance sheet.
+    views["service"] = dict(
+        cash=np.full(n + 1, other0), gpus=zeros, rou=zeros, borrowings=np.full(n + 1, debt0),
+        lease=zeros, equity=np.full(n + 1, equity0), nci=zeros,
+        headline_extra=zeros, adjusted_extra=liability, notes=remaining,
+    )
+    # (d) consolidated: the vehicle's profit and cash to equity belong to its outside owners.
+    views["consolidate"] = dict(
+        cash=np.full(n + 1, other0), gpus=gpus, rou=zeros, borrowings=debt0 + balance, lease=zeros,
+        equity=np.full(n + 1, equity0),
+        nci=deal.equity_usd - np.cumsum(depreciation) + np.cumsum(principal),
+        headline_extra=zeros, adjusted_extra=zeros, notes=zeros,
+    )
+
+    frames = []
+    for view, v in views.items():
+        assets = v["cash"] + v["gpus"] + v["rou"]
+        liabilities = v["borrowings"] + v["lease"]
+        equity = v["equity"] + v["nci"]
+        headline = v["borrowings"] + v["headline_extra"]
+        adjusted = v["borrowings"] + v["adjusted_extra"]
+        positive = equity > 0
+        safe = np.where(positive, equity, 1.0)
+        frames.append(pd.DataFrame({
+            "view": view,
+            "year": years,
+            "cash_and_other_assets_usd": v["cash"],
+            "gpus_usd": v["gpus"],
+            "right_of_use_asset_usd": v["rou"],
+            "total_assets_usd": assets,
+            "borrowings_usd": v["borrowings"],
+            "lease_liability_usd": v["lease"],
+            "total_liabilities_usd": liabilities,
+            "shareholders_equity_usd": v["equity"],
+            "noncontrolling_interest_usd": v["nci"],
+            "total_equity_usd": equity,
+            "headline_debt_usd": headline,
+            "debt_to_equity": np.where(positive, headline / safe, np.nan),
+            "commitments_in_notes_usd": v["notes"],
+            "adjusted_debt_usd": adjusted,
+            "adjusted_debt_to_equity": np.where(positive, adjusted / safe, np.nan),
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+_LINE_ITEMS: dict[str, str] = {
+    "cash_and_other_assets_usd": "Cash and other assets",
+    "gpus_usd": "GPUs",
+    "right_of_use_asset_usd": "Right-of-use asset",
+    "total_assets_usd": "Total assets",
+    "borrowings_usd": "Borrowings",
+    "lease_liability_usd": "Lease liability",
+    "total_liabilities_usd": "Total liabilities",
+    "shareholders_equity_usd": "Shareholders' equity",
+    "noncontrolling_interest_usd": "Non-controlling interest",
+    "total_equity_usd": "Total equity",
+    "headline_debt_usd": "Debt, as headlines report it",
+    "commitments_in_notes_usd": "Commitments in the notes",
+    "adjusted_debt_usd": "Adjusted debt (lease capitalised)",
+    "debt_to_equity": "Debt to equity",
+    "adjusted_debt_to_equity": "Adjusted debt to equity",
+}
+
+
+def compare_views(sheets: pd.DataFrame, year: int = 0) -> pd.DataFrame:
+    """The four views side by side for one year: one row per line item, one column per view.
+
+    Parameters
+    ----------
+    sheets : pandas.DataFrame
+        A table from :func:`sponsor_balance_sheets`.
+    year : int
+        The year to show: 0 is the signing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the line items' labels, money in USD and the two ratios last; columns: the views'
+        labels from :data:`VIEWS`.
+
+    Examples
+    --------
+    >>> from gpu_finance import COLOSSUS_2
+    >>> table = compare_views(sponsor_balance_sheets(COLOSSUS_2))
+    >>> round(float(table.loc["Total liabilities", "(b) Leases them (ASC 842)"]) / 1e9, 1)
+    25.9
+    """
+    if not isinstance(sheets, pd.DataFrame) or not {"view", "year"} <= set(sheets.columns):
+        raise ValueError("sheets must be a DataFrame from sponsor_balance_sheets")
+    last = int(sheets["year"].max())
+    chosen = check_whole("year", year, 0, last)
+    rows = sheets[sheets["year"] == chosen].set_index("view")
+    table = rows[list(_LINE_ITEMS)].T.rename(index=_LINE_ITEMS, columns=VIEWS)
+    table.columns.name = None
+    return table
+
+
+def lease_classification(
+    deal: Deal,
+    target_equity_return: float = TARGET_EQUITY_RETURN,
+    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    incremental_borrowing_rate: float = INCREMENTAL_BORROWING_RATE,
+    economic_life_years: int = GPU_ECONOMIC_LIFE_YEARS,
+    transfers_ownership: bool = False,
+    purchase_option_reasonably_certain: bool = False,
+    specialised_asset: bool = False,
+) -> pd.DataFrame:
+    """ASC 842's five tests for a finance lease, applied to the sponsor's lease from the vehicle.
+
+    A lessee accounts for a lease as a *finance* lease if any test is met, otherwise as an
+    *operating* lease. The two numeric tests use the thresholds ASC 842 suggests as a reasonable
+    approach: a lease term of 75% or more of the asset's remaining economic life, and a present
+    value of the payments (plus any residual value the lessee guarantees; none here) of 90% or
+    more of its fair value, taken to be its cost.
+
+    Parameters
+    ----------
+    deal, target_equity_return, residual_value_fraction, incremental_borrowing_rate
+        As for :func:`lease_liability_schedule`.
+    economic_life_years : int
+        The GPUs' remaining economic life at signing, whole years from 1 to 15. An assumption;
+        default :data:`GPU_ECONOMIC_LIFE_YEARS`.
+    transfers_ownership, purchase_option_reasonably_certain, specialised_asset : bool
+        The three judgement tests: does the lease hand the GPUs to the sponsor at the end, does it
+        hold a purchase option it is reasonably certain to exercise, are the GPUs so specialised
+        that they have no other use to the lessor?
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per test: ``test``, ``measure`` (the figure tested, as a fraction where numeric,
+        else ``NaN``), ``threshold`` (likewise) and ``met`` (bool). ``DataFrame.attrs["lease_type"]``
+        holds ``"finance"`` or ``"operating"``.
+
+    Examples
+    --------
+    >>> from gpu_finance import COLOSSUS_2
+    >>> tests = lease_classification(COLOSSUS_2)
+    >>> tests["met"].tolist(), tests.attrs["lease_type"]
+    ([False, False, True, True, False], 'finance')
+    """
+    k, residual = _check_terms(deal, target_equity_return, residual_value_fraction)
+    i = _check_rate("incremental_borrowing_rate", incremental_borrowing_rate)
+    life = check_whole("economic_life_years", economic_life_years, 1, MAX_TERM_YEARS)
+    flags = {
+        "transfers_ownership": transfers_ownership,
+        "purchase_option_reasonably_certain": purchase_option_reasonably_certain,
+        "specialised_asset": specialised_asset,
+    }
+    for name, value in flags.items():
+        _check_flag(name, value)
+    present_value = float(lease_liability_schedule(deal, k, residual, i)["liability_usd"].iloc[0])
+    term_share = min(deal.lease_term_years / life, 1.0)
+    value_share = present_value / deal.total_cost_usd
+    rows = [
+        ("Ownership passes to the sponsor", np.nan, np.nan, bool(transfers_ownership)),
+        ("A purchase option the sponsor is reasonably certain to use", np.nan, np.nan,
+         bool(purchase_option_reasonably_certain)),
+        ("Lease term / economic life", term_share, 0.75, term_share >= 0.75),
+        ("Present value of payments / fair value", value_share, 0.90, value_share >= 0.90),
+        ("Asset so specialised the lessor has no other use for it", np.nan, np.nan, bool(specialised_asset)),
+    ]
+    frame = pd.DataFrame(rows, columns=["test", "measure", "threshold", "met"])
+    frame.attrs["lease_type"] = "finance" if frame["met"].any() else "operating"
+    return frame
+
+
+def _check_flag(name: str, value: object) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name}={value!r} is not True or False")
+    return bool(value)
+
+
+@dataclass(frozen=True)
+class ConsolidationDecision:
+    """The outcome of :func:`consolidation_decision`.
+
+    Attributes
+    ----------
+    rule : str
+        The key of the rule applied (see :data:`CONSOLIDATION_RULES`).
+    entity : str
+        What the vehicle is under that rule: ``"special purpose entity"``, ``"variable interest
+        entity"`` or ``"voting interest entity"``.
+    consolidate : bool
+        Whether the sponsor puts the vehicle on its balance sheet.
+    steps : tuple of (str, str)
+        The questions asked, in order, each with its answer.
+    """
+
+    rule: str
+    entity: str
+    consolidate: bool
+    steps: tuple[tuple[str, str], ...]
+
+    @property
+    def verdict(self) -> str:
+        """One line: whether the sponsor consolidates, and under which rule."""
+        label = CONSOLIDATION_RULES[self.rule]
+        if self.consolidate:
+            return f"Consolidate: the vehicle's assets and debt go on the sponsor's balance sheet ({label})"
+        return f"Do not consolidate: the vehicle's debt stays off the sponsor's balance sheet ({label})"
+
+    def table(self) -> pd.DataFrame:
+        """The steps as a table: ``step`` (1, 2, ...), ``question`` and ``answer``."""
+        return pd.DataFrame(
+            [(n, q, a) for n, (q, a) in enumerate(self.steps, start=1)], columns=["step", "question", "answer"]
+        )
+
+
+def consolidation_decision(
+    *,
+    rule: str = "asc_810",
+    outside_equity_share: float,
+    equity_sufficient: bool,
+    equity_holders_have_power: bool,
+    sponsor_has_power: bool,
+    sponsor_loss_share: float,
+    sponsor_voting_share: float = 0.0,
+    significance_threshold: float = 0.10,
+) -> ConsolidationDecision:
+    """Must the sponsor consolidate the vehicle? The test of three eras, as a decision tree.
+
+    * ``"pre_2003"``: a special purpose entity stayed off its sponsor's books if outside owners
+      held at least 3% of its assets as equity at risk; otherwise the sponsor consolidated it.
+    * ``"fin_46r"`` (FIN 46(R), 2003 to 2009): the vehicle is a *variable interest entity* (VIE)
+      if its equity at risk is not sufficient to finance it or its equity holders lack the power to
+      direct it. A VIE is consolidated by its primary beneficiary, the party that absorbs the
+      majority of its expected losses (or receives the majority of its expected returns).
+    * ``"asc_810"`` (ASC 810 after FAS 167, from 2010): same VIE test; the primary beneficiary is
+      the party that both directs the activities that most affect the vehicle's performance and
+      absorbs losses or receives returns that could be significant to it.
+
+    An entity that is not a VIE (or an SPE that passes the 3% rule) is consolidated by whoever
+    holds a majority of its votes.
+
+    Parameters
+    ----------
+    rule : str
+        One of :data:`CONSOLIDATION_RULES`.
+    outside_equity_share : float
+        Equity at risk from owners other than the sponsor, as a fraction of the vehicle's assets,
+        in [0, 1]. (The base case: 37.5%.)
+    equity_sufficient : bool
+        Is the vehicle's equity at risk enough to finance its activities without extra
+        subordinated support?
+    equity_holders_have_power : bool
+        Do the equity holders, as a group, direct the activities that matter (which GPUs, who
+        uses them, when to sell)?
+    sponsor_has_power : bool
+        Does the sponsor direct those activities (for instance through the lease's terms)?
+    sponsor_loss_share : float
+        The share of the vehicle's expected losses (or expected returns) the sponsor absorbs, in
+        [0, 1], through a residual value guarantee, a fixed-price purchase option, first-loss
+        equity and the like.
+    sponsor_voting_share : float
+        The sponsor's share of the vehicle's votes, in [0, 1]. Default 0: it holds no equity.
+    significance_threshold : float
+        The share of losses or returns treated as "could be significant" under ASC 810, in
+        (0, 1]. The standard gives no number; 10% is a common rule of thumb (an assumption).
+
+    Returns
+    -------
+    ConsolidationDecision
+
+    Examples
+    --------
+    >>> decision = consolidation_decision(outside_equity_share=0.375, equity_sufficient=True,
+    ...     equity_holders_have_power=False, sponsor_has_power=True, sponsor_loss_share=0.2)
+    >>> decision.entity, decision.consolidate
+    ('variable interest entity', True)
+    >>> consolidation_decision(rule="pre_2003", outside_equity_share=0.03, equity_sufficient=False,
+    ...     equity_holders_have_power=False, sponsor_has_power=True, sponsor_loss_share=0.9).consolidate
+    False
+    """
+    chosen = check_choice("rule", rule, tuple(CONSOLIDATION_RULES))
+    outside = check_fraction("outside_equity_share", outside_equity_share)
+    sufficient = _check_flag("equity_sufficient", equity_sufficient)
+    holders_power = _check_flag("equity_holders_have_power", equity_holders_have_power)
+    power = _check_flag("sponsor_has_power", sponsor_has_power)
+    losses = check_fraction("sponsor_loss_share", sponsor_loss_share)
+    votes = check_fraction("sponsor_voting_share", sponsor_voting_share)
+    threshold = check_number("significance_threshold", significance_threshold, 0.0, 1.0, low_closed=False)
+
+    steps: list[tuple[str, str]] = []
+
+    def by_votes(entity: str) -> ConsolidationDecision:
+        majority = votes > 0.5
+        steps.append(("Does the sponsor hold a majority of the votes?",
+                      f"{'Yes' if majority else 'No'}: it holds {votes:.0%}"))
+        return ConsolidationDecision(chosen, entity, majority, tuple(steps))
+
+    if chosen == "pre_2003":
+        passes = outside >= SPE_OUTSIDE_EQUITY_MINIMUM
+        steps.append((f"Do outside owners hold at least {SPE_OUTSIDE_EQUITY_MINIMUM:.0%} of the assets as equity at risk?",
+                      f"{'Yes' if passes else 'No'}: {outside:.1%}"))
+        if not passes:
+            steps.append(("Then", "The sponsor consolidates the special purpose entity"))
+            return ConsolidationDecision(chosen, "special purpose entity", True, tuple(steps))
+        return by_votes("special purpose entity")
+
+    is_vie = (not sufficient) or (not holders_power)
+    reasons = [r for r, bad in (("equity at risk too small", not sufficient),
+                                ("equity holders lack power", not holders_power)) if bad]
+    steps.append(("Is the vehicle a variable interest entity?",
+                  f"Yes: {' and '.join(reasons)}" if is_vie
+                  else "No: its equity is sufficient and its owners direct it"))
+    if not is_vie:
+        return by_votes("voting interest entity")
+    if chosen == "fin_46r":
+        majority = losses > 0.5
+        steps.append(("Does the sponsor absorb a majority of the expected losses or returns?",
+                      f"{'Yes' if majority else 'No'}: {losses:.0%}"))
+        return ConsolidationDecision(chosen, "variable interest entity", majority, tuple(steps))
+    steps.append(("Does the sponsor direct the activities that matter most?", "Yes" if power else "No"))
+    if not power:
+        return ConsolidationDecision(chosen, "variable interest entity", False, tuple(steps))
+    significant = losses >= threshold
+    steps.append(("Could its share of losses or returns be significant?",
+                  f"{'Yes' if significant else 'No'}: {losses:.0%} against a {threshold:.0%} rule of thumb"))
+    return ConsolidationDecision(chosen, "variable interest entity", significant, tuple(steps))

@@ -1,0 +1,263 @@
+"""The sponsor's books: the ASC 842 liability against independent present values (numpy-financial),
+the balance-sheet identity in all four views (hypothesis), the lease tests and the consolidation
+tree of three eras."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy_financial as npf
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+
+from gpu_finance import (
+    COLOSSUS_2,
+    CONSOLIDATION_RULES,
+    INCREMENTAL_BORROWING_RATE,
+    SPONSOR_DEBT_USD,
+    SPONSOR_EQUITY_USD,
+    VIEWS,
+    Deal,
+    compare_views,
+    consolidation_decision,
+    fact,
+    lease_classification,
+    lease_liability_schedule,
+    lease_payment,
+    rate_implicit_in_lease,
+    spv_cash_flows,
+    sponsor_balance_sheets,
+)
+
+from .strategies import borrowing_rates, funded_deals, residuals, target_returns
+
+
+def _view(sheets, view):
+    return sheets[sheets["view"] == view].set_index("year")
+
+
+# ------------------------------------------------------------------ the ASC 842 liability
+def test_defaults_are_the_labelled_data_rows():
+    assert INCREMENTAL_BORROWING_RATE == fact("sponsor.incremental_borrowing_rate") == 0.125
+    assert INCREMENTAL_BORROWING_RATE == fact("xai.corporate_debt_rate")  # the proxy it is set to
+    assert SPONSOR_DEBT_USD == fact("xai.corporate_debt_usd")
+    assert SPONSOR_EQUITY_USD == fact("sponsor.book_equity_usd")
+
+
+def test_liability_is_the_present_value_of_the_payments_numpy_financial():
+    payment = lease_payment(COLOSSUS_2)
+    schedule = lease_liability_schedule(COLOSSUS_2, incremental_borrowing_rate=0.125)
+    # numpy-financial's pv of an ordinary annuity, and its npv of [0, X, X, X, X, X]
+    assert schedule["liability_usd"].iloc[0] == pytest.approx(-npf.pv(0.125, 5, payment), rel=1e-12)
+    assert schedule["liability_usd"].iloc[0] == pytest.approx(npf.npv(0.125, [0] + [payment] * 5), rel=1e-12)
+    # and each later year, the payments still to come
+    for year in range(1, 6):
+        expected = -npf.pv(0.125, 5 - year, payment) if year < 5 else 0.0
+        assert schedule["liability_usd"].iloc[year] == pytest.approx(expected, rel=1e-12, abs=1e-3)
+
+
+def test_hand_worked_liability():
+    # two payments of 100 / (1/1.1 + 1/1.21) at 10% are worth exactly 100
+    deal = Deal(100, 100, 0, 0, 0.0, 2, 2)
+    schedule = lease_liability_schedule(deal, 0.10, 0.0, 0.10)
+    assert_allclose(schedule["liability_usd"], [100.0, 100 * 1.1 - 100 / (1 / 1.1 + 1 / 1.21), 0.0], atol=1e-9)
+    assert_allclose(schedule["remaining_payments_usd"], [2 * 57.6190476, 57.6190476, 0], rtol=1e-7)
+
+
+def test_discounting_at_the_implicit_rate_gives_back_the_cost():
+    rate = rate_implicit_in_lease(COLOSSUS_2)
+    liability = lease_liability_schedule(COLOSSUS_2, incremental_borrowing_rate=rate)["liability_usd"].iloc[0]
+    assert liability == pytest.approx(COLOSSUS_2.total_cost_usd, rel=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(funded_deals(), target_returns, residuals, borrowing_rates)
+def test_liability_runs_off_by_interest_less_payment(deal, target, residual, rate):
+    schedule = lease_liability_schedule(deal, target, residual, rate)
+    payment = lease_payment(deal, target, residual)
+    liability = schedule["liability_usd"].to_numpy()
+    scale = deal.total_cost_usd * (1 + rate) ** deal.lease_term_years
+    assert_allclose(liability[1:], liability[:-1] * (1 + rate) - payment, atol=1e-9 * scale)
+    assert abs(liability[-1]) <= 1e-9 * scale
+    # numpy-financial's npv (its pv loses precision as the rate nears zero)
+    expected = npf.npv(rate, [0.0] + [payment] * deal.lease_term_years)
+    assert liability[0] == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+# ------------------------------------------------------------------ the four views
+def test_four_views_at_signing_of_the_base_case():
+    sheets = sponsor_balance_sheets(COLOSSUS_2)
+    assert list(sheets["view"].unique()) == list(VIEWS)
+    signing = sheets[sheets["year"] == 0].set_index("view")
+    pv = -npf.pv(0.125, 5, lease_payment(COLOSSUS_2))
+    own, lease, service, consolidated = (signing.loc[v] for v in VIEWS)
+    assert own["borrowings_usd"] == pytest.approx(5e9 + 12.5e9)
+    assert own["shareholders_equity_usd"] == pytest.approx(20e9 + 7.5e9)
+    assert lease["lease_liability_usd"] == pytest.approx(pv) and lease["right_of_use_asset_usd"] == pytest.approx(pv)
+    assert lease["headline_debt_usd"] == pytest.approx(5e9)  # an operating lease is not "debt" in headlines
+    assert lease["adjusted_debt_usd"] == pytest.approx(5e9 + pv)
+    assert service["total_liabilities_usd"] == pytest.approx(5e9)
+    assert service["commitments_in_notes_usd"] == pytest.approx(5 * lease_payment(COLOSSUS_2))
+    assert service["adjusted_debt_usd"] == pytest.approx(lease["adjusted_debt_usd"])
+    assert consolidated["noncontrolling_interest_usd"] == pytest.approx(7.5e9)
+    assert consolidated["shareholders_equity_usd"] == pytest.approx(20e9)
+    assert consolidated["debt_to_equity"] == pytest.approx(17.5 / 27.5)
+    # the discovery: the capitalised lease is larger than the vehicle's debt
+    assert lease["lease_liability_usd"] > COLOSSUS_2.debt_usd
+
+
+def test_finance_lease_counts_as_headline_debt_and_its_cost_is_front_loaded():
+    sheets = sponsor_balance_sheets(COLOSSUS_2, lease_type="finance")
+    lease = _view(sheets, "lease")
+    assert_allclose(lease["headline_debt_usd"], lease["borrowings_usd"] + lease["lease_liability_usd"])
+    # straight-line amortisation plus interest on a falling balance: equity dips, then comes back
+    equity = lease["shareholders_equity_usd"]
+    assert equity.iloc[1] < SPONSOR_EQUITY_USD
+    # over the whole lease, amortisation plus interest add up to the payments: equity is back where it was
+    assert equity.iloc[-1] == pytest.approx(SPONSOR_EQUITY_USD, rel=1e-12)
+    assert lease["right_of_use_asset_usd"].iloc[-1] == pytest.approx(0.0, abs=1e-3)
+
+
+def test_operating_lease_asset_equals_its_liability_every_year():
+    lease = _view(sponsor_balance_sheets(COLOSSUS_2, lease_type="operating"), "lease")
+    assert_allclose(lease["right_of_use_asset_usd"], lease["lease_liability_usd"])
+    assert_allclose(lease["shareholders_equity_usd"], SPONSOR_EQUITY_USD)
+
+
+def test_consolidated_minority_interest_is_the_vehicles_own_book_equity():
+    sheets = sponsor_balance_sheets(COLOSSUS_2.replace(debt_term_years=7), residual_value_fraction=0.2)
+    consolidated = _view(sheets, "consolidate")
+    vehicle_debt = consolidated["borrowings_usd"] - SPONSOR_DEBT_USD
+    assert_allclose(consolidated["noncontrolling_interest_usd"], consolidated["gpus_usd"] - vehicle_debt, rtol=1e-12)
+    assert consolidated["gpus_usd"].iloc[-1] == pytest.approx(0.2 * COLOSSUS_2.total_cost_usd)
+
+
+def test_owning_accumulates_the_cash_the_vehicle_would_pay_its_equity():
+    own = _view(sponsor_balance_sheets(COLOSSUS_2), "own")
+    flows = spv_cash_flows(COLOSSUS_2)
+    gained = own["cash_and_other_assets_usd"] - (SPONSOR_DEBT_USD + SPONSOR_EQUITY_USD)
+    assert_allclose(gained.iloc[1:], flows["cash_to_equity_usd"].iloc[1:].cumsum(), rtol=1e-12)
+
+
+def test_every_view_ends_the_lease_with_only_the_sponsors_own_debt():
+    sheets = sponsor_balance_sheets(COLOSSUS_2)
+    end = sheets[sheets["year"] == COLOSSUS_2.lease_term_years]
+    assert_allclose(end["total_liabilities_usd"], SPONSOR_DEBT_USD, atol=1e-3)
+
+
+@settings(max_examples=120, deadline=None)
+@given(funded_deals(), target_returns, residuals, borrowing_rates, st.sampled_from(["operating", "finance"]),
+       st.floats(0, 1e11), st.floats(1e8, 1e11))
+def test_assets_equal_liabilities_plus_equity_in_every_view(deal, target, residual, rate, kind, debt, equity):
+    sheets = sponsor_balance_sheets(deal, target, residual, rate, kind, debt, equity)
+    scale = deal.total_cost_usd * (1 + max(rate, target)) ** deal.lease_term_years + debt + equity
+    gap = sheets["total_assets_usd"] - sheets["total_liabilities_usd"] - sheets["total_equity_usd"]
+    assert np.abs(gap).max() <= 1e-9 * scale
+    parts = sheets[["cash_and_other_assets_usd", "gpus_usd", "right_of_use_asset_usd"]].sum(axis=1)
+    assert_allclose(parts, sheets["total_assets_usd"])
+    assert len(sheets) == 4 * (deal.lease_term_years + 1)
+    money = [c for c in sheets.columns if c.endswith("_usd")]
+    assert sheets[money].notna().all().all()
+    # what a credit analyst counts never falls short of what headlines count
+    assert (sheets["adjusted_debt_usd"] >= sheets["headline_debt_usd"] - 1e-9 * scale).all()
+
+
+# ------------------------------------------------------------------ compare_views
+def test_compare_views_lays_the_views_side_by_side():
+    table = compare_views(sponsor_balance_sheets(COLOSSUS_2), year=0)
+    assert list(table.columns) == list(VIEWS.values())
+    assert table.loc["Total assets"].tolist() == pytest.approx(
+        (table.loc["Total liabilities"] + table.loc["Total equity"]).tolist())
+
+
+# ------------------------------------------------------------------ lease classification
+def test_the_reported_terms_make_a_finance_lease():
+    tests = lease_classification(COLOSSUS_2).set_index("test")
+    assert tests.loc["Lease term / economic life", "measure"] == pytest.approx(5 / 6)
+    pv = -npf.pv(0.125, 5, lease_payment(COLOSSUS_2))
+    assert tests.loc["Present value of payments / fair value", "measure"] == pytest.approx(pv / 20e9)
+    assert tests.attrs["lease_type"] == "finance"
+
+
+def test_a_short_lease_with_a_large_residual_is_an_operating_lease():
+    deal = COLOSSUS_2.replace(lease_term_years=3, debt_term_years=3)
+    tests = lease_classification(deal, residual_value_fraction=0.6, economic_life_years=6)
+    assert not tests["met"].any() and tests.attrs["lease_type"] == "operating"
+    assert lease_classification(deal, residual_value_fraction=0.6, economic_life_years=6,
+                                purchase_option_reasonably_certain=True).attrs["lease_type"] == "finance"
+
+
+# ------------------------------------------------------------------ consolidation
+XAI_LIKE = dict(outside_equity_share=0.375, equity_sufficient=True)
+
+
+@pytest.mark.parametrize("rule, inputs, entity, consolidate", [
+    # before 2003: only the 3% of outside equity mattered
+    ("pre_2003", dict(outside_equity_share=0.03, equity_sufficient=False, equity_holders_have_power=False,
+                      sponsor_has_power=True, sponsor_loss_share=0.97), "special purpose entity", False),
+    ("pre_2003", dict(outside_equity_share=0.01, equity_sufficient=False, equity_holders_have_power=False,
+                      sponsor_has_power=True, sponsor_loss_share=0.99), "special purpose entity", True),
+    # FIN 46(R): a VIE goes to whoever takes the majority of expected losses
+    ("fin_46r", dict(**XAI_LIKE, equity_holders_have_power=False, sponsor_has_power=True,
+                     sponsor_loss_share=0.3), "variable interest entity", False),
+    ("fin_46r", dict(**XAI_LIKE, equity_holders_have_power=False, sponsor_has_power=False,
+                     sponsor_loss_share=0.6), "variable interest entity", True),
+    # ASC 810 after FAS 167: power and a potentially significant exposure
+    ("asc_810", dict(**XAI_LIKE, equity_holders_have_power=False, sponsor_has_power=True,
+                     sponsor_loss_share=0.3), "variable interest entity", True),
+    ("asc_810", dict(**XAI_LIKE, equity_holders_have_power=False, sponsor_has_power=False,
+                     sponsor_loss_share=0.6), "variable interest entity", False),
+    ("asc_810", dict(**XAI_LIKE, equity_holders_have_power=False, sponsor_has_power=True,
+                     sponsor_loss_share=0.05), "variable interest entity", False),
+    # not a VIE: votes decide, and the sponsor holds none
+    ("asc_810", dict(**XAI_LIKE, equity_holders_have_power=True, sponsor_has_power=False,
+                     sponsor_loss_share=0.9), "voting interest entity", False),
+    ("asc_810", dict(**XAI_LIKE, equity_holders_have_power=True, sponsor_has_power=False,
+                     sponsor_loss_share=0.0, sponsor_voting_share=0.6), "voting interest entity", True),
+])
+def test_consolidation_tree(rule, inputs, entity, consolidate):
+    decision = consolidation_decision(rule=rule, **inputs)
+    assert decision.entity == entity
+    assert decision.consolidate is consolidate
+    assert decision.verdict.startswith("Consolidate" if consolidate else "Do not consolidate")
+    table = decision.table()
+    assert table["step"].tolist() == list(range(1, len(table) + 1))
+    assert len(table) >= 2  # every path asks at least two questions
+
+
+def test_every_rule_has_a_label():
+    assert set(CONSOLIDATION_RULES) == {"pre_2003", "fin_46r", "asc_810"}
+
+
+# ------------------------------------------------------------------ bad inputs
+GOOD = dict(outside_equity_share=0.375, equity_sufficient=True, equity_holders_have_power=False,
+            sponsor_has_power=True, sponsor_loss_share=0.2)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: lease_liability_schedule(COLOSSUS_2, incremental_borrowing_rate=1.0),
+     r"incremental_borrowing_rate=1.0 is outside \[0, 1\)"),
+    (lambda: sponsor_balance_sheets(COLOSSUS_2, incremental_borrowing_rate=-0.01),
+     r"incremental_borrowing_rate=-0.01 is outside"),
+    (lambda: sponsor_balance_sheets(COLOSSUS_2, lease_type="capital"), r"lease_type='capital' is not one of"),
+    (lambda: sponsor_balance_sheets(COLOSSUS_2, sponsor_equity_usd=0), r"sponsor_equity_usd=0 is outside"),
+    (lambda: sponsor_balance_sheets(COLOSSUS_2, sponsor_debt_usd=-1), r"sponsor_debt_usd=-1 is outside"),
+    (lambda: sponsor_balance_sheets(COLOSSUS_2, target_equity_return=2), r"target_equity_return=2 is outside"),
+    (lambda: sponsor_balance_sheets(COLOSSUS_2, residual_value_fraction=1.1), r"residual_value_fraction=1.1"),
+    (lambda: compare_views(sponsor_balance_sheets(COLOSSUS_2), year=6), r"year=6 is outside \[0, 5\]"),
+    (lambda: compare_views(pd.DataFrame()), r"sheets must be a DataFrame from sponsor_balance_sheets"),
+    (lambda: lease_classification(COLOSSUS_2, economic_life_years=0), r"economic_life_years=0 is outside"),
+    (lambda: lease_classification(COLOSSUS_2, transfers_ownership="yes"), r"transfers_ownership='yes' is not True"),
+    (lambda: consolidation_decision(rule="ifrs", **GOOD), r"rule='ifrs' is not one of"),
+    (lambda: consolidation_decision(**{**GOOD, "outside_equity_share": 1.5}), r"outside_equity_share=1.5"),
+    (lambda: consolidation_decision(**{**GOOD, "sponsor_loss_share": -0.2}), r"sponsor_loss_share=-0.2"),
+    (lambda: consolidation_decision(**{**GOOD, "sponsor_has_power": 1}), r"sponsor_has_power=1 is not True"),
+    (lambda: consolidation_decision(**{**GOOD, "equity_sufficient": None}), r"equity_sufficient=None"),
+    (lambda: consolidation_decision(**GOOD, sponsor_voting_share=2), r"sponsor_voting_share=2 is outside"),
+    (lambda: consolidation_decision(**GOOD, significance_threshold=0), r"significance_threshold=0 is outside"),
+])
+def test_bad_inputs_name_the_parameter(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

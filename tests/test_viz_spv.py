@@ -1,0 +1,250 @@
+"""Chapter 1's figures: drawn from the model, accessible, kernel-free grids that hold the model's
+numbers at every control position, a generic money-flow chart, and the live panel."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gpu_finance import (
+    COLOSSUS_2,
+    PRE_MONEY_VALUATION_USD,
+    accounting_history,
+    consolidation_decision,
+    founder_dilution,
+    lease_payment,
+    money_flows,
+    sponsor_balance_sheets,
+    spv_cash_flows,
+    usd,
+    vendor_loop,
+)
+from gpu_finance.viz import render
+from gpu_finance.viz import spv as figures
+
+
+@pytest.fixture(autouse=True)
+def book_renderer(monkeypatch):
+    render.enable()
+    monkeypatch.setattr(render, "_bundle_shown", False)
+    yield
+
+
+def _datasets(chart) -> list[pd.DataFrame]:
+    spec = chart.to_dict()
+    return [pd.DataFrame(rows) for rows in spec.get("datasets", {}).values()]
+
+
+def _dataset_with(chart, *columns) -> pd.DataFrame:
+    matches = [d for d in _datasets(chart) if set(columns) <= set(d.columns)]
+    assert matches, f"no dataset with {columns}"
+    return matches[0]
+
+
+def _params(chart) -> dict:
+    spec = chart.to_dict()
+    params = spec.get("params", [])
+    for layer in spec.get("layer", []):
+        params += layer.get("params", [])
+    return {p["name"]: p for p in params}
+
+
+ALL_FIGURES = [
+    lambda: figures.cash_flow_chart(COLOSSUS_2),
+    lambda: figures.cash_flow_explorer(COLOSSUS_2),
+    lambda: figures.balance_sheet_chart(sponsor_balance_sheets(COLOSSUS_2)),
+    lambda: figures.balance_sheet_explorer(COLOSSUS_2),
+    lambda: figures.lease_liability_explorer(COLOSSUS_2),
+    lambda: figures.accounting_history_chart(accounting_history()),
+    lambda: figures.consolidation_explorer(COLOSSUS_2.equity_share),
+    lambda: figures.dilution_chart(COLOSSUS_2),
+    lambda: figures.dilution_explorer(COLOSSUS_2),
+    lambda: figures.vendor_loop_chart(COLOSSUS_2),
+    lambda: figures.vendor_loop_explorer(COLOSSUS_2),
+    lambda: figures.money_flow_chart(COLOSSUS_2),
+    lambda: figures.money_flow_explorer(COLOSSUS_2),
+]
+
+
+@pytest.mark.parametrize("make", ALL_FIGURES)
+def test_every_figure_has_a_title_a_description_and_passes_the_renderer(make):
+    spec = make().to_dict()
+    assert spec.get("title") and spec.get("description")
+    html = render.render_spec(spec)["text/html"]
+    assert 'class="sbs-chart"' in html
+    assert "NaN" not in json.dumps(spec)  # no NaN reaches a chart
+    width = spec.get("width") or max(layer.get("width", 0) for layer in spec.get("layer", [{}]))
+    assert width <= 460
+
+
+@pytest.mark.parametrize("make", ALL_FIGURES[:5] + ALL_FIGURES[7:11])
+def test_money_axes_say_their_unit(make):
+    text = json.dumps(make().to_dict())
+    assert "USD billions" in text or "(%)" in text
+
+
+def test_cash_flow_explorer_holds_the_model_at_every_position():
+    chart = figures.cash_flow_explorer(COLOSSUS_2)
+    bars = _dataset_with(chart, "series", "amount_bn", "k", "rv")
+    assert sorted(bars["k"].unique()) == pytest.approx([0.10, 0.14, 0.18, 0.22, 0.26, 0.30])
+    assert sorted(bars["rv"].unique()) == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4, 0.5])
+    for k, rv in [(0.22, 0.0), (0.10, 0.5), (0.30, 0.3)]:
+        flows = spv_cash_flows(COLOSSUS_2, k, rv)
+        chosen = bars[np.isclose(bars["k"], k) & np.isclose(bars["rv"], rv)]
+        per_year = chosen.groupby("year")["amount_bn"].sum()
+        expected = (flows["lease_income_usd"] + flows["residual_value_usd"]).iloc[1:].to_numpy() / 1e9
+        np.testing.assert_allclose(per_year.to_numpy(), expected, rtol=1e-4)
+    notes = _dataset_with(chart, "note", "k", "rv")
+    assert (notes["note"].str.contains("equity IRR")).all()
+    default = notes[np.isclose(notes["k"], 0.22) & np.isclose(notes["rv"], 0.0)]["note"].item()
+    assert "equity IRR 22%" in default and "DSCR 1.80" in default
+    assert set(_params(chart)) >= {"k", "rv"}
+
+
+def test_balance_sheet_explorer_balances_at_every_position():
+    chart = figures.balance_sheet_explorer(COLOSSUS_2)
+    bars = _dataset_with(chart, "view_label", "side", "amount_bn", "yr", "lt")
+    sums = bars.groupby(["yr", "lt", "view_label", "side"])["amount_bn"].sum().unstack("side")
+    np.testing.assert_allclose(sums["Assets"], sums["Liabilities and equity"], rtol=1e-4)
+    sheets = sponsor_balance_sheets(COLOSSUS_2)
+    liability = sheets.query("view == 'lease' and year == 0")["lease_liability_usd"].item() / 1e9
+    shown = bars.query("yr == 0 and lt == 'operating' and item == 'Lease liability'")["amount_bn"].item()
+    assert shown == pytest.approx(liability, rel=1e-4)
+
+
+def test_lease_liability_explorer_matches_the_schedule():
+    chart = figures.lease_liability_explorer(COLOSSUS_2)
+    data = _dataset_with(chart, "residual_pct", "liability_bn", "lterm", "ibr")
+    base = data.query("lterm == 5 and residual_pct == 0")
+    base = base[np.isclose(base["ibr"], 0.125)]
+    table = sponsor_balance_sheets(COLOSSUS_2)
+    expected = table.query("view == 'lease' and year == 0")["lease_liability_usd"].item() / 1e9
+    assert base["liability_bn"].item() == pytest.approx(expected, rel=1e-4)
+    # a larger residual kept by the vehicle always means a smaller liability
+    for _, group in data.groupby(["lterm", "ibr"]):
+        assert group.sort_values("residual_pct")["liability_bn"].is_monotonic_decreasing
+
+
+def test_consolidation_explorer_gives_one_verdict_per_combination_and_it_is_the_models():
+    chart = figures.consolidation_explorer(COLOSSUS_2.equity_share)
+    data = _dataset_with(chart, "text", "verdict", "rule", "oe", "es", "ehp", "sp", "sl")
+    keys = ["rule", "oe", "es", "ehp", "sp", "sl"]
+    verdicts = data[data["verdict"] != ""]
+    assert len(verdicts) == len(data[keys].drop_duplicates()) == 3 * 3 * 2 * 2 * 2 * 3
+    for row in verdicts.sample(20, random_state=1).itertuples():
+        decision = consolidation_decision(rule=row.rule, outside_equity_share=row.oe, equity_sufficient=bool(row.es),
+                                          equity_holders_have_power=bool(row.ehp), sponsor_has_power=bool(row.sp),
+                                          sponsor_loss_share=row.sl)
+        assert (row.verdict == "yes") is decision.consolidate
+
+
+def test_dilution_and_vendor_explorers_match_the_model():
+    dilution = _dataset_with(figures.dilution_explorer(COLOSSUS_2), "given_pct", "pmv")
+    at_default = dilution[np.isclose(dilution["pmv"], PRE_MONEY_VALUATION_USD)]
+    parent = at_default[at_default["route"] == "parent raises the equity"]["given_pct"].item()
+    expected = founder_dilution(COLOSSUS_2, PRE_MONEY_VALUATION_USD)["new_investors_share"].iloc[0] * 100
+    assert parent == pytest.approx(expected, rel=1e-4)
+    loop = _dataset_with(figures.vendor_loop_explorer(COLOSSUS_2), "item", "amount_bn", "gm", "ve")
+    row = loop[np.isclose(loop["gm"], 0.7) & np.isclose(loop["ve"], 2e9)]
+    expected = vendor_loop(COLOSSUS_2, 0.7).table().set_index("item")["amount_usd"] / 1e9
+    np.testing.assert_allclose(row.set_index("item").loc[expected.index, "amount_bn"], expected, rtol=1e-4)
+
+
+# ------------------------------------------------------------------ the generic money-flow chart
+def test_flow_chart_widths_follow_the_amounts_and_every_edge_is_drawn():
+    chart = figures.money_flow_chart(COLOSSUS_2, when="at signing")
+    edges = _dataset_with(chart, "from_party", "to_party", "amount_bn", "x", "y", "x2", "y2", "angle")
+    flows = money_flows(COLOSSUS_2)
+    flows = flows[flows["when"] == "at signing"]
+    assert len(edges) == len(flows)
+    np.testing.assert_allclose(sorted(edges["amount_bn"]), sorted(flows["amount_usd"] / 1e9), rtol=1e-3)
+    spec = json.dumps(chart.to_dict())
+    assert '"strokeWidth"' in spec and '"angle"' in spec
+
+
+def test_flow_chart_draws_any_table_with_a_new_party():
+    flows = pd.DataFrame({
+        "from_party": ["taxpayers", "spv", "lenders"],
+        "to_party": ["lenders", "lenders", "spv"],
+        "amount_usd": [1e9, 3e9, 10e9],
+        "what": ["guarantee pays out", "debt service", "loan"],
+        "when": ["if the SPV fails", "during the lease", "at signing"],
+    })
+    chart = figures.flow_chart(flows, title="A guarantee joins the picture", description="Three flows.")
+    edges = _dataset_with(chart, "from_party", "label", "anchor")
+    assert set(edges["from_party"]) == {"taxpayers", "spv", "lenders"}
+    render.render_spec(chart.to_dict())
+    custom = figures.flow_chart(flows.assign(to_party="gpus"), title="t", description="d",
+                                layout={**figures.FLOW_LAYOUT, "gpus": (0.1, 0.9)}, labels={"gpus": "GPUs"})
+    names = _dataset_with(custom, "party", "name")
+    assert "GPUs" in set(names["name"])
+
+
+@pytest.mark.parametrize("flows, message", [
+    (pd.DataFrame({"from_party": ["nobody"], "to_party": ["spv"], "amount_usd": [1.0], "what": ["x"]}),
+     r"layout has no position for the parties \['nobody'\]"),
+    (pd.DataFrame({"from_party": ["spv"], "to_party": ["lenders"], "amount_usd": [-1.0], "what": ["x"]}),
+     "negative or missing amount_usd"),
+    (pd.DataFrame({"from": ["spv"]}), "flows must be a DataFrame with the columns"),
+])
+def test_flow_chart_rejects_bad_tables(flows, message):
+    with pytest.raises(ValueError, match=message):
+        figures.flow_chart(flows, title="t", description="d")
+
+
+def test_money_flow_explorer_balances_the_vehicle_at_every_position():
+    chart = figures.money_flow_explorer(COLOSSUS_2)
+    edges = _dataset_with(chart, "from_party", "to_party", "amount_bn", "when", "ds")
+    for (when, ds), part in edges.groupby(["when", "ds"]):
+        into = part.loc[part["to_party"] == "spv", "amount_bn"].sum()
+        out = part.loc[part["from_party"] == "spv", "amount_bn"].sum()
+        assert into == pytest.approx(out, rel=2e-3), (when, ds)
+    assert _params(chart)["when"]["value"] == "the whole deal"
+
+
+def test_money_flow_chart_rejects_an_unknown_moment():
+    with pytest.raises(ValueError, match=r"when='tomorrow' is not one of"):
+        figures.money_flow_chart(COLOSSUS_2, when="tomorrow")
+
+
+def test_balance_sheet_chart_rejects_a_year_outside_the_lease():
+    with pytest.raises(ValueError, match=r"year=9 is not in the sheets"):
+        figures.balance_sheet_chart(sponsor_balance_sheets(COLOSSUS_2), 9)
+
+
+# ------------------------------------------------------------------ tables and the live panel
+def test_views_table_writes_money_and_ratios():
+    shown = figures.views_table(sponsor_balance_sheets(COLOSSUS_2)).data.set_index("")
+    assert shown.loc["Lease liability", "(b) Leases them (ASC 842)"] == "$20.9B"
+    assert shown.loc["Debt to equity", "(d) Consolidates the SPV"] == "0.64"
+
+
+def _title(item) -> str:
+    title = item.to_dict()["title"]
+    text = title["text"] if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else text
+
+
+def test_live_panel_recomputes_when_a_control_moves():
+    panel = figures.spv_panel(COLOSSUS_2)
+    assert panel.message == ""
+    assert _title(panel.shown[0]) == "The lease of $5.87B a year pays the lenders first"
+    panel.sliders["target_equity_return"].value = 30.0
+    expected = usd(lease_payment(COLOSSUS_2, 0.30), 2)
+    assert _title(panel.shown[0]) == f"The lease of {expected} a year pays the lenders first"
+    panel.sliders["view"].value = "lease:finance"
+    assert "in headlines" in _title(panel.shown[3]) and "Finance lease" in _title(panel.shown[3])
+    panel.sliders["pre_money_bn"].value = 10
+    assert "42.86%" in _title(panel.shown[5])  # 7.5 / 17.5 of the sponsor
+
+
+@pytest.mark.parametrize("corner", ["min", "max"])
+def test_every_corner_of_the_live_panel_is_a_valid_deal(corner):
+    panel = figures.spv_panel(COLOSSUS_2)
+    for name, widget in panel.sliders.items():
+        if hasattr(widget, corner):
+            widget.value = getattr(widget, corner)
+            assert panel.message == "", (name, panel.message)
