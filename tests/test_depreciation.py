@@ -91,9 +91,9 @@ def test_double_declining_never_goes_below_a_high_salvage():
 def test_every_method_writes_off_cost_minus_salvage_and_stays_above_salvage(cost, life, salvage, method):
     schedule = depreciation_schedule(cost, life, salvage, method)
     assert len(schedule) == life
-    assert schedule["expense"].sum() == pytest.approx(cost * (1 - salvage), rel=1e-12, abs=1e-6)
+    assert schedule["expense"].sum() == pytest.approx(cost * (1 - salvage), rel=1e-12, abs=1e-12 * cost)
     assert (schedule["book_value"] >= cost * salvage).all()  # exact: never below salvage
-    assert schedule["book_value"].iloc[-1] == pytest.approx(cost * salvage, rel=1e-12, abs=1e-6)
+    assert schedule["book_value"].iloc[-1] == pytest.approx(cost * salvage, rel=1e-12, abs=1e-12 * cost)
     assert_allclose(schedule["book_value"] + schedule["accumulated"], cost, rtol=1e-12)
     assert (schedule["expense"] >= -1e-9 * cost).all()
     assert_allclose(schedule["accumulated"], np.cumsum(schedule["expense"]), rtol=1e-9, atol=1e-9 * cost)

@@ -432,7 +432,7 @@ def accounting_history_chart(history: pd.DataFrame) -> alt.LayerChart:
     shown["label"] = shown["when"] + "  " + shown["rule"]
     shown["amount"] = shown["amount_usd"].map(lambda a: "" if a != a else f"{_usd_large(a)}: ") + shown["amount_is"].fillna("")
     base = alt.Chart(shown).encode(y=alt.Y("order:O", axis=None))
-    spine = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=OKABE_ITO["grey"]).encode(x=alt.value(0))
+    spine = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=OKABE_ITO["grey"], aria=False).encode(x=alt.value(0))
     points = base.mark_point(filled=True, size=80, color=OKABE_ITO["blue"], opacity=1).encode(
         x=alt.value(0),
         tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("event:N", title="Event"),
