@@ -77,30 +77,40 @@ def live_panels() -> dict:
     from gpu_finance import COLOSSUS_2
     from gpu_finance.viz import backstop as backstop_figures
     from gpu_finance.viz import deal as deal_figures
+    from gpu_finance.viz import depreciation as depreciation_figures
+    from gpu_finance.viz import spv as spv_figures
 
     return {
         "00-the-deal": (lambda: deal_figures.deal_panel(COLOSSUS_2), "debt_share"),
+        "01-the-spv": (lambda: spv_figures.spv_panel(COLOSSUS_2), "debt_share"),
+        "02-the-depreciation-game": (lambda: depreciation_figures.depreciation_panel(COLOSSUS_2), "economic_life_years"),
         "03-the-backstop": (lambda: backstop_figures.backstop_panel(COLOSSUS_2), "coverage"),
     }
 
 
 def live_update_times(moves: int = 40) -> None:
+    """Median time from a slider move to the panel's new charts as Vega-Lite specs (the model, the
+    chart objects and their conversion, as the panel does it), for each tab of each panel."""
     from gpu_finance import viz
 
     viz.enable()
     for chapter, (make_panel, control) in live_panels().items():
         panel = make_panel()
         slider = panel.sliders[control]
-        span = [slider.min + (slider.max - slider.min) * i / (moves - 1) for i in range(moves)]
-        timings = []
-        for value in span:
-            start = time.perf_counter()
-            slider.value = type(slider.value)(value) if isinstance(slider.value, int) else value
-            for item in panel.shown:  # the chart specs, as the renderer would build them
-                if hasattr(item, "to_dict"):
-                    item.to_dict()
-            timings.append(time.perf_counter() - start)
-        record(f"live update, {chapter} (median of {moves})", statistics.median(timings) * 1000, 50.0, "ms", "{:.1f}")
+        if isinstance(slider.value, int):  # every move to a different whole number
+            span = [slider.min + i % (slider.max - slider.min + 1) for i in range(moves)]
+        else:
+            span = [slider.min + (slider.max - slider.min) * i / (moves - 1) for i in range(moves)]
+        for section in list(panel.sections) or [None]:
+            if section is not None:
+                panel.select(section)
+            timings = []
+            for value in span:
+                start = time.perf_counter()
+                slider.value = value
+                timings.append(time.perf_counter() - start)
+            where = f"{chapter}" + (f", tab '{section}'" if section else "")
+            record(f"live update, {where} (median of {moves})", statistics.median(timings) * 1000, 50.0, "ms", "{:.1f}")
 
 
 # --------------------------------------------------------------------------- Monte Carlo

@@ -231,14 +231,28 @@ def _title(item) -> str:
 def test_live_panel_recomputes_when_a_control_moves():
     panel = figures.spv_panel(COLOSSUS_2)
     assert panel.message == ""
+    assert list(panel.sections) == ["Cash flows", "The sponsor's books", "Dilution and the vendor", "Money flows"]
     assert _title(panel.shown[0]) == "The lease of $5.87B a year pays the lenders first"
     panel.sliders["target_equity_return"].value = 30.0
     expected = usd(lease_payment(COLOSSUS_2, 0.30), 2)
     assert _title(panel.shown[0]) == f"The lease of {expected} a year pays the lenders first"
     panel.sliders["view"].value = "lease:finance"
-    assert "in headlines" in _title(panel.shown[3]) and "Finance lease" in _title(panel.shown[3])
+    panel.select("The sponsor's books")
+    assert "in headlines" in _title(panel.shown[1]) and "Finance lease" in _title(panel.shown[1])
     panel.sliders["pre_money_bn"].value = 10
-    assert "42.86%" in _title(panel.shown[5])  # 7.5 / 17.5 of the sponsor
+    panel.select("Dilution and the vendor")
+    assert "42.86%" in _title(panel.shown[0])  # 7.5 / 17.5 of the sponsor
+
+
+def test_live_panel_computes_only_the_tab_in_view():
+    panel = figures.spv_panel(COLOSSUS_2)
+    panel.select("Money flows")
+    before = panel.rendered()
+    panel.sliders["debt_share"].value = 50.0  # recomputes the money flows, in view
+    assert panel.rendered() != before
+    assert panel._stale == {"Cash flows", "The sponsor's books", "Dilution and the vendor"}
+    panel.select("Cash flows")  # opening a stale tab computes it with the current values
+    assert "Cash flows" not in panel._stale and _title(panel.shown[0]).startswith("The lease of")
 
 
 @pytest.mark.parametrize("corner", ["min", "max"])
@@ -248,3 +262,6 @@ def test_every_corner_of_the_live_panel_is_a_valid_deal(corner):
         if hasattr(widget, corner):
             widget.value = getattr(widget, corner)
             assert panel.message == "", (name, panel.message)
+            for title in panel.sections:  # every tab draws at every corner
+                panel.select(title)
+                assert panel.message == "" and panel.shown, (name, title, panel.message)

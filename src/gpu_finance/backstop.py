@@ -1105,7 +1105,10 @@ def _shortfalls(problem: LeverageProblem, debts: np.ndarray) -> np.ndarray:
     if positive.any():
         d = debts[positive]
         spread = s * math.sqrt(t)
-        d1 = (np.log(v / d) + (m + 0.5 * s * s) * t) / spread
+        # For a debt vanishingly small against the collateral, v / d overflows to inf and the
+        # shortfall comes out as exactly 0, which is right; only the warning is silenced.
+        with np.errstate(over="ignore"):
+            d1 = (np.log(v / d) + (m + 0.5 * s * s) * t) / spread
         d2 = d1 - spread
         out[positive] = np.maximum(d * special.ndtr(-d2) - v * math.exp(m * t) * special.ndtr(-d1), 0.0)
     return out

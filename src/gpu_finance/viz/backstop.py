@@ -8,6 +8,8 @@ controls; :func:`backstop_panel` recomputes it live in a notebook.
 
 from __future__ import annotations
 
+import functools
+
 import json
 import math
 
@@ -567,26 +569,39 @@ def backstop_panel(deal: Deal, seed: int = 0) -> LivePanel:
         Slider("ltv", "Loan-to-value (%)", 0.05, round(most_ltv, 10), 0.025,
                _snap(deal.debt_share, 0.05, most_ltv, 0.025), scale=100),
         Slider("years", "Horizon (years)", 1, 10, 1, int(_snap(DEFAULT_HORIZON_YEARS, 1, 10, 1))),
+        # 10,000 paths by default keep each move quick (three simulations per move); 100,000 give
+        # the chapter's precision.
         Dropdown("n_paths", "Simulated paths", (("1,000", 1_000), ("10,000", 10_000), ("100,000", 100_000)),
-                 100_000),
+                 10_000),
     ]
     rate = DEFAULT_RISK_FREE_RATE
 
     def update(coverage, fee, volatility, drift, ltv, years, n_paths):
         changed = deal.with_debt_share(ltv)
         value, debt = changed.total_cost_usd, changed.debt_usd
-        table = closed_form_vs_monte_carlo(value, debt, volatility, drift, rate, years, coverage,
-                                           n_paths=n_paths, seed=seed)
-        real = monte_carlo_guarantee(value, debt, volatility, rate, years, coverage, drift=drift,
-                                     n_paths=n_paths, seed=seed)
-        problem = LeverageProblem(asset_value_usd=value, volatility=volatility, drift=drift,
-                                  risk_free_rate=rate, years=years,
-                                  max_ltv=round(1.0 - changed.vendor_share_of_cost, 10))
-        charts = [comparison_table(table)]
-        if real.default_probability > 0:
-            charts.append(loss_histogram_chart(real))
-        charts.append(expected_loss_by_party_chart(changed, real.terminal_usd, coverage, "pro_rata"))
-        charts.append(leverage_chart(problem, coverage, fee))
-        return charts
+        @functools.cache
+        def real():
+            return monte_carlo_guarantee(value, debt, volatility, rate, years, coverage, drift=drift,
+                                         n_paths=n_paths, seed=seed)
+
+        def price_and_simulation():
+            table = closed_form_vs_monte_carlo(value, debt, volatility, drift, rate, years, coverage,
+                                               n_paths=n_paths, seed=seed)
+            histogram = [loss_histogram_chart(real())] if real().default_probability > 0 else []
+            return [comparison_table(table), *histogram]
+
+        def moral_hazard():
+            problem = LeverageProblem(asset_value_usd=value, volatility=volatility, drift=drift,
+                                      risk_free_rate=rate, years=years,
+                                      max_ltv=round(1.0 - changed.vendor_share_of_cost, 10))
+            return [leverage_chart(problem, coverage, fee)]
+
+        # Three tabs, each computed only when in view (see gpu_finance.viz.controls.LivePanel).
+        return {
+            "Price and simulation": price_and_simulation,
+            "Who bears the loss": lambda: [expected_loss_by_party_chart(changed, real().terminal_usd,
+                                                                        coverage, "pro_rata")],
+            "Moral hazard": moral_hazard,
+        }
 
     return live_panel(controls, update, title="The backstop, live: change the guarantee and the collateral")

@@ -27,6 +27,7 @@ from IPython import get_ipython
 from IPython.display import display
 
 from .._validation import check_number
+from .render import render_spec
 
 __all__ = ["Slider", "Dropdown", "Control", "grid", "bind", "selected", "live_panel", "LivePanel", "defaults"]
 
@@ -197,12 +198,21 @@ def selected(controls: Sequence[Control]) -> str:
 class LivePanel(widgets.VBox):
     """An ipywidgets panel: a title, the controls, then whatever ``update(**values)`` returns.
 
+    ``update`` returns either the items to show (one object or a list: charts, tables), or a dict
+    of *sections*, ``{"Title": callable, ...}``, each callable returning its items. Sections are
+    shown as tabs and computed lazily: a change recomputes only the tab in view, and another tab
+    when it is opened, so a panel with many figures stays quick.
+
+    Charts are converted to Vega-Lite with ``validate=False``: they come from the package's
+    tested chart functions (the build and the tests validate every one), and schema validation
+    would otherwise be most of the time an update takes.
+
     Attributes
     ----------
     sliders : dict
         The widgets, by control name.
     shown : list
-        What the last update displayed (charts, tables), for tests and for reuse.
+        What the last update displayed in the section in view (charts, tables).
     message : str
         The last error message, or ``""``.
     """
@@ -212,6 +222,10 @@ class LivePanel(widgets.VBox):
         self.update_function = update
         self.sliders = {c.name: c.widget() for c in self.controls}
         self.output = widgets.Output()
+        self.tabs: widgets.Tab | None = None
+        self.sections: dict[str, Callable[[], object]] = {}
+        self._stale: set[str] = set()
+        self._outputs: dict[str, widgets.Output] = {}
         self.shown: list = []
         self.message = ""
         header = [widgets.HTML(f"<strong>{title}</strong>")] if title else []
@@ -224,23 +238,93 @@ class LivePanel(widgets.VBox):
         """The model value of every control."""
         return {c.name: c.from_widget(self.sliders[c.name].value) for c in self.controls}
 
+    @property
+    def section(self) -> str | None:
+        """The title of the section in view (``None`` for a panel without sections)."""
+        if not self.sections:
+            return None
+        index = self.tabs.selected_index if self.tabs is not None and self.tabs.selected_index is not None else 0
+        return list(self.sections)[index]
+
+    def select(self, title: str) -> None:
+        """Open the section called ``title`` (computing it if it is out of date)."""
+        self.tabs.selected_index = list(self.sections).index(title)
+
     def refresh(self, *_) -> None:
-        """Recompute with the current values and redraw the output area."""
+        """Recompute with the current values and redraw what is in view."""
         try:
             result = self.update_function(**self.values())
         except ValueError as error:  # the model's own message, shown instead of a traceback
-            self.shown, self.message = [], f"Not a valid combination: {error}"
+            self._show_message(f"Not a valid combination: {error}")
+            return
+        self.message = ""
+        if isinstance(result, dict):
+            self._set_sections(result)
+            self._stale = set(self.sections)
+            self._draw_section(self.section)
         else:
             items = result if isinstance(result, (list, tuple)) else [result]
-            self.shown, self.message = [item for item in items if item is not None], ""
+            self._draw(self.output, [item for item in items if item is not None])
+
+    def rendered(self) -> list:
+        """What is in view as it is sent to the notebook: Vega-Lite specs and HTML tables."""
+        return [_bundle(item) for item in self.shown]
+
+    # -- internals --------------------------------------------------------------------------------
+    def _set_sections(self, sections: dict[str, Callable[[], object]]) -> None:
+        first_time = not self.sections
+        self.sections = dict(sections)
+        if first_time:
+            self._outputs = {title: widgets.Output() for title in self.sections}
+            self.tabs = widgets.Tab(children=list(self._outputs.values()), titles=list(self.sections))
+            self.tabs.observe(lambda change: self._draw_section(self.section), names="selected_index")
+            with self.output:
+                if get_ipython() is not None:
+                    self.output.clear_output()
+                    display(self.tabs)
+
+    def _draw_section(self, title: str | None) -> None:
+        if title is None or title not in self._stale:
+            return
+        try:
+            produced = self.sections[title]()
+        except ValueError as error:
+            self._show_message(f"Not a valid combination: {error}")
+            return
+        items = produced if isinstance(produced, (list, tuple)) else [produced]
+        self._stale.discard(title)
+        self._draw(self._outputs[title], [item for item in items if item is not None])
+
+    def _draw(self, area: widgets.Output, items: list) -> None:
+        self.shown = items
+        bundles = self.rendered()
         if get_ipython() is None:  # no kernel (a script or a test): nothing to draw into
             return
-        with self.output:
-            self.output.clear_output(wait=True)
-            if self.message:
-                print(self.message)
-            for item in self.shown:
-                display(item)
+        with area:
+            area.clear_output(wait=True)
+            for bundle in bundles:
+                display(bundle, raw=True)
+
+    def _show_message(self, message: str) -> None:
+        self.shown, self.message = [], message
+        if get_ipython() is None:
+            return
+        area = self._outputs.get(self.section) if self.sections else self.output
+        with area:
+            area.clear_output(wait=True)
+            print(message)
+
+
+def _bundle(item) -> dict:
+    """A MIME bundle for one item: charts through the book's renderer, the rest through IPython."""
+    if isinstance(item, alt.TopLevelMixin):
+        return render_spec(item.to_dict(validate=False))
+    formatter = get_ipython().display_formatter if get_ipython() is not None else None
+    if formatter is not None:
+        data, _ = formatter.format(item)
+        return data
+    html = item._repr_html_() if hasattr(item, "_repr_html_") else None
+    return {"text/html": html} if html else {"text/plain": repr(item)}
 
 
 def live_panel(
@@ -252,8 +336,9 @@ def live_panel(
     """An ipywidgets panel: the controls, then whatever ``update(**values)`` returns.
 
     ``update`` is called with every control's model value each time one changes; what it returns
-    (one object or a list: charts, tables) is displayed in an output area that is cleared first. A
-    ``ValueError`` from the model is shown as a message, not a traceback.
+    (one object or a list: charts, tables; or a dict of sections, shown as tabs and computed only
+    when in view) is displayed in an output area that is cleared first. A ``ValueError`` from the
+    model is shown as a message, not a traceback.
     """
     return LivePanel(controls, update, title=title)
 

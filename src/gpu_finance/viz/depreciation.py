@@ -732,15 +732,27 @@ def depreciation_panel(deal: Deal) -> LivePanel:
 
     def update(accounting_life_years, method, salvage_fraction, economic_life_years, annual_decline,
                generation_step, operating_cost_fraction, covenant_max_ltv):
-        values = book_versus_market(deal.total_cost_usd, accounting_life_years, method, salvage_fraction,
-                                    annual_decline=annual_decline, generation_step=generation_step,
-                                    generation_interval_years=interval,
-                                    years=max(accounting_life_years, deal.debt_term_years))
-        profits = profit_comparison(deal, accounting_life_years, economic_life_years, method=method,
-                                    salvage_fraction=salvage_fraction, operating_cost_fraction=operating_cost_fraction)
-        path = collateral_path(deal, annual_decline, generation_step=generation_step,
-                               generation_interval_years=interval, salvage_fraction=salvage_fraction,
-                               covenant_max_ltv=covenant_max_ltv)
-        return [book_market_chart(values), profit_chart(profits), ltv_chart(path, covenant_max_ltv)]
+        def book_and_market():
+            values = book_versus_market(deal.total_cost_usd, accounting_life_years, method, salvage_fraction,
+                                        annual_decline=annual_decline, generation_step=generation_step,
+                                        generation_interval_years=interval,
+                                        years=max(accounting_life_years, deal.debt_term_years))
+            return [book_market_chart(values)]
+
+        def profit():
+            profits = profit_comparison(deal, accounting_life_years, economic_life_years, method=method,
+                                        salvage_fraction=salvage_fraction,
+                                        operating_cost_fraction=operating_cost_fraction)
+            return [profit_chart(profits)]
+
+        def lender():
+            path = collateral_path(deal, annual_decline, generation_step=generation_step,
+                                   generation_interval_years=interval, salvage_fraction=salvage_fraction,
+                                   covenant_max_ltv=covenant_max_ltv)
+            return [ltv_chart(path, covenant_max_ltv)]
+
+        # Three tabs, each computed only when in view (see gpu_finance.viz.controls.LivePanel).
+        return {"Book and market value": book_and_market, "Reported and economic profit": profit,
+                "The lender's view": lender}
 
     return live_panel(controls, update, title="The depreciation game, live: change the lives and the value")

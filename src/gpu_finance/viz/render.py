@@ -26,6 +26,7 @@ import sys
 from functools import lru_cache
 
 import altair as alt
+import pandas as pd
 
 from .theme import enable_theme
 
@@ -155,11 +156,33 @@ def render_spec(spec: dict, **metadata) -> dict:
 alt.renderers.register(RENDERER_NAME, render_spec)
 
 
+def inline_values(data, max_rows: int = MAX_ROWS) -> dict:
+    """Altair data transformer: a DataFrame becomes inline records, in one fast pass.
+
+    Altair's default transformer cleans a DataFrame column by column in pandas, which is most of
+    the time a chart with several layers takes to serialise (measured: 64% for the money-flow
+    chart). The book's data are plain numbers, strings and dates, so ``DataFrame.to_json`` (in C)
+    does the same job: NaN becomes null, numpy numbers plain numbers, dates ISO strings, floats
+    keep 15 significant digits. Other data go through Altair's own ``to_values``.
+    """
+    if isinstance(data, pd.DataFrame):
+        if len(data) > max_rows:
+            raise ValueError(f"data has {len(data)} rows; a chart may inline at most {max_rows}")
+        frame = data.reset_index(drop=True)
+        frame.columns = [str(c) for c in frame.columns]
+        return {"values": json.loads(frame.to_json(orient="records", date_format="iso", double_precision=15))}
+    return alt.utils.data.to_values(alt.utils.data.limit_rows(data, max_rows=max_rows))
+
+
+alt.data_transformers.register(RENDERER_NAME, inline_values)
+
+
 def enable() -> None:
     """Switch on the book's theme and offline renderer (the first cell of every chapter calls this).
 
-    Also lets Altair inline up to :data:`MAX_ROWS` rows of data per chart.
+    Also switches on :func:`inline_values`, which lets a chart inline up to :data:`MAX_ROWS`
+    rows of data.
     """
     enable_theme()
     alt.renderers.enable(RENDERER_NAME)
-    alt.data_transformers.enable("default", max_rows=MAX_ROWS)
+    alt.data_transformers.enable(RENDERER_NAME, max_rows=MAX_ROWS)

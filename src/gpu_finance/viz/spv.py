@@ -983,20 +983,25 @@ def spv_panel(deal: Deal) -> LivePanel:
             name=f"{deal.name}, edited",
         )
         view_key, _, kind = view.partition(":")
-        sheets = sponsor_balance_sheets(changed, target_equity_return, residual_value_fraction,
-                                        incremental_borrowing_rate, kind or "operating")
         label = dict((v, k) for k, v in _PANEL_VIEWS)[view]
-        flows = spv_cash_flows(changed, target_equity_return, residual_value_fraction)
-        return [
-            cash_flow_chart(changed, target_equity_return, residual_value_fraction),
-            cash_flow_table(flows),
-            balance_sheet_chart(sheets, 0),
-            _view_over_lease_chart(sheets, view_key, label),
-            views_table(sheets, 0),
-            dilution_chart(changed, pre_money_bn * 1e9),
-            vendor_loop_chart(changed, gross_margin),
-            money_flow_chart(changed, target_equity_return, residual_value_fraction),
-        ]
+        terms = (target_equity_return, residual_value_fraction)
+
+        def cash_flows():
+            return [cash_flow_chart(changed, *terms), cash_flow_table(spv_cash_flows(changed, *terms))]
+
+        def books():
+            sheets = sponsor_balance_sheets(changed, *terms, incremental_borrowing_rate, kind or "operating")
+            return [balance_sheet_chart(sheets, 0), _view_over_lease_chart(sheets, view_key, label),
+                    views_table(sheets, 0)]
+
+        # Four tabs, each computed only when in view (see gpu_finance.viz.controls.LivePanel).
+        return {
+            "Cash flows": cash_flows,
+            "The sponsor's books": books,
+            "Dilution and the vendor": lambda: [dilution_chart(changed, pre_money_bn * 1e9),
+                                                vendor_loop_chart(changed, gross_margin)],
+            "Money flows": lambda: [money_flow_chart(changed, *terms)],
+        }
 
     return live_panel(controls, update, title="The SPV, live: change any assumption")
 
