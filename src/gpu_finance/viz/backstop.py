@@ -41,7 +41,7 @@ from ..backstop import (
 from ..deal import Deal
 from ..formatting import percent, usd, years
 from ..parties import PARTIES
-from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected
+from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected, significant, snap
 from .theme import OKABE_ITO, PARTY_COLORS, party_scale
 
 __all__ = [
@@ -66,21 +66,8 @@ _WORLD_LABELS = {"pricing": "Pricing world (grows at the risk-free rate)",
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-def _sig(values, digits: int = 4):
-    """Round to ``digits`` significant figures (keeps the page's inline data small)."""
-    array = np.asarray(values, dtype=float)
-    out = np.zeros_like(array)
-    nonzero = array != 0
-    magnitude = np.floor(np.log10(np.abs(array[nonzero])))
-    factor = 10.0 ** (digits - 1 - magnitude)
-    out[nonzero] = np.round(array[nonzero] * factor) / factor
-    return out
 
 
-def _snap(value: float, low: float, high: float, step: float) -> float:
-    """The grid point ``low + k * step`` nearest to ``value``, within ``[low, high]`` (10 decimals)."""
-    k = round((min(max(value, low), high) - low) / step)
-    return round(low + k * step, 10)
 
 
 def _party_labels(keys) -> list[str]:
@@ -110,11 +97,11 @@ def paths_chart(paths: np.ndarray, debt_face: float, horizon_years: float, defau
     shown = paths[:n_show]
     lines = pd.DataFrame({
         "path": np.repeat(np.arange(shown.shape[0]), shown.shape[1]),
-        "year": np.tile(_sig(times, 4), shown.shape[0]),
-        "value_bn": _sig(shown.ravel() / 1e9, 4),
+        "year": np.tile(significant(times, 4), shown.shape[0]),
+        "value_bn": significant(shown.ravel() / 1e9, 4),
     })
-    band = pd.DataFrame({"year": _sig(times, 4), "low_bn": _sig(summary["q5_usd"] / 1e9),
-                         "mid_bn": _sig(summary["q50_usd"] / 1e9), "high_bn": _sig(summary["q95_usd"] / 1e9)})
+    band = pd.DataFrame({"year": significant(times, 4), "low_bn": significant(summary["q5_usd"] / 1e9),
+                         "mid_bn": significant(summary["q50_usd"] / 1e9), "high_bn": significant(summary["q95_usd"] / 1e9)})
     x = alt.X("year:Q", title="Years from today", axis=alt.Axis(tickMinStep=0.5))
     y_title = "Value of the GPUs (USD billions)"
     area = alt.Chart(band).mark_area(opacity=0.18, color=OKABE_ITO["blue"]).encode(
@@ -145,9 +132,9 @@ def paths_chart(paths: np.ndarray, debt_face: float, horizon_years: float, defau
 def loss_histogram_chart(estimate: MonteCarloGuarantee, bins: int = 30) -> alt.Chart:
     """Histogram of the guarantor's payment at the horizon over the simulated paths (pre-binned)."""
     frame = loss_distribution(estimate.losses_usd, bins=bins)
-    frame["from_bn"] = _sig(frame["loss_from_usd"] / 1e9)
-    frame["to_bn"] = _sig(frame["loss_to_usd"] / 1e9)
-    frame["share_pct"] = _sig(frame["share_of_paths"].astype(float) * 100)
+    frame["from_bn"] = significant(frame["loss_from_usd"] / 1e9)
+    frame["to_bn"] = significant(frame["loss_to_usd"] / 1e9)
+    frame["share_pct"] = significant(frame["share_of_paths"].astype(float) * 100)
     no_loss = 1.0 - estimate.default_probability
     return alt.Chart(frame).mark_bar(color=PARTY_COLORS["taxpayers"]).encode(
         x=alt.X("from_bn:Q", title="The guarantor's payment at the horizon (USD billions)", bin="binned"),
@@ -200,12 +187,12 @@ def guarantee_explorer(asset_value: float, reported_ltv: float) -> alt.LayerChar
     and ``e`` for the expected loss, in USD billions) to keep the page small.
     """
     volatility = Slider("vol", "Volatility of the GPUs' value (% a year)", 0.15, 0.55, 0.10,
-                        _snap(DEFAULT_VOLATILITY, 0.15, 0.55, 0.10), scale=100)
+                        snap(DEFAULT_VOLATILITY, 0.15, 0.55, 0.10), scale=100)
     drift = Slider("mu", "Real-world drift of their value (% a year)", -0.44, 0.04, 0.08,
-                   _snap(DEFAULT_DRIFT, -0.44, 0.04, 0.08), scale=100)
-    horizon = Slider("yrs", "Years to the horizon", 1, 5, 2, _snap(DEFAULT_HORIZON_YEARS, 1, 5, 2))
+                   snap(DEFAULT_DRIFT, -0.44, 0.04, 0.08), scale=100)
+    horizon = Slider("yrs", "Years to the horizon", 1, 5, 2, snap(DEFAULT_HORIZON_YEARS, 1, 5, 2))
     coverage = Slider("cov", "Share guaranteed (%)", 0.0, 1.0, 0.1,
-                      _snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.1), scale=100)
+                      snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.1), scale=100)
     ratios = np.arange(1, 17) / 16
     marked = float(ratios[np.argmin(np.abs(ratios - reported_ltv))])
     rate = DEFAULT_RISK_FREE_RATE
@@ -214,7 +201,7 @@ def guarantee_explorer(asset_value: float, reported_ltv: float) -> alt.LayerChar
         debts = ratios * asset_value
         price = [guarantee_value(asset_value, d, vol, rate, yrs) for d in debts]
         loss = [math.exp(-rate * yrs) * expected_loss(asset_value, d, vol, mu, yrs) for d in debts]
-        return pd.DataFrame({"l": ratios, "p": _sig(np.array(price) / 1e9), "e": _sig(np.array(loss) / 1e9)})
+        return pd.DataFrame({"l": ratios, "p": significant(np.array(price) / 1e9), "e": significant(np.array(loss) / 1e9)})
 
     sweep = [volatility, drift, horizon]
     data = grid(rows, sweep)
@@ -266,7 +253,7 @@ def _waterfall_rows(deal: Deal, coverage: float, structure: str) -> pd.DataFrame
     return pd.DataFrame({
         "d": np.round(frame["decline"] * 100).astype(int),
         "k": frame["party"].map(list(WATERFALL_ORDER).index),
-        "y": _sig(frame["absorbed_usd"] / 1e9),
+        "y": significant(frame["absorbed_usd"] / 1e9),
     })
 
 
@@ -311,7 +298,7 @@ def waterfall_explorer(deal: Deal, note_fall: float = 0.7) -> alt.LayerChart:
     of their value.
     """
     coverage = Slider("cov", "Share of the debt guaranteed (%)", 0.0, 1.0, 0.1,
-                      _snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.1), scale=100)
+                      snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.1), scale=100)
     structure = Dropdown("how", "How the guarantee shares losses",
                          tuple((label.split(":")[0], key) for key, label in sorted(STRUCTURES.items())),
                          "lenders_first")
@@ -353,7 +340,7 @@ def expected_loss_by_party_chart(deal: Deal, terminal_usd, coverage: float,
     """Bars of each party's average loss over simulated values of the GPUs at the horizon."""
     frame = expected_loss_by_party(deal, terminal_usd, coverage, structure)
     frame["party_label"] = frame["party"].map(PARTIES)
-    frame["loss_bn"] = _sig(frame["expected_loss_usd"] / 1e9)
+    frame["loss_bn"] = significant(frame["expected_loss_usd"] / 1e9)
     total = float(frame["expected_loss_usd"].sum())
     taxpayers = float(frame.loc[frame["party"] == "taxpayers", "expected_loss_usd"].iloc[0])
     return alt.Chart(frame).mark_bar().encode(
@@ -390,7 +377,7 @@ def _curve_rows(problem: LeverageProblem, coverage: float, fee: float, ratios: n
     with_ = leverage_curve(problem, coverage, fee, ltv=ratios)
     parts = [] if guaranteed_only else [(0, leverage_curve(problem, ltv=ratios)["sponsor_payoff_usd"])]
     parts += [(1, with_["sponsor_payoff_usd"]), (2, with_["taxpayer_cost_usd"])]
-    return pd.concat([pd.DataFrame({"l": ratios, "k": k, "y": _sig(values / 1e9)}) for k, values in parts],
+    return pd.concat([pd.DataFrame({"l": ratios, "k": k, "y": significant(values / 1e9)}) for k, values in parts],
                      ignore_index=True)
 
 
@@ -398,13 +385,13 @@ def _choice_rows(problem: LeverageProblem, coverage: float, fee: float) -> pd.Da
     without = optimal_leverage(problem)
     with_ = optimal_leverage(problem, coverage, fee)
     return pd.DataFrame({
-        "l": _sig([without.ltv, with_.ltv]),
-        "y": _sig([without.sponsor_payoff_usd / 1e9, with_.sponsor_payoff_usd / 1e9]),
+        "l": significant([without.ltv, with_.ltv]),
+        "y": significant([without.sponsor_payoff_usd / 1e9, with_.sponsor_payoff_usd / 1e9]),
         "k": [0, 1],
-        "w0": _sig([without.ltv * 100] * 2, 3),
-        "w1": _sig([with_.ltv * 100] * 2, 3),
-        "tax": _sig([with_.taxpayer_cost_usd / 1e9] * 2),
-        "gain": _sig([(with_.sponsor_payoff_usd - without.sponsor_payoff_usd) / 1e9] * 2),
+        "w0": significant([without.ltv * 100] * 2, 3),
+        "w1": significant([with_.ltv * 100] * 2, 3),
+        "tax": significant([with_.taxpayer_cost_usd / 1e9] * 2),
+        "gain": significant([(with_.sponsor_payoff_usd - without.sponsor_payoff_usd) / 1e9] * 2),
     })
 
 
@@ -470,7 +457,7 @@ def leverage_chart(problem: LeverageProblem, coverage: float = DEFAULT_COVERAGE,
 def moral_hazard_explorer(problem: LeverageProblem) -> alt.LayerChart:
     """Kernel-free version of :func:`leverage_chart`: sliders set the share guaranteed and the fee."""
     coverage = Slider("cov", "Share guaranteed, pro rata (%)", 0.0, 1.0, 0.2,
-                      _snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.2), scale=100)
+                      snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.2), scale=100)
     fee = Slider("fee", "Guarantee fee (% of the guaranteed debt a year)", 0.0, 0.08, 0.02, 0.0, scale=100)
     controls = [coverage, fee]
     ratios = np.round(np.linspace(0.0, problem.max_ltv, 31), 10)
@@ -561,14 +548,14 @@ def backstop_panel(deal: Deal, seed: int = 0) -> LivePanel:
     """
     most_ltv = math.floor((1.0 - deal.vendor_share_of_cost) / 0.025 + 1e-9) * 0.025
     controls = [
-        Slider("coverage", "Share guaranteed (%)", 0.0, 1.0, 0.05, _snap(DEFAULT_COVERAGE, 0, 1, 0.05), scale=100),
+        Slider("coverage", "Share guaranteed (%)", 0.0, 1.0, 0.05, snap(DEFAULT_COVERAGE, 0, 1, 0.05), scale=100),
         Slider("fee", "Guarantee fee (% a year)", 0.0, 0.12, 0.005, 0.0, scale=100),
         Slider("volatility", "Volatility (% a year)", 0.05, 1.0, 0.05,
-               _snap(DEFAULT_VOLATILITY, 0.05, 1.0, 0.05), scale=100),
-        Slider("drift", "Real-world drift (% a year)", -0.6, 0.2, 0.02, _snap(DEFAULT_DRIFT, -0.6, 0.2, 0.02), scale=100),
+               snap(DEFAULT_VOLATILITY, 0.05, 1.0, 0.05), scale=100),
+        Slider("drift", "Real-world drift (% a year)", -0.6, 0.2, 0.02, snap(DEFAULT_DRIFT, -0.6, 0.2, 0.02), scale=100),
         Slider("ltv", "Loan-to-value (%)", 0.05, round(most_ltv, 10), 0.025,
-               _snap(deal.debt_share, 0.05, most_ltv, 0.025), scale=100),
-        Slider("years", "Horizon (years)", 1, 10, 1, int(_snap(DEFAULT_HORIZON_YEARS, 1, 10, 1))),
+               snap(deal.debt_share, 0.05, most_ltv, 0.025), scale=100),
+        Slider("years", "Horizon (years)", 1, 10, 1, int(snap(DEFAULT_HORIZON_YEARS, 1, 10, 1))),
         # 10,000 paths by default keep each move quick (three simulations per move); 100,000 give
         # the chapter's precision.
         Dropdown("n_paths", "Simulated paths", (("1,000", 1_000), ("10,000", 10_000), ("100,000", 100_000)),

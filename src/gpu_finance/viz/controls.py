@@ -29,7 +29,8 @@ from IPython.display import display
 from .._validation import check_number
 from .render import render_spec
 
-__all__ = ["Slider", "Dropdown", "Control", "grid", "bind", "selected", "live_panel", "LivePanel", "defaults"]
+__all__ = ["Slider", "Dropdown", "Control", "grid", "bind", "selected", "live_panel", "LivePanel", "defaults",
+           "snap", "significant"]
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,41 @@ class Dropdown:
 
 
 Control = Slider | Dropdown
+
+
+def snap(value: float, low: float, high: float, step: float) -> float:
+    """The point ``low + k * step`` of ``[low, high]`` nearest to ``value`` (10 decimals).
+
+    Used to start a slider at a model default that may not lie on the slider's grid; the model
+    itself never receives a snapped value unless the reader picks it.
+
+    Examples
+    --------
+    >>> snap(0.22, 0.10, 0.30, 0.04), snap(0.95, 0.0, 0.8, 0.05)
+    (0.22, 0.8)
+    """
+    k = round((min(max(value, low), high) - low) / step)
+    return round(low + k * step, 10)
+
+
+def significant(values, digits: int = 4) -> np.ndarray:
+    """Round to ``digits`` significant figures, to keep the data inlined in a page small.
+
+    Zeros stay zero and non-finite values become NaN.
+
+    Examples
+    --------
+    >>> significant([123456.0, 0.00123456, 0.0], 3).tolist()
+    [123000.0, 0.00123, 0.0]
+    """
+    array = np.asarray(values, dtype=float)
+    out = np.zeros_like(array)
+    nonzero = np.isfinite(array) & (array != 0)
+    magnitude = np.floor(np.log10(np.abs(array[nonzero])))
+    factor = 10.0 ** (digits - 1 - magnitude)
+    out[nonzero] = np.round(array[nonzero] * factor) / factor
+    out[~np.isfinite(array)] = np.nan
+    return out
 
 
 def grid(model: Callable[..., pd.DataFrame], controls: Sequence[Control], **fixed) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import pandas as pd
 from ..deal import Deal, capital_structure, debt_schedule
 from ..formatting import percent, table, usd
 from ..parties import PARTIES
-from .controls import LivePanel, Slider, bind, grid, live_panel, selected
+from .controls import LivePanel, Slider, bind, grid, live_panel, selected, snap
 from .theme import OKABE_ITO, party_scale
 
 __all__ = [
@@ -33,7 +33,7 @@ def debt_share_slider(deal: Deal, step: float = 0.025) -> Slider:
     """The debt-share control for ``deal``: from 0 to the most debt the vendor's equity allows."""
     most = _floor_to(1.0 - deal.vendor_share_of_cost, step)
     return Slider("debt_share", "Debt share of the cost (%)", 0.0, most, step,
-                  min(_snap(deal.debt_share, step), most), scale=100)
+                  snap(deal.debt_share, 0.0, most, step), scale=100)
 
 
 def _structure_rows(deal: Deal) -> pd.DataFrame:
@@ -191,11 +191,11 @@ def deal_panel(deal: Deal) -> LivePanel:
     most_vendor_bn = _floor_to(deal.total_cost_usd * 0.25 / 1e9, 0.25)
     controls = [
         Slider("debt_share", "Debt share of the cost (%)", 0.0, 0.75, 0.025,
-               _snap(min(deal.debt_share, 0.75), 0.025), scale=100),
+               snap(deal.debt_share, 0.0, 0.75, 0.025), scale=100),
         Slider("vendor_equity_bn", "Chip vendor's equity (USD billions)", 0.0, most_vendor_bn, 0.25,
-               _snap(min(deal.vendor_equity_usd / 1e9, most_vendor_bn), 0.25)),
+               snap(deal.vendor_equity_usd / 1e9, 0.0, most_vendor_bn, 0.25)),
         Slider("debt_rate", "Interest rate on the debt (%)", 0.0, 0.20, 0.005,
-               _snap(min(deal.debt_rate, 0.2), 0.005), scale=100),
+               snap(deal.debt_rate, 0.0, 0.2, 0.005), scale=100),
         Slider("debt_term_years", "Loan term (years)", 1, 15, 1, deal.debt_term_years),
     ]
 
@@ -215,6 +215,3 @@ def _floor_to(value: float, step: float) -> float:
     return round(math.floor(value / step + 1e-9) * step, 10)
 
 
-def _snap(value: float, step: float) -> float:
-    """``value`` rounded to the nearest multiple of ``step`` (10 decimals)."""
-    return round(round(value / step) * step, 10)

@@ -45,7 +45,7 @@ from ..spv import (
     spv_cash_flows,
     vendor_loop,
 )
-from .controls import Control, Dropdown, LivePanel, Slider, bind, grid, live_panel, selected
+from .controls import Control, Dropdown, LivePanel, Slider, bind, grid, live_panel, selected, significant, snap
 from .theme import OKABE_ITO, PARTY_COLORS
 
 __all__ = [
@@ -82,16 +82,6 @@ __all__ = [
 _BN = 1e9
 
 
-def _sig(values, digits: int = 5):
-    """Round to ``digits`` significant figures, to keep the pages' inlined data small."""
-    array = np.asarray(values, dtype=float)
-    out = np.zeros_like(array)
-    nonzero = np.isfinite(array) & (array != 0)
-    magnitude = np.floor(np.log10(np.abs(array[nonzero])))
-    factor = 10.0 ** (digits - 1 - magnitude)
-    out[nonzero] = np.round(array[nonzero] * factor) / factor
-    out[~np.isfinite(array)] = np.nan
-    return out
 
 
 def _usd_large(amount: float) -> str:
@@ -101,10 +91,6 @@ def _usd_large(amount: float) -> str:
     return str(usd(amount))
 
 
-def _snap(value: float, low: float, high: float, step: float) -> float:
-    """The grid point of ``[low, high]`` on ``step`` nearest ``value``."""
-    k = round((min(max(value, low), high) - low) / step)
-    return round(low + k * step, 10)
 
 
 def _below(chart_height: int, offset: int = 38) -> alt.ValueChannelMixin:
@@ -128,12 +114,12 @@ def _cash_rows(deal: Deal, target_equity_return: float, residual_value_fraction:
     bars = bars[bars["amount_usd"].abs() > 1e-9 * deal.total_cost_usd].copy()
     bars["order"] = bars["series"].map(list(_CASH_SERIES).index)
     bars["series"] = bars["series"].map(_CASH_SERIES)
-    bars["amount_bn"] = _sig(bars["amount_usd"] / _BN)
+    bars["amount_bn"] = significant(bars["amount_usd"] / _BN)
     bars = bars.drop(columns="amount_usd")
-    debt = pd.DataFrame({"year": flows["year"], "debt_bn": _sig(flows["debt_outstanding_usd"] / _BN)})
+    debt = pd.DataFrame({"year": flows["year"], "debt_bn": significant(flows["debt_outstanding_usd"] / _BN)})
     tops = (years["lease_income_usd"] + years["residual_value_usd"]) / _BN
     dscr = years["dscr"].map(lambda d: "" if not math.isfinite(d) else f"{d:.2f}")
-    labels = pd.DataFrame({"year": years["year"], "top_bn": _sig(tops), "dscr": dscr})
+    labels = pd.DataFrame({"year": years["year"], "top_bn": significant(tops), "dscr": dscr})
     payment = lease_payment(deal, target_equity_return, residual_value_fraction)
     try:
         irr = percent(equity_irr(flows))
@@ -205,9 +191,9 @@ def cash_flow_chart(
 def cash_flow_explorer(deal: Deal) -> alt.LayerChart:
     """Kernel-free cash-flow chart: sliders set the equity's target return and the residual value."""
     target = Slider("k", "Target equity return (%)", 0.10, 0.30, 0.04,
-                    _snap(TARGET_EQUITY_RETURN, 0.10, 0.30, 0.04), scale=100)
+                    snap(TARGET_EQUITY_RETURN, 0.10, 0.30, 0.04), scale=100)
     residual = Slider("rv", "Residual value at lease end (% of cost)", 0.0, 0.5, 0.1,
-                      _snap(RESIDUAL_VALUE_FRACTION, 0.0, 0.5, 0.1), scale=100)
+                      snap(RESIDUAL_VALUE_FRACTION, 0.0, 0.5, 0.1), scale=100)
     controls = [target, residual]
     pieces: dict[str, list[pd.DataFrame]] = {"bars": [], "debt": [], "labels": [], "note": []}
     for k in target.values():
@@ -265,7 +251,7 @@ def _sheet_rows(sheets: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataF
     long["item"] = long["column"].map(lambda c: _ITEMS[c][1])
     long["order"] = long["column"].map(list(_ITEMS).index)
     long["view_label"] = long["view"].map(_SHORT_VIEWS)
-    long["amount_bn"] = _sig(long["amount_usd"] / _BN)
+    long["amount_bn"] = significant(long["amount_usd"] / _BN)
     long = long.drop(columns=["column", "amount_usd", "view"])
     by_view = rows.set_index("view")
     note = pd.DataFrame({"note": [
@@ -373,7 +359,7 @@ def lease_liability_explorer(deal: Deal, target_equity_return: float = TARGET_EQ
     and incremental borrowing rate the reader sets, next to the vehicle's debt."""
     term = Slider("lterm", "Lease term (years)", 2, 8, 1, min(max(deal.lease_term_years, 2), 8))
     rate = Slider("ibr", "Incremental borrowing rate (%)", 0.05, 0.20, 0.025,
-                  _snap(INCREMENTAL_BORROWING_RATE, 0.05, 0.20, 0.025), scale=100)
+                  snap(INCREMENTAL_BORROWING_RATE, 0.05, 0.20, 0.025), scale=100)
     residuals = np.round(np.arange(0.0, 0.81, 0.1), 10)
 
     def model(lterm, ibr):
@@ -383,7 +369,7 @@ def lease_liability_explorer(deal: Deal, target_equity_return: float = TARGET_EQ
             first = lease_liability_schedule(changed, target_equity_return, rv, ibr)["liability_usd"].iloc[0]
             rows.append((rv * 100, first / _BN))
         frame = pd.DataFrame(rows, columns=["residual_pct", "liability_bn"])
-        frame["liability_bn"] = _sig(frame["liability_bn"])
+        frame["liability_bn"] = significant(frame["liability_bn"])
         return frame
 
     controls = [term, rate]
@@ -515,7 +501,7 @@ def consolidation_explorer(outside_equity_share: float) -> alt.LayerChart:
 # ------------------------------------------------------------------------------------ 4. dilution
 def _dilution_rows(deal: Deal, pre_money_valuation_usd: float) -> pd.DataFrame:
     frame = founder_dilution(deal, pre_money_valuation_usd)
-    frame["given_pct"] = _sig(frame["new_investors_share"] * 100)
+    frame["given_pct"] = significant(frame["new_investors_share"] * 100)
     frame["label"] = ("gives away " + frame["new_investors_share"].map(lambda s: percent(s, 2))
                       + "; owners keep " + frame["stake_after"].map(lambda s: percent(s, 2)))
     return frame[["route", "given_pct", "label"]]
@@ -557,7 +543,7 @@ def dilution_chart(deal: Deal, pre_money_valuation_usd: float = PRE_MONEY_VALUAT
 def dilution_explorer(deal: Deal) -> alt.LayerChart:
     """Kernel-free dilution bars: a slider sets the pre-money valuation."""
     valuation = Slider("pmv", "Pre-money valuation (USD billions)", 25e9, 500e9, 25e9,
-                       _snap(PRE_MONEY_VALUATION_USD, 25e9, 500e9, 25e9), scale=1e-9)
+                       snap(PRE_MONEY_VALUATION_USD, 25e9, 500e9, 25e9), scale=1e-9)
     data = grid(lambda pmv: _dilution_rows(deal, pmv), [valuation])
     return _dilution_layers(data, [valuation]).properties(
         title=alt.TitleParams(
@@ -582,7 +568,7 @@ def _loop_rows(deal: Deal, gross_margin: float) -> tuple[pd.DataFrame, pd.DataFr
     loop = vendor_loop(deal, gross_margin)
     frame = loop.table()
     frame["order"] = np.arange(len(frame))
-    frame["amount_bn"] = _sig(frame["amount_usd"] / _BN)
+    frame["amount_bn"] = significant(frame["amount_usd"] / _BN)
     frame["label"] = frame["amount_usd"].map(usd)
     note = pd.DataFrame({"note": [
         f"The vendor funds {percent(loop.vendor_funded_share)} of its own sale. Losing its whole stake\n"
@@ -632,10 +618,10 @@ def vendor_loop_chart(deal: Deal, gross_margin: float = VENDOR_GROSS_MARGIN) -> 
 def vendor_loop_explorer(deal: Deal) -> alt.LayerChart:
     """Kernel-free vendor loop: sliders set the vendor's gross margin and its stake in the vehicle."""
     margin = Slider("gm", "Vendor's gross margin (%)", 0.0, 0.9, 0.1,
-                    _snap(VENDOR_GROSS_MARGIN, 0.0, 0.9, 0.1), scale=100)
+                    snap(VENDOR_GROSS_MARGIN, 0.0, 0.9, 0.1), scale=100)
     most = math.floor(min(4e9, deal.equity_usd) / 1e9) * 1e9
     stake = Slider("ve", "Vendor's equity in the SPV (USD billions)", 0.0, most, 1e9,
-                   _snap(deal.vendor_equity_usd, 0.0, most, 1e9), scale=1e-9)
+                   snap(deal.vendor_equity_usd, 0.0, most, 1e9), scale=1e-9)
     controls = [margin, stake]
     bars, notes = [], []
     for gm in margin.values():
@@ -731,7 +717,7 @@ def _flow_edges(flows: pd.DataFrame, keys: Sequence[str], layout: Mapping[str, t
         for a, b in zip(grouped["from_party"], grouped["to_party"])
     ])
     edges = pd.concat([grouped, geometry], axis=1)
-    edges["amount_bn"] = _sig(edges["amount_usd"] / _BN, 4)
+    edges["amount_bn"] = significant(edges["amount_usd"] / _BN, 4)
     edges["label"] = edges["amount_usd"].map(usd) + "\n" + edges["what"].str.replace(" + ", " +\n", regex=False)
     # Vega places the first line of a label at its anchor and the rest below: lift labels that sit
     # above an edge by their extra lines.
@@ -876,7 +862,7 @@ def money_flow_explorer(
 ) -> alt.LayerChart:
     """Kernel-free money-flow diagram: a menu picks the moment, a slider the debt share."""
     share = Slider("ds", "Debt share of the cost (%)", 0.0, 0.875, 0.125,
-                   _snap(deal.debt_share, 0.0, 0.875, 0.125), scale=100)
+                   snap(deal.debt_share, 0.0, 0.875, 0.125), scale=100)
     present = money_flows(deal, target_equity_return, residual_value_fraction)["when"].unique()
     options = [(p.capitalize(), p) for p in FLOW_PERIODS if p in present] + [("The whole deal", "the whole deal")]
     moment = Dropdown("when", "When", tuple(options), "the whole deal")
@@ -954,23 +940,23 @@ def spv_panel(deal: Deal) -> LivePanel:
     most_vendor_bn = math.floor(deal.total_cost_usd * 0.25 / 1e9 / 0.25) * 0.25
     controls: list[Control] = [
         Slider("debt_share", "Debt share of the cost (%)", 0.0, 0.75, 0.025,
-               _snap(deal.debt_share, 0.0, 0.75, 0.025), scale=100),
+               snap(deal.debt_share, 0.0, 0.75, 0.025), scale=100),
         Slider("debt_rate", "Interest rate on the debt (%)", 0.0, 0.20, 0.005,
-               _snap(deal.debt_rate, 0.0, 0.20, 0.005), scale=100),
+               snap(deal.debt_rate, 0.0, 0.20, 0.005), scale=100),
         Slider("lease_term_years", "Lease term, and loan term (years)", 1, 10, 1,
                min(max(deal.lease_term_years, 1), 10)),
         Slider("target_equity_return", "Target equity return (%)", 0.0, 0.40, 0.01,
-               _snap(TARGET_EQUITY_RETURN, 0.0, 0.40, 0.01), scale=100),
+               snap(TARGET_EQUITY_RETURN, 0.0, 0.40, 0.01), scale=100),
         Slider("residual_value_fraction", "Residual value at lease end (% of cost)", 0.0, 0.8, 0.05,
-               _snap(RESIDUAL_VALUE_FRACTION, 0.0, 0.8, 0.05), scale=100),
+               snap(RESIDUAL_VALUE_FRACTION, 0.0, 0.8, 0.05), scale=100),
         Slider("incremental_borrowing_rate", "Incremental borrowing rate (%)", 0.0, 0.25, 0.005,
-               _snap(INCREMENTAL_BORROWING_RATE, 0.0, 0.25, 0.005), scale=100),
+               snap(INCREMENTAL_BORROWING_RATE, 0.0, 0.25, 0.005), scale=100),
         Slider("pre_money_bn", "Pre-money valuation (USD billions)", 10, 1000, 10,
-               _snap(PRE_MONEY_VALUATION_USD / 1e9, 10, 1000, 10)),
+               snap(PRE_MONEY_VALUATION_USD / 1e9, 10, 1000, 10)),
         Slider("vendor_equity_bn", "Chip vendor's equity (USD billions)", 0.0, most_vendor_bn, 0.25,
-               _snap(deal.vendor_equity_usd / 1e9, 0.0, most_vendor_bn, 0.25)),
+               snap(deal.vendor_equity_usd / 1e9, 0.0, most_vendor_bn, 0.25)),
         Slider("gross_margin", "Vendor's gross margin (%)", 0.0, 0.95, 0.05,
-               _snap(VENDOR_GROSS_MARGIN, 0.0, 0.95, 0.05), scale=100),
+               snap(VENDOR_GROSS_MARGIN, 0.0, 0.95, 0.05), scale=100),
         Dropdown("view", "Accounting view", _PANEL_VIEWS, "lease:operating"),
     ]
 
