@@ -114,12 +114,12 @@ def _cash_rows(deal: Deal, target_equity_return: float, residual_value_fraction:
     bars = bars[bars["amount_usd"].abs() > 1e-9 * deal.total_cost_usd].copy()
     bars["order"] = bars["series"].map(list(_CASH_SERIES).index)
     bars["series"] = bars["series"].map(_CASH_SERIES)
-    bars["amount_bn"] = significant(bars["amount_usd"] / _BN)
+    bars["amount_bn"] = significant(bars["amount_usd"] / _BN, 5)
     bars = bars.drop(columns="amount_usd")
-    debt = pd.DataFrame({"year": flows["year"], "debt_bn": significant(flows["debt_outstanding_usd"] / _BN)})
+    debt = pd.DataFrame({"year": flows["year"], "debt_bn": significant(flows["debt_outstanding_usd"] / _BN, 5)})
     tops = (years["lease_income_usd"] + years["residual_value_usd"]) / _BN
     dscr = years["dscr"].map(lambda d: "" if not math.isfinite(d) else f"{d:.2f}")
-    labels = pd.DataFrame({"year": years["year"], "top_bn": significant(tops), "dscr": dscr})
+    labels = pd.DataFrame({"year": years["year"], "top_bn": significant(tops, 5), "dscr": dscr})
     payment = lease_payment(deal, target_equity_return, residual_value_fraction)
     try:
         irr = percent(equity_irr(flows))
@@ -251,7 +251,7 @@ def _sheet_rows(sheets: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataF
     long["item"] = long["column"].map(lambda c: _ITEMS[c][1])
     long["order"] = long["column"].map(list(_ITEMS).index)
     long["view_label"] = long["view"].map(_SHORT_VIEWS)
-    long["amount_bn"] = significant(long["amount_usd"] / _BN)
+    long["amount_bn"] = significant(long["amount_usd"] / _BN, 5)
     long = long.drop(columns=["column", "amount_usd", "view"])
     by_view = rows.set_index("view")
     note = pd.DataFrame({"note": [
@@ -369,7 +369,7 @@ def lease_liability_explorer(deal: Deal, target_equity_return: float = TARGET_EQ
             first = lease_liability_schedule(changed, target_equity_return, rv, ibr)["liability_usd"].iloc[0]
             rows.append((rv * 100, first / _BN))
         frame = pd.DataFrame(rows, columns=["residual_pct", "liability_bn"])
-        frame["liability_bn"] = significant(frame["liability_bn"])
+        frame["liability_bn"] = significant(frame["liability_bn"], 5)
         return frame
 
     controls = [term, rate]
@@ -501,7 +501,7 @@ def consolidation_explorer(outside_equity_share: float) -> alt.LayerChart:
 # ------------------------------------------------------------------------------------ 4. dilution
 def _dilution_rows(deal: Deal, pre_money_valuation_usd: float) -> pd.DataFrame:
     frame = founder_dilution(deal, pre_money_valuation_usd)
-    frame["given_pct"] = significant(frame["new_investors_share"] * 100)
+    frame["given_pct"] = significant(frame["new_investors_share"] * 100, 5)
     frame["label"] = ("gives away " + frame["new_investors_share"].map(lambda s: percent(s, 2))
                       + "; owners keep " + frame["stake_after"].map(lambda s: percent(s, 2)))
     return frame[["route", "given_pct", "label"]]
@@ -568,7 +568,7 @@ def _loop_rows(deal: Deal, gross_margin: float) -> tuple[pd.DataFrame, pd.DataFr
     loop = vendor_loop(deal, gross_margin)
     frame = loop.table()
     frame["order"] = np.arange(len(frame))
-    frame["amount_bn"] = significant(frame["amount_usd"] / _BN)
+    frame["amount_bn"] = significant(frame["amount_usd"] / _BN, 5)
     frame["label"] = frame["amount_usd"].map(usd)
     note = pd.DataFrame({"note": [
         f"The vendor funds {percent(loop.vendor_funded_share)} of its own sale. Losing its whole stake\n"
