@@ -120,6 +120,9 @@ def test_tables_are_written_for_readers(results):
     for label in PRESET_LABELS.values():
         assert label in html
     assert "$20B [S]" in html and "$5.4B [C]" in html and "[A]" in html
+    sources = figures.sources_table().data
+    assert set(sources["Conf."]) <= {"C", "S", "X"} and not sources.duplicated(["Figure", "Value", "Source"]).any()
+    assert "Bernstein" in " ".join(sources["Source"]) and "What closed" in " ".join(sources["Used by"])
     table = figures.result_table(results["as_told"]).to_html()
     assert "Taxpayers" in table and "Earned on the way" in table and "worst 5%" in table
     compare = figures.comparison_table(results).to_html()

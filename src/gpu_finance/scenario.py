@@ -144,7 +144,7 @@ SCENARIO_FIELDS: dict[str, tuple[str, str]] = {
     "total_cost_usd": ("Cost of the GPUs", "USD"),
     "equity_usd": ("Equity of the vehicle", "USD"),
     "debt_usd": ("Debt of the vehicle", "USD"),
-    "vendor_equity_usd": ("  of the equity, the chip vendor's", "USD"),
+    "vendor_equity_usd": ("The chip vendor's part of the equity", "USD"),
     "debt_rate": ("Interest rate on the debt", "fraction per year"),
     "debt_term_years": ("Debt term", "years"),
     "lease_term_years": ("Lease term", "years"),
@@ -360,7 +360,7 @@ class Scenario:
         rows = []
         for name, (label, unit) in SCENARIO_FIELDS.items():
             value = getattr(self.deal, name) if name in DEAL_FIELDS else getattr(self, name)
-            rows.append((name, label.strip(), value, unit))
+            rows.append((name, label, value, unit))
         return pd.DataFrame(rows, columns=["field", "label", "value", "unit"])
 
 
@@ -682,7 +682,7 @@ def who_pays(
     vendor_share = deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0
     fees = schedule["fees_paid"][stop]
     earned = {
-        "sponsor": -float(fees.mean()),
+        "sponsor": 0.0 - float(fees.mean()),  # minus the fees it pays (and never a negative zero)
         "spv_equity": float((1.0 - vendor_share) * equity_profit.mean()),
         "vendor": vendor_loop(deal, scenario.vendor_gross_margin).gross_profit_usd
         + float(vendor_share * equity_profit.mean()),

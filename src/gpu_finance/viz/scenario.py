@@ -28,6 +28,7 @@ from ..scenario import (
     WHO_PAYS_SEED,
     Scenario,
     WhoPays,
+    _parse,
     risk_path,
     scenario_flows,
     scenario_presets,
@@ -43,6 +44,7 @@ __all__ = [
     "GRID_PATHS",
     "EXTENDED_LAYOUT",
     "presets_table",
+    "sources_table",
     "who_pays_chart",
     "comparison_table",
     "result_table",
@@ -119,7 +121,7 @@ def presets_table(presets: Mapping[str, Scenario] | None = None):
     (C confirmed, S second-hand, X conflicting, A an assumption), from ``scenario_presets.csv``."""
     chosen = dict(PRESETS if presets is None else presets)
     rows = scenario_presets().set_index(["preset", "field"])
-    shown = pd.DataFrame({"Field": [label.strip() for label, _ in SCENARIO_FIELDS.values()]})
+    shown = pd.DataFrame({"Field": [label for label, _ in SCENARIO_FIELDS.values()]})
     for key, scenario in chosen.items():
         column = []
         for name in SCENARIO_FIELDS:
@@ -127,6 +129,25 @@ def presets_table(presets: Mapping[str, Scenario] | None = None):
             code = rows.loc[(key, name), "confidence"] if (key, name) in rows.index else "?"
             column.append(f"{_show(name, value)} [{code}]")
         shown[scenario.name] = column
+    return shown.style.hide(axis="index")
+
+
+def sources_table():
+    """The presets' sourced figures (confidence C, S or X), each once: the field, its value, the
+    confidence code, the source and the presets that use it. The rest of the presets' numbers are
+    the book's assumptions (confidence A)."""
+    rows = scenario_presets()
+    sourced = rows[rows["confidence"] != "A"].copy()
+    sourced["shown"] = [_show(f, _parse(f, v)) for f, v in zip(sourced["field"], sourced["value"])]
+    grouped = (sourced.groupby(["field", "shown", "confidence", "source"], sort=False)["preset"]
+               .agg(lambda keys: ", ".join(PRESET_LABELS[k] for k in keys)).reset_index())
+    shown = pd.DataFrame({
+        "Figure": grouped["field"].map(lambda f: SCENARIO_FIELDS[f][0]),
+        "Value": grouped["shown"],
+        "Conf.": grouped["confidence"],
+        "Source": grouped["source"],
+        "Used by": grouped["preset"],
+    })
     return shown.style.hide(axis="index")
 
 
@@ -311,7 +332,7 @@ def risk_path_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
     """Kernel-free path of risk: a menu picks the preset; a line of text gives who bears most at each step."""
     chosen = dict(PRESETS if presets is None else presets)
     keys = list(chosen)
-    menu = Dropdown("sc", "Scenario", tuple((chosen[k].name, i) for i, k in enumerate(keys)), 0)
+    menu = Dropdown("sc", "Preset", tuple((chosen[k].name, i) for i, k in enumerate(keys)), 0)
     pieces, notes = [], []
     for i, key in enumerate(keys):
         path = risk_path(chosen[key], n_paths=n_paths, seed=seed)
@@ -327,14 +348,14 @@ def risk_path_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
     return bind(alt.layer(bars, note), [menu]).properties(
         title=alt.TitleParams(
             "Each trick hands the loss to someone else",
-            subtitle="Expected loss by party as the tricks are switched on; pick a scenario",
+            subtitle="Expected loss by party as the tricks are switched on; pick a preset",
         ),
         width=400, height=250,
         description=(
             "Interactive stacked bars of each party's expected loss in USD billions at three steps: (1) the "
             "vehicle alone, with a sponsor that honours the lease; (2) chips that may die before the lease ends, "
             "with a sponsor that may walk away from them; (3) the government guarantee as well. A menu picks the "
-            "scenario; a line of text says who bears most of the loss at the first and the last step."
+            "preset; a line of text says who bears most of the loss at the first and the last step."
         ),
     )
 
@@ -370,13 +391,13 @@ def extended_flow_chart(result: WhoPays) -> alt.LayerChart:
 # ------------------------------------------------------------------------------------------------ dashboard
 def _dashboard_controls(keys: list[str], chosen: Mapping[str, Scenario]) -> list[Control]:
     return [
-        Dropdown("p", "Scenario", tuple((chosen[k].name, i) for i, k in enumerate(keys)), 0),
-        Dropdown("l", "Economic life of the chips", (("As in the scenario", 0),) + tuple(
+        Dropdown("p", "Start from the preset", tuple((chosen[k].name, i) for i, k in enumerate(keys)), 0),
+        Dropdown("l", "Economic life of the chips", (("As in the preset", 0),) + tuple(
             (f"{n} years", n) for n in range(2, 8)), 0),
-        Dropdown("w", "If the chips die first, the sponsor", (("As in the scenario", -1.0), ("Keeps paying", 0.0),
+        Dropdown("w", "If the chips die first, the sponsor", (("As in the preset", -1.0), ("Keeps paying", 0.0),
                                                               ("Walks away half the time", 0.5),
                                                               ("Walks away", 1.0)), -1.0),
-        Dropdown("c", "Government guarantee", (("As in the scenario", -1.0), ("None", 0.0),
+        Dropdown("c", "Government guarantee", (("As in the preset", -1.0), ("None", 0.0),
                                                ("40% of the debt", 0.4), ("80% of the debt", 0.8)), -1.0),
     ]
 
@@ -395,7 +416,7 @@ def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
     """Kernel-free dashboard: a menu picks the preset and three menus override the assumptions that
     decide who pays (the chips' economic life, what the sponsor does when they die, the guarantee).
     Shows the expected loss and the loss in the worst 5% of futures by party, and a table with what
-    each party earned on the way. Each grid point simulates ``n_paths`` seeded futures."""
+    each party earned on the way ("Earned"). Each grid point simulates ``n_paths`` seeded futures."""
     chosen = dict(PRESETS if presets is None else presets)
     keys = list(chosen)
     controls = _dashboard_controls(keys, chosen)
@@ -434,7 +455,7 @@ def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("party:N", title="Party"),
                  alt.Tooltip("y:Q", title="USD billions", format=".2f")],
     ), controls).properties(width=width, height=90)
-    header = pd.DataFrame({"col": ["Party", "Expected loss", "Worst 5%", "Earned on the way"],
+    header = pd.DataFrame({"col": ["Party", "Expected loss", "Worst 5%", "Earned"],
                            "x": [0, 215, 305, 420], "align": ["left", "right", "right", "right"]})
     heads = [alt.Chart(header[header["align"] == a]).mark_text(align=a, baseline="middle", fontWeight="bold",
                                                                fontSize=12).encode(
@@ -462,7 +483,7 @@ def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
             "40% or 80% of the debt). A line of text gives the expected loss, the share of futures with a loss "
             "and the average loss in the worst 5% of futures; two stacked bars split the expected loss and the "
             "worst-5% loss by party (sponsor, outside equity, chip vendor, lenders, taxpayers); a table lists "
-            "each party's expected loss, its loss in the worst 5% and what it earned on the way."
+            "each party's expected loss, its loss in the worst 5% and what it earned on the way (Earned)."
         ),
     )
 
