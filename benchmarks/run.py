@@ -77,10 +77,12 @@ def live_panels() -> dict:
     from gpu_finance import COLOSSUS_2
     from gpu_finance.viz import backstop as backstop_figures
     from gpu_finance.viz import deal as deal_figures
+    from gpu_finance.viz import scenario as scenario_figures
 
     return {
         "00-the-deal": (lambda: deal_figures.deal_panel(COLOSSUS_2), "debt_share"),
         "03-the-backstop": (lambda: backstop_figures.backstop_panel(COLOSSUS_2), "coverage"),
+        "04-who-pays": (lambda: scenario_figures.scenario_panel(), "annual_decline"),
     }
 
 
