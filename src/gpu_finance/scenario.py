@@ -21,10 +21,9 @@ two random parts:
 * **Whether and when the lease stops.** The sponsor pays the lease (chapter 1's
   :func:`~gpu_finance.lease_payment`) year after year, unless (a) it stops for reasons of its own,
   with probability ``sponsor_default_rate`` at the end of each lease year but the last, or (b) the
-  chips reach the end
-  of their economic life before the lease ends, and it walks away from them, with probability
-  ``walk_away_probability`` (a strategic default: the lessee may be a subsidiary that can
-  hand the chips back).
+  chips reach the end of their economic life before the lease ends, and it walks away from them,
+  with probability ``walk_away_probability`` (a strategic default: the lessee may be a subsidiary
+  that can hand the chips back).
 
 Who loses what:
 
