@@ -83,3 +83,34 @@ def funded_deals(draw, min_equity_share: float = 0.01) -> Deal:
     if deal.equity_share < min_equity_share:
         deal = deal.with_debt_share(1.0 - min_equity_share)
     return deal
+
+
+# ---------------------------------------------------------------- closing chapter (scenario)
+@st.composite
+def scenarios(draw, residual_value_guarantee=None):
+    """A random valid Scenario: any deal, lives, decline, volatility, sponsor behaviour and guarantee.
+
+    ``residual_value_guarantee`` fixes that field (True or False); by default it is drawn too.
+    """
+    from gpu_finance import Scenario
+    from gpu_finance.backstop import STRUCTURES
+
+    guarantee = draw(st.booleans()) if residual_value_guarantee is None else residual_value_guarantee
+    return Scenario(
+        name="random",
+        deal=draw(deals()),
+        target_equity_return=draw(st.floats(min_value=0.0, max_value=0.5)),
+        residual_value_fraction=draw(fractions),
+        residual_value_guarantee=guarantee,
+        vendor_gross_margin=draw(st.floats(min_value=0.0, max_value=0.95)),
+        accounting_life_years=draw(lives),
+        economic_life_years=draw(lives),
+        annual_decline=draw(st.floats(min_value=0.0, max_value=0.6)),
+        volatility=draw(st.floats(min_value=0.05, max_value=1.0)),
+        liquidation_cost_fraction=draw(fractions),
+        sponsor_default_rate=draw(fractions),
+        walk_away_probability=draw(fractions),
+        coverage=draw(fractions),
+        structure=draw(st.sampled_from(sorted(STRUCTURES))),
+        guarantee_fee=draw(st.floats(min_value=0.0, max_value=0.1)),
+    )

@@ -26,6 +26,10 @@ collateral
 accounting
     :func:`sponsor_balance_sheets` (the four views of the sponsor's books), the lease
     classification and the consolidation test (chapter 1).
+scenario
+    The closing chapter: :class:`Scenario` (one story through all three tricks), the named
+    :data:`PRESETS`, :func:`who_pays` (who bears the loss, by seeded simulation) and
+    :func:`risk_path` (the loss as each trick is switched on).
 datasets
     The sourced CSV data the book cites.
 formatting
@@ -138,6 +142,26 @@ from .spv import (
     rate_implicit_in_lease,
     spv_cash_flows,
     vendor_loop,
+)
+
+# the closing chapter, "Who pays?": one scenario through all three tricks
+from .scenario import (
+    PRESET_DESCRIPTIONS,
+    PRESET_LABELS,
+    PRESETS,
+    RISK_STEPS,
+    SCENARIO_FIELDS,
+    WHO_PAYS_PATHS,
+    WHO_PAYS_SEED,
+    Scenario,
+    WhoPays,
+    compare_presets,
+    implied_default_rate,
+    preset,
+    risk_path,
+    scenario_flows,
+    scenario_presets,
+    who_pays,
 )
 
 __version__ = "0.1.0"
@@ -255,4 +279,21 @@ __all__ = [
     "usd_billions",
     "percent",
     "years",
+    # the closing chapter (scenario)
+    "Scenario",
+    "WhoPays",
+    "PRESETS",
+    "PRESET_LABELS",
+    "PRESET_DESCRIPTIONS",
+    "SCENARIO_FIELDS",
+    "RISK_STEPS",
+    "WHO_PAYS_PATHS",
+    "WHO_PAYS_SEED",
+    "preset",
+    "scenario_presets",
+    "who_pays",
+    "compare_presets",
+    "risk_path",
+    "scenario_flows",
+    "implied_default_rate",
 ]

@@ -1,0 +1,673 @@
+"""Figures, dashboard and live panel of the closing chapter, "Who pays?".
+
+Everything here draws what :mod:`gpu_finance.scenario` computes; none of it holds any finance.
+The ``*_explorer`` charts work on the website without Python: :func:`~gpu_finance.who_pays` is
+evaluated ahead of time over every position of their controls, each time with the same small,
+fixed number of seeded futures (:data:`GRID_PATHS`), so that the grid stays quick to build and the
+page small. :func:`scenario_panel` recomputes the model live in a notebook.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..formatting import percent, table, usd, years
+from ..parties import PARTIES
+from ..scenario import (
+    DEAL_FIELDS,
+    PRESET_LABELS,
+    PRESETS,
+    RISK_STEPS,
+    SCENARIO_FIELDS,
+    WHO_PAYS_PATHS,
+    WHO_PAYS_SEED,
+    Scenario,
+    WhoPays,
+    _parse,
+    risk_path,
+    scenario_flows,
+    scenario_presets,
+    who_pays,
+)
+from ..backstop import STRUCTURES
+from ..deal import Deal
+from .controls import Control, Dropdown, LivePanel, Slider, bind, live_panel, selected
+from .spv import FLOW_LAYOUT, NODE_COLORS, NODE_LABELS, flow_chart
+from .theme import OKABE_ITO, party_scale
+
+__all__ = [
+    "GRID_PATHS",
+    "EXTENDED_LAYOUT",
+    "presets_table",
+    "sources_table",
+    "who_pays_chart",
+    "comparison_table",
+    "result_table",
+    "outcomes_table",
+    "loss_distribution_chart",
+    "risk_path_chart",
+    "risk_path_explorer",
+    "extended_flow_chart",
+    "dashboard_explorer",
+    "scenario_panel",
+]
+
+#: Futures simulated at each grid point of the kernel-free charts: few enough to evaluate hundreds
+#: of scenarios while the book builds, enough for a standard error of a few percent of the loss.
+GRID_PATHS: int = 2_000
+
+#: Where the parties sit in the extended money-flow diagram: chapter 1's layout, with the taxpayers
+#: beside the lenders they would stand behind, and the chips' lost value at the bottom right.
+EXTENDED_LAYOUT: dict[str, tuple[float, float]] = {**FLOW_LAYOUT, "taxpayers": (0.1, 0.8),
+                                                   "obsolescence": (0.1, 0.16)}
+
+_BN = 1e9
+_PARTY_KEYS = list(PARTIES)
+_PARTY_NAMES = [PARTIES[k] for k in _PARTY_KEYS]
+_SHORT_PARTY = {"sponsor": "Sponsor", "spv_equity": "Outside equity", "vendor": "Chip vendor",
+                "lenders": "Lenders", "taxpayers": "Taxpayers"}
+
+
+def _bears(party: str) -> str:
+    """The party as the subject of a sentence, with its verb: "The sponsor bears", "Lenders bear"."""
+    subject = {"sponsor": "The sponsor", "spv_equity": "Outside equity", "vendor": "The chip vendor",
+               "lenders": "Lenders", "taxpayers": "Taxpayers"}[party]
+    return f"{subject} {'bear' if party in ('lenders', 'taxpayers') else 'bears'}"
+
+
+def _bn(values, digits: int = 4) -> np.ndarray:
+    """USD to USD billions, rounded to keep the page's data small."""
+    return np.round(np.asarray(values, dtype=float) / _BN, digits)
+
+
+def _lines(text: str, width: int = 16) -> list[str]:
+    """Break a label into lines of about ``width`` characters, at spaces."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _snap(value: float, low: float, high: float, step: float) -> float:
+    k = round((min(max(value, low), high) - low) / step)
+    return round(low + k * step, 10)
+
+
+def _show(field_name: str, value) -> str:
+    """A scenario field's value written for readers, in its unit."""
+    unit = SCENARIO_FIELDS[field_name][1]
+    if unit == "USD":
+        return str(usd(value))
+    if unit == "years":
+        return str(years(value))
+    if unit == "yes/no":
+        return "yes" if value else "no"
+    if unit == "choice":
+        return STRUCTURES[value].split(":")[0]
+    return str(percent(value, 1))
+
+
+# ------------------------------------------------------------------------------------------------ presets
+def presets_table(presets: Mapping[str, Scenario] | None = None):
+    """The presets side by side, one row per field, each value with its confidence code in brackets
+    (C confirmed, S second-hand, X conflicting, A an assumption), from ``scenario_presets.csv``."""
+    chosen = dict(PRESETS if presets is None else presets)
+    rows = scenario_presets().set_index(["preset", "field"])
+    shown = pd.DataFrame({"Field": [label for label, _ in SCENARIO_FIELDS.values()]})
+    for key, scenario in chosen.items():
+        column = []
+        for name in SCENARIO_FIELDS:
+            value = getattr(scenario.deal, name) if name in DEAL_FIELDS else getattr(scenario, name)
+            code = rows.loc[(key, name), "confidence"] if (key, name) in rows.index else "?"
+            column.append(f"{_show(name, value)} [{code}]")
+        shown[scenario.name] = column
+    return shown.style.hide(axis="index")
+
+
+def sources_table():
+    """The presets' sourced figures (confidence C, S or X), each once: the field, its value, the
+    confidence code, the source and the presets that use it. The rest of the presets' numbers are
+    the book's assumptions (confidence A)."""
+    rows = scenario_presets()
+    sourced = rows[rows["confidence"] != "A"].copy()
+    sourced["shown"] = [_show(f, _parse(f, v)) for f, v in zip(sourced["field"], sourced["value"])]
+    grouped = (sourced.groupby(["field", "shown", "confidence", "source"], sort=False)["preset"]
+               .agg(lambda keys: ", ".join(PRESET_LABELS[k] for k in keys)).reset_index())
+    shown = pd.DataFrame({
+        "Figure": grouped["field"].map(lambda f: SCENARIO_FIELDS[f][0]),
+        "Value": grouped["shown"],
+        "Conf.": grouped["confidence"],
+        "Source": grouped["source"],
+        "Used by": grouped["preset"],
+    })
+    return shown.style.hide(axis="index")
+
+
+# ------------------------------------------------------------------------------------------------ who pays
+def _stack_rows(results: Mapping[str, WhoPays]) -> pd.DataFrame:
+    rows = []
+    for order, (key, result) in enumerate(results.items()):
+        for k, (party, loss) in enumerate(zip(result.parties["party"], result.parties["expected_loss_usd"])):
+            rows.append((order, result.scenario.name, k, PARTIES[party], float(loss)))
+    frame = pd.DataFrame(rows, columns=["order", "scenario", "k", "party", "loss_usd"])
+    frame["loss_bn"] = _bn(frame["loss_usd"])
+    return frame.drop(columns="loss_usd")
+
+
+def who_pays_chart(results: Mapping[str, WhoPays]) -> alt.LayerChart:
+    """One stacked bar per scenario: each party's expected loss, in the waterfall's colours, with the
+    total above the bar."""
+    if not results:
+        raise ValueError("results must hold at least one who_pays() result")
+    data = _stack_rows(results)
+    names = [r.scenario.name for r in results.values()]
+    totals = pd.DataFrame({"scenario": names, "total_bn": _bn([r.expected_loss_usd for r in results.values()]),
+                           "label": [usd(r.expected_loss_usd, 2) for r in results.values()]})
+    low, high = min(results.values(), key=lambda r: r.expected_loss_usd), max(
+        results.values(), key=lambda r: r.expected_loss_usd)
+    wrapped = json.dumps({name: _lines(name) for name in names})
+    x = alt.X("scenario:N", title=None, sort=names,
+              axis=alt.Axis(labelAngle=0, labelLimit=120, labelExpr=f"{wrapped}[datum.label]"))
+    bars = alt.Chart(data).mark_bar().encode(
+        x=x,
+        y=alt.Y("sum(loss_bn):Q", title="Expected loss (USD billions)"),
+        color=alt.Color("party:N", title="Who bears it", scale=party_scale(),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        order=alt.Order("k:Q"),
+        tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("party:N", title="Party"),
+                 alt.Tooltip("loss_bn:Q", title="Expected loss, USD billions", format=".2f")],
+    )
+    text = alt.Chart(totals).mark_text(dy=-6, baseline="bottom", fontSize=12).encode(
+        x=alt.X("scenario:N", sort=names), y="total_bn:Q", text="label:N")
+    return alt.layer(bars, text).properties(
+        title=alt.TitleParams(
+            [f"Expected losses run from {usd(low.expected_loss_usd)} ({low.scenario.name.lower()})",
+             f"to {usd(high.expected_loss_usd)} ({high.scenario.name.lower()})"],
+            subtitle="Who bears the expected loss, scenario by scenario; the chips and the backstop decide",
+        ),
+        width=420, height=260,
+        description=(
+            "Stacked bars, one per scenario, of each party's expected loss in USD billions: "
+            + "; ".join(
+                f"{r.scenario.name}: total {usd(r.expected_loss_usd)} ("
+                + ", ".join(f"{_SHORT_PARTY[p].lower()} {usd(v)}"
+                            for p, v in zip(r.parties["party"], r.parties["expected_loss_usd"]) if v > 0.005 * _BN)
+                + ")"
+                for r in results.values())
+            + "."
+        ),
+    )
+
+
+def comparison_table(results: Mapping[str, WhoPays], measure: str = "expected_loss_usd"):
+    """One column per scenario, one row per party plus the total: ``measure`` (a money column of
+    :attr:`WhoPays.parties`: ``expected_loss_usd``, ``tail_loss_usd``, ``earned_usd`` or ``net_usd``)."""
+    allowed = ("expected_loss_usd", "tail_loss_usd", "earned_usd", "net_usd")
+    if measure not in allowed:
+        raise ValueError(f"measure={measure!r} is not one of {', '.join(repr(a) for a in allowed)}")
+    shown = pd.DataFrame({"Party": _PARTY_NAMES + ["Total"]})
+    for result in results.values():
+        values = result.parties[measure].tolist()
+        shown[result.scenario.name] = [str(usd(v, 2)) for v in values + [sum(values)]]
+    return shown.style.hide(axis="index")
+
+
+def result_table(result: WhoPays):
+    """One scenario's parties: expected loss, its share, the worst futures, earnings on the way, net."""
+    frame = result.parties.copy()
+    labels = {"expected_loss_usd": "Expected loss", "share_of_loss": "Share of the loss",
+              "tail_loss_usd": f"In the worst {percent(result.tail, 0)} of futures",
+              "earned_usd": "Earned on the way", "net_usd": "Earned less expected loss"}
+    money = {c: (lambda v: str(usd(v, 2))) for c in ("expected_loss_usd", "tail_loss_usd", "earned_usd", "net_usd")}
+    return table(frame, formats={**money, "share_of_loss": lambda v: str(percent(v, 0))}, labels=labels)
+
+
+def outcomes_table(result: WhoPays):
+    """How the simulated futures end, as shares of all futures."""
+    shown = pd.DataFrame({"How the lease ends": result.outcomes["label"],
+                          "Share of futures": [str(percent(s, 1)) for s in result.outcomes["share_of_paths"]]})
+    return shown.style.hide(axis="index")
+
+
+def loss_distribution_chart(result: WhoPays, bins: int = 30) -> alt.Chart:
+    """Histogram of the total loss over the simulated futures (those with a loss), pre-binned."""
+    frame = result.loss_distribution(bins)
+    frame = pd.DataFrame({
+        "from_bn": _bn(frame["loss_from_usd"]), "to_bn": _bn(frame["loss_to_usd"]),
+        "share_pct": np.round(frame["share_of_paths"].astype(float).to_numpy() * 100, 3),
+    })
+    none = 1.0 - result.loss_probability
+    return alt.Chart(frame).mark_bar(color=OKABE_ITO["vermillion"]).encode(
+        x=alt.X("from_bn:Q", bin="binned", title="Total loss in a future (USD billions)"),
+        x2="to_bn:Q",
+        y=alt.Y("share_pct:Q", title="Share of all futures (%)"),
+        tooltip=[alt.Tooltip("from_bn:Q", title="From, USD billions", format=".2f"),
+                 alt.Tooltip("to_bn:Q", title="To, USD billions", format=".2f"),
+                 alt.Tooltip("share_pct:Q", title="Share of futures (%)", format=".2f")],
+    ).properties(
+        title=alt.TitleParams(
+            f"{usd(result.expected_loss_usd, 2)} on average; {usd(result.tail_loss_usd, 2)} in the worst "
+            f"{percent(result.tail, 0)} of futures",
+            subtitle=f"{result.scenario.name}: {percent(none, 0)} of {result.n_paths:,} futures end with no loss",
+        ),
+        width=420, height=200,
+        description=(
+            f"Histogram of the total loss over {result.n_paths:,} simulated futures of the scenario "
+            f"'{result.scenario.name}'. {percent(none, 0)} of futures have no loss; the others spread up to "
+            f"{usd(float(result.losses_usd.max()))}. The average is {usd(result.expected_loss_usd, 2)} and the "
+            f"average of the worst {percent(result.tail, 0)} is {usd(result.tail_loss_usd, 2)}."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ path of risk
+_STEP_LABELS = list(RISK_STEPS.values())
+_STEP_SHORT = ["1. The SPV", "2. Chips die early", "3. The backstop"]
+
+
+def _path_rows(path: pd.DataFrame) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "s": path["step"].map(list(RISK_STEPS).index).astype(int),
+        "k": path["party"].map(_PARTY_KEYS.index).astype(int),
+        "y": _bn(path["expected_loss_usd"]),
+    })
+    return frame[frame["y"] != 0]
+
+
+def _path_bars(data: pd.DataFrame, top: float) -> alt.Chart:
+    return alt.Chart(data).transform_calculate(
+        party=f"{json.dumps(_PARTY_NAMES)}[datum.k]", step=f"{json.dumps(_STEP_SHORT)}[datum.s]",
+    ).mark_bar().encode(
+        x=alt.X("step:N", title=None, sort=_STEP_SHORT, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(y):Q", title="Expected loss (USD billions)", scale=alt.Scale(domain=[0, top], nice=False)),
+        color=alt.Color("party:N", title="Who bears it", scale=party_scale(),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        order=alt.Order("k:Q"),
+        tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("party:N", title="Party"),
+                 alt.Tooltip("y:Q", title="USD billions", format=".2f")],
+    )
+
+
+def _path_finding(path: pd.DataFrame) -> str:
+    by_step = path.pivot_table(index="step", columns="party", values="expected_loss_usd", sort=False)
+    first = by_step.loc["spv"].idxmax()
+    last = by_step.loc["backstop"].idxmax()
+    if first == last:
+        return f"{_bears(first)} most of it at every step"
+    return f"The tricks move most of the loss from the {_SHORT_PARTY[first].lower()} to the {_SHORT_PARTY[last].lower()}"
+
+
+def risk_path_chart(path: pd.DataFrame, scenario_name: str) -> alt.Chart:
+    """Stacked bars of who bears the expected loss as the tricks are switched on (:func:`~gpu_finance.risk_path`)."""
+    data = _path_rows(path)
+    top = float(data.groupby("s")["y"].sum().max()) * 1.1 if len(data) else 1.0
+    totals = path.groupby("step", sort=False)["expected_loss_usd"].sum()
+    return _path_bars(data, top).properties(
+        title=alt.TitleParams(_path_finding(path), subtitle=f"{scenario_name}: the three tricks, one after the other"),
+        width=400, height=240,
+        description=(
+            f"Stacked bars of the expected loss by party in the scenario '{scenario_name}' at three steps: "
+            + "; ".join(
+                f"{label}: total {usd(totals[step])} ("
+                + ", ".join(f"{_SHORT_PARTY[p].lower()} {usd(v)}" for p, v in
+                            zip(path.loc[path['step'] == step, 'party'], path.loc[path['step'] == step,
+                                                                                   'expected_loss_usd'])
+                            if v > 0.005 * _BN) + ")"
+                for step, label in RISK_STEPS.items())
+            + "."
+        ),
+    )
+
+
+def risk_path_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths: int = WHO_PAYS_PATHS,
+                       seed: int = WHO_PAYS_SEED) -> alt.LayerChart:
+    """Kernel-free path of risk: a menu picks the preset; a line of text gives who bears most at each step."""
+    chosen = dict(PRESETS if presets is None else presets)
+    keys = list(chosen)
+    menu = Dropdown("sc", "Preset", tuple((chosen[k].name, i) for i, k in enumerate(keys)), 0)
+    pieces, notes = [], []
+    for i, key in enumerate(keys):
+        path = risk_path(chosen[key], n_paths=n_paths, seed=seed)
+        pieces.append(_path_rows(path).assign(sc=i))
+        notes.append((i, _path_finding(path)))
+    data = pd.concat(pieces, ignore_index=True)
+    top = float(data.groupby(["sc", "s"])["y"].sum().max()) * 1.1
+    pick = selected([menu])
+    bars = _path_bars(data, top).transform_filter(pick)
+    note = alt.Chart(pd.DataFrame(notes, columns=["sc", "text"])).transform_filter(pick).mark_text(
+        align="left", baseline="top", fontSize=12, fontWeight="bold").encode(
+        x=alt.value(2), y=alt.value(-2), text="text:N")
+    return bind(alt.layer(bars, note), [menu]).properties(
+        title=alt.TitleParams(
+            "Each trick hands the loss to someone else",
+            subtitle="Expected loss by party as the tricks are switched on; pick a preset",
+        ),
+        width=400, height=250,
+        description=(
+            "Interactive stacked bars of each party's expected loss in USD billions at three steps: (1) the "
+            "vehicle alone, with a sponsor that honours the lease; (2) chips that may die before the lease ends, "
+            "with a sponsor that may walk away from them; (3) the government guarantee as well. A menu picks the "
+            "preset; a line of text says who bears most of the loss at the first and the last step."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ money flows
+def extended_flow_chart(result: WhoPays) -> alt.LayerChart:
+    """Chapter 1's money-flow diagram of the whole deal, with the chips' lost value and the guarantee
+    (:func:`~gpu_finance.scenario_flows`), drawn by chapter 1's :func:`~gpu_finance.viz.spv.flow_chart`."""
+    flows = scenario_flows(result)
+    labels = {**NODE_LABELS, "obsolescence": "Lost to\nobsolescence", "taxpayers": "Taxpayers"}
+    colors = {**NODE_COLORS, "obsolescence": OKABE_ITO["black"]}
+    lost = flows.loc[flows["kind"] == "depreciation", "amount_usd"].sum()
+    backed = flows.loc[(flows["from_party"] == "taxpayers"), "amount_usd"].sum()
+    subtitle = ("Whole deal, nominal; arrows ∝ amount; the guarantee's payment is its expected value"
+                if backed > 0 else "Whole deal, nominal; arrows ∝ amount; no guarantee in this scenario")
+    return flow_chart(
+        flows, layout=EXTENDED_LAYOUT, labels=labels, colors=colors, width=440, height=360,
+        title=alt.TitleParams(
+            f"The chips lose {usd(lost)} of value while {usd(float(flows.loc[flows['from_party'] == 'sponsor', 'amount_usd'].sum()))} "
+            "of rent pays for them",
+            subtitle=subtitle,
+        ),
+        description=(
+            f"Money-flow diagram of the scenario '{result.scenario.name}' over the whole deal: "
+            + "; ".join(f"{NODE_LABELS.get(a, labels.get(a, a)).replace(chr(10), ' ')} to "
+                        f"{labels.get(b, b).replace(chr(10), ' ')}: {usd(v)} ({w})"
+                        for a, b, v, w in zip(flows["from_party"], flows["to_party"], flows["amount_usd"], flows["what"]))
+            + "."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ dashboard
+def _dashboard_controls(keys: list[str], chosen: Mapping[str, Scenario]) -> list[Control]:
+    return [
+        Dropdown("p", "Start from the preset", tuple((chosen[k].name, i) for i, k in enumerate(keys)), 0),
+        Dropdown("l", "Economic life of the chips", (("As in the preset", 0),) + tuple(
+            (f"{n} years", n) for n in range(2, 8)), 0),
+        Dropdown("w", "If the chips die first, the sponsor", (("As in the preset", -1.0), ("Keeps paying", 0.0),
+                                                              ("Walks away half the time", 0.5),
+                                                              ("Walks away", 1.0)), -1.0),
+        Dropdown("c", "Government guarantee", (("As in the preset", -1.0), ("None", 0.0),
+                                               ("40% of the debt", 0.4), ("80% of the debt", 0.8)), -1.0),
+    ]
+
+
+def _dashboard_row(result: WhoPays) -> dict:
+    parties = result.parties
+    text = (f"Expected loss {usd(result.expected_loss_usd, 2)} · a loss in {percent(result.loss_probability, 0)} "
+            f"of futures · worst {percent(result.tail, 0)}: {usd(result.tail_loss_usd, 2)}")
+    return {"k": list(range(len(parties))), "e": _bn(parties["expected_loss_usd"], 3).tolist(),
+            "t": _bn(parties["tail_loss_usd"], 3).tolist(), "g": _bn(parties["earned_usd"], 3).tolist(),
+            "text": text}
+
+
+def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths: int = GRID_PATHS,
+                       seed: int = WHO_PAYS_SEED) -> alt.VConcatChart:
+    """Kernel-free dashboard: a menu picks the preset and three menus override the assumptions that
+    decide who pays (the chips' economic life, what the sponsor does when they die, the guarantee).
+    Shows the expected loss and the loss in the worst 5% of futures by party, and a table with what
+    each party earned on the way ("Earned"). Each grid point simulates ``n_paths`` seeded futures."""
+    chosen = dict(PRESETS if presets is None else presets)
+    keys = list(chosen)
+    controls = _dashboard_controls(keys, chosen)
+    cache: dict[tuple, dict] = {}
+    rows = []
+    for p, key in enumerate(keys):
+        base = chosen[key]
+        for life in controls[1].values():
+            for walk in controls[2].values():
+                for cover in controls[3].values():
+                    actual = (key, life or base.economic_life_years,
+                              base.walk_away_probability if walk < 0 else walk,
+                              base.coverage if cover < 0 else cover)
+                    if actual not in cache:
+                        scenario = base.replace(economic_life_years=actual[1], walk_away_probability=actual[2],
+                                                coverage=actual[3])
+                        cache[actual] = _dashboard_row(who_pays(scenario, n_paths=n_paths, seed=seed))
+                    rows.append({"p": p, "l": life, "w": walk, "c": cover, **cache[actual]})
+    data = pd.DataFrame(rows)
+    pick = selected(controls)
+    picked = alt.Chart(data).transform_filter(pick)
+    flat = picked.transform_flatten(["k", "e", "t", "g"]).transform_calculate(
+        party=f"{json.dumps(_PARTY_NAMES)}[datum.k]", short=f"{json.dumps([_SHORT_PARTY[k] for k in _PARTY_KEYS])}[datum.k]")
+    width = 420
+    note = picked.mark_text(align="left", baseline="middle", fontSize=12, fontWeight="bold", limit=width + 30).encode(
+        x=alt.value(0), y=alt.value(9), text="text:N").properties(width=width, height=18)
+    measures = ["On average", "Worst 5% of futures"]
+    bars = bind(flat.transform_fold(["e", "t"], as_=["m", "y"]).transform_calculate(
+        measure=f"datum.m == 'e' ? '{measures[0]}' : '{measures[1]}'",
+    ).mark_bar().encode(
+        y=alt.Y("measure:N", title=None, sort=measures, axis=alt.Axis(labelLimit=150)),
+        x=alt.X("sum(y):Q", title="Loss (USD billions)"),
+        color=alt.Color("party:N", title="Who bears it", scale=party_scale(),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        order=alt.Order("k:Q"),
+        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("party:N", title="Party"),
+                 alt.Tooltip("y:Q", title="USD billions", format=".2f")],
+    ), controls).properties(width=width, height=90)
+    header = pd.DataFrame({"col": ["Party", "Expected loss", "Worst 5%", "Earned"],
+                           "x": [0, 215, 305, 420], "align": ["left", "right", "right", "right"]})
+    heads = [alt.Chart(header[header["align"] == a]).mark_text(align=a, baseline="middle", fontWeight="bold",
+                                                               fontSize=12).encode(
+        x=alt.X("x:Q", scale=alt.Scale(domain=[0, width], range=[0, width]), axis=None), y=alt.value(8), text="col:N")
+        for a in ("left", "right")]
+    cells = flat.transform_calculate(
+        ev="format(datum.e, '$.2f') + 'B'", tv="format(datum.t, '$.2f') + 'B'", gv="format(datum.g, '$.2f') + 'B'")
+    row_y = alt.Y("k:O", axis=None, scale=alt.Scale(paddingOuter=0.2))
+    columns = [cells.mark_text(align="left", baseline="middle", fontSize=12).encode(x=alt.value(0), y=row_y,
+                                                                                      text="short:N")]
+    for field_name, x in (("ev", 215), ("tv", 305), ("gv", 420)):
+        columns.append(cells.mark_text(align="right", baseline="middle", fontSize=12).encode(
+            x=alt.value(x), y=row_y, text=f"{field_name}:N"))
+    table_view = alt.vconcat(alt.layer(*heads).properties(width=width, height=16),
+                             alt.layer(*columns).properties(width=width, height=110), spacing=0)
+    return alt.vconcat(note, bars, table_view, spacing=8).properties(
+        title=alt.TitleParams(
+            "Change the chips, the sponsor and the backstop: the loss changes hands",
+            subtitle=f"Who pays, by party; each setting simulates {n_paths:,} seeded futures",
+        ),
+        description=(
+            "Interactive dashboard. Menus pick one of the four scenarios and override three assumptions: the "
+            "chips' economic life (2 to 7 years), what the sponsor does when the chips die before the lease "
+            "ends (keeps paying, walks away half the time, or walks away), and the government guarantee (none, "
+            "40% or 80% of the debt). A line of text gives the expected loss, the share of futures with a loss "
+            "and the average loss in the worst 5% of futures; two stacked bars split the expected loss and the "
+            "worst-5% loss by party (sponsor, outside equity, chip vendor, lenders, taxpayers); a table lists "
+            "each party's expected loss, its loss in the worst 5% and what it earned on the way (Earned)."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ live panel
+def _single_bars(result: WhoPays) -> alt.Chart:
+    """Two stacked bars for one scenario: the expected loss and the worst futures, by party."""
+    measures = ["On average", f"Worst {percent(result.tail, 0)} of futures"]
+    rows = []
+    for k, party in enumerate(result.parties["party"]):
+        row = result.parties.iloc[k]
+        rows += [(measures[0], k, PARTIES[party], float(row["expected_loss_usd"]) / _BN),
+                 (measures[1], k, PARTIES[party], float(row["tail_loss_usd"]) / _BN)]
+    frame = pd.DataFrame(rows, columns=["measure", "k", "party", "y"])
+    top = result.parties.sort_values("expected_loss_usd").iloc[-1]
+    finding = ("Nobody expects to lose anything" if result.expected_loss_usd <= 0 else
+               f"{_bears(top['party'])} {percent(top['share_of_loss'], 0)} of an expected "
+               f"{usd(result.expected_loss_usd, 2)}")
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("measure:N", title=None, sort=measures, axis=alt.Axis(labelLimit=160)),
+        x=alt.X("sum(y):Q", title="Loss (USD billions)"),
+        color=alt.Color("party:N", title="Who bears it", scale=party_scale(),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        order=alt.Order("k:Q"),
+        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("party:N", title="Party"),
+                 alt.Tooltip("y:Q", title="USD billions", format=".2f")],
+    ).properties(
+        title=alt.TitleParams(finding, subtitle=f"{result.scenario.name}; {result.n_paths:,} simulated futures"),
+        width=400, height=90,
+        description=(
+            f"Two stacked bars for the scenario '{result.scenario.name}': the expected loss of "
+            f"{usd(result.expected_loss_usd, 2)} and the average loss in the worst {percent(result.tail, 0)} of "
+            f"futures, {usd(result.tail_loss_usd, 2)}, each split by party: "
+            + "; ".join(f"{_SHORT_PARTY[p].lower()} {usd(e, 2)} and {usd(t, 2)}" for p, e, t in
+                        zip(result.parties["party"], result.parties["expected_loss_usd"],
+                            result.parties["tail_loss_usd"]))
+            + "."
+        ),
+    )
+
+
+#: What the live panel can show: one view at a time keeps each update quick.
+_PANEL_VIEWS = (
+    ("Who pays: bars, table, how the futures end", "who_pays"),
+    ("The distribution of the loss", "distribution"),
+    ("The path of risk, trick by trick", "path"),
+    ("The money flows, extended", "flows"),
+    ("Everything (slower)", "all"),
+)
+
+
+def _panel_controls(start: Scenario) -> list[Control]:
+    deal = start.deal
+    vendor_share = deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0
+    return [
+        Dropdown("preset", "Preset", tuple((label, key) for key, label in PRESET_LABELS.items()), "as_told"),
+        Slider("cost_bn", "Cost of the GPUs (USD billions)", 0.5, 40.0, 0.1, _snap(deal.total_cost_usd / _BN, 0.5, 40, 0.1)),
+        Slider("debt_share", "Debt share of the cost (%)", 0.0, 0.95, 0.001, _snap(deal.debt_share, 0, 0.95, 0.001),
+               scale=100),
+        Slider("vendor_share", "Chip vendor's share of the equity (%)", 0.0, 1.0, 0.01,
+               _snap(vendor_share, 0, 1, 0.01), scale=100),
+        Slider("debt_rate", "Interest rate on the debt (%)", 0.0, 0.25, 0.005, _snap(deal.debt_rate, 0, 0.25, 0.005),
+               scale=100),
+        Slider("debt_term_years", "Debt term (years)", 1, 10, 1, min(deal.debt_term_years, 10)),
+        Slider("lease_term_years", "Lease term (years)", 1, 10, 1, min(deal.lease_term_years, 10)),
+        Slider("target_equity_return", "Equity's target return (%)", 0.0, 0.40, 0.01,
+               _snap(start.target_equity_return, 0, 0.4, 0.01), scale=100),
+        Slider("residual_value_fraction", "Residual value at the end of the lease (% of cost)", 0.0, 0.8, 0.05,
+               _snap(start.residual_value_fraction, 0, 0.8, 0.05), scale=100),
+        Dropdown("residual_value_guarantee", "Sponsor guarantees the residual value", (("No", False), ("Yes", True)),
+                 start.residual_value_guarantee),
+        Slider("vendor_gross_margin", "Chip vendor's gross margin (%)", 0.0, 0.95, 0.05,
+               _snap(start.vendor_gross_margin, 0, 0.95, 0.05), scale=100),
+        Slider("accounting_life_years", "Accounting life (years)", 1, 10, 1, min(start.accounting_life_years, 10)),
+        Slider("economic_life_years", "Economic life (years)", 1, 10, 1, min(start.economic_life_years, 10)),
+        Slider("annual_decline", "Yearly fall in market value (%)", 0.0, 0.6, 0.001,
+               _snap(start.annual_decline, 0, 0.6, 0.001), scale=100),
+        Slider("volatility", "Volatility of the GPUs' value (% a year)", 0.05, 1.0, 0.05,
+               _snap(start.volatility, 0.05, 1.0, 0.05), scale=100),
+        Slider("liquidation_cost_fraction", "Lost in a forced sale (%)", 0.0, 0.5, 0.05,
+               _snap(start.liquidation_cost_fraction, 0, 0.5, 0.05), scale=100),
+        Slider("sponsor_default_rate", "Chance the sponsor stops paying, each year (%)", 0.0, 0.3, 0.01,
+               _snap(start.sponsor_default_rate, 0, 0.3, 0.01), scale=100),
+        Slider("walk_away_probability", "Chance it walks away from dead chips (%)", 0.0, 1.0, 0.05,
+               _snap(start.walk_away_probability, 0, 1, 0.05), scale=100),
+        Slider("coverage", "Share of the debt guaranteed (%)", 0.0, 1.0, 0.05, _snap(start.coverage, 0, 1, 0.05),
+               scale=100),
+        Dropdown("structure", "How the guarantee shares losses",
+                 tuple((label.split(":")[0], key) for key, label in STRUCTURES.items()), start.structure),
+        Slider("guarantee_fee", "Guarantee fee (% of the guaranteed debt a year)", 0.0, 0.1, 0.005,
+               _snap(start.guarantee_fee, 0, 0.1, 0.005), scale=100),
+        Dropdown("n_paths", "Simulated futures", (("2,000", 2_000), ("20,000", 20_000), ("100,000", 100_000)),
+                 WHO_PAYS_PATHS),
+        Dropdown("view", "Show", _PANEL_VIEWS, "who_pays"),
+    ]
+
+
+
+def _shown_value(control: Control, model_value) -> object:
+    """What a control's widget shows for a model value (snapped to the control's grid)."""
+    if isinstance(control, Dropdown):
+        return model_value
+    snapped = _snap(float(model_value), control.minimum, control.maximum, control.step)
+    if control.is_whole and control.scale == 1:
+        return int(snapped)
+    return snapped * control.scale
+
+
+def _preset_values(key: str) -> dict[str, object]:
+    """A preset's values in the panel's terms (model units, before snapping)."""
+    scenario = PRESETS[key]
+    deal = scenario.deal
+    values = {name: getattr(scenario, name) for name in SCENARIO_FIELDS if name not in DEAL_FIELDS}
+    values.update(cost_bn=deal.total_cost_usd / _BN, debt_share=deal.debt_share,
+                  vendor_share=deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0,
+                  debt_rate=deal.debt_rate, debt_term_years=deal.debt_term_years,
+                  lease_term_years=deal.lease_term_years)
+    return values
+
+
+def _panel_scenario(preset: str, values: dict, controls: list[Control]) -> Scenario:
+    """The preset itself while the controls show it; otherwise a scenario built from the controls."""
+    base = PRESETS[preset]
+    shown = _preset_values(preset)
+    as_preset = all(
+        c.from_widget(_shown_value(c, shown[c.name])) == values[c.name] for c in controls if c.name in shown)
+    if as_preset:
+        return base
+    cost = values["cost_bn"] * _BN
+    debt = values["debt_share"] * cost
+    equity = cost - debt
+    deal = Deal(total_cost_usd=cost, equity_usd=equity, debt_usd=debt, vendor_equity_usd=values["vendor_share"] * equity,
+                debt_rate=values["debt_rate"], debt_term_years=int(values["debt_term_years"]),
+                lease_term_years=int(values["lease_term_years"]), name=f"{base.name}, edited")
+    fields = {name: values[name] for name in SCENARIO_FIELDS if name not in DEAL_FIELDS}
+    return Scenario(name=f"{base.name}, edited", deal=deal, **fields)
+
+
+def scenario_panel(seed: int = WHO_PAYS_SEED) -> LivePanel:
+    """Live panel: pick a preset, then change any field of the scenario, and choose what to show:
+    who pays (on average and in the worst futures, with the table and how the futures end), the
+    loss distribution, the path of risk from trick to trick, the extended money-flow diagram, or
+    all of them.
+
+    Picking a preset moves every control to that preset's values (rounded to the controls' steps;
+    while nothing else is moved, the panel shows the preset exactly). The path of risk uses a tenth
+    of the paths chosen (at least 2,000), to keep the panel quick.
+    """
+    controls = _panel_controls(PRESETS["as_told"])
+    fields = [c for c in controls if c.name not in ("preset", "n_paths", "view")]
+
+    def update(preset, n_paths, view, **values):
+        scenario = _panel_scenario(preset, values, fields)
+        result = who_pays(scenario, n_paths=n_paths, seed=seed)
+        shown = []
+        if view in ("who_pays", "all"):
+            shown += [_single_bars(result), result_table(result), outcomes_table(result)]
+        if view in ("distribution", "all"):
+            shown.append(loss_distribution_chart(result))
+        if view in ("path", "all"):
+            path = risk_path(scenario, n_paths=max(2_000, n_paths // 10), seed=seed)
+            shown.append(risk_path_chart(path, scenario.name))
+        if view in ("flows", "all"):
+            shown.append(extended_flow_chart(result))
+        return shown
+
+    panel = live_panel(controls, update, title="Who pays? Pick a preset, then change any assumption")
+    widgets_by_name = panel.sliders
+    loading = [False]
+
+    def on_change(change) -> None:
+        if loading[0]:
+            return
+        if change["owner"] is widgets_by_name["preset"]:
+            loading[0] = True
+            try:
+                for control in fields:
+                    widgets_by_name[control.name].value = _shown_value(control, _preset_values(change["new"])[control.name])
+            finally:
+                loading[0] = False
+        panel.refresh()
+
+    for widget in widgets_by_name.values():
+        widget.unobserve(panel.refresh, names="value")
+        widget.observe(on_change, names="value")
+    return panel
+
