@@ -11,10 +11,12 @@ import ast
 import csv
 import json
 import multiprocessing
+import os
 import re
 import subprocess
 import sys
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -118,14 +120,22 @@ def _solution_pieces(q: assignments.Question) -> list[str]:
     return [p for p in pieces if len(p) >= 20]  # shorter ones are names the question text may quote
 
 
+def _normal(code: str) -> str:
+    """Code as ``ast.unparse`` writes it (quotes, spaces), where it parses on its own."""
+    try:
+        return ast.unparse(ast.parse(code))
+    except SyntaxError:
+        return code
+
+
 @pytest.mark.parametrize("master", MASTERS, ids=IDS)
 def test_hidden_tests_compute_the_answer_independently(master):
     """A hidden test recomputes the value another way; it never repeats the solution's code."""
     for q in _questions(master):
         if q.manual:
             continue
-        hidden = "\n".join(q.hidden_tests)
-        copied = [p for p in _solution_pieces(q) if p in hidden]
+        hidden = "\n".join(_normal(test) for test in q.hidden_tests)
+        copied = [p for p in _solution_pieces(q) if _normal(p) in hidden]
         assert copied == [], f"{q.name}: the hidden tests repeat the solution: {copied}"
         called = {n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
                   for n in ast.walk(ast.parse("\n".join(q.solution_code))) if isinstance(n, ast.Call)}
@@ -136,6 +146,13 @@ def test_hidden_tests_compute_the_answer_independently(master):
 
 
 # ------------------------------------------------------------------------------- generated and graded
+def _quiet_worker(folder: Path) -> None:
+    """Send a grading worker's output, and its kernels' (they inherit it), to a log file in ``folder``."""
+    log = os.open(folder / f"worker-{os.getpid()}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+
+
 def _grade(autograder: Path, notebook: Path, output: Path) -> dict:
     """Grade one notebook as ``otter run -a ARCHIVE NOTEBOOK -o DIR`` does (this is the function the
     command calls), in a worker process; return its ``results.json``."""
@@ -159,12 +176,28 @@ def _grade_with_the_command(autograder: Path, notebook: Path, output: Path) -> d
     return json.loads((output / "results.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="session")
-def coursework(tmp_path_factory):
-    """Every problem set generated once (as ``make assignments`` does, into a scratch folder), then
-    its solutions and its unanswered student notebook graded by ``otter run``, two at a time; one
-    of them also through the command itself."""
-    dist = tmp_path_factory.mktemp("dist")
+#: The grading started by :func:`start_grading` (see ``tests/conftest.py``).
+_GRADING: dict = {}
+
+
+def start_grading(dist: Path) -> None:
+    """Generate every problem set into ``dist`` (as ``make assignments`` does) and start grading, in
+    two worker processes, its solutions and its unanswered student notebook with ``otter run``, and
+    one of them also through the command itself. Returns at once; ``coursework`` waits for the
+    results. ``tests/conftest.py`` calls this as the session starts, so that grading overlaps the
+    other tests."""
+    if _GRADING:
+        return
+    try:
+        _start_grading(dist)
+    except Exception as error:  # reported by the tests that need the grades, not by the hook
+        _GRADING["error"] = error
+
+
+def _start_grading(dist: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # traitlets', as otter imports it
+        import otter.assign  # noqa: F401
     start = time.perf_counter()
     built = {m.parent.name: assignments.build(m, dist, check=False) for m in MASTERS}
     generated = time.perf_counter()
@@ -173,12 +206,31 @@ def coursework(tmp_path_factory):
     jobs = {("command", "student"): (_grade_with_the_command, first.autograder, first.student, graded / "command")}
     jobs.update({(name, who): (_grade, ps.autograder, notebook, graded / name / who)
                  for name, ps in built.items() for who, notebook in (("solutions", ps.solutions), ("student", ps.student))})
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {key: pool.submit(*job) for key, job in jobs.items()}
-        results = {key: future.result() for key, future in futures.items()}
-    timings = {"generation_s": generated - start, "grading_s": time.perf_counter() - generated}
-    (dist / "timings.json").write_text(json.dumps(timings), encoding="utf-8")
-    return built, results, timings
+    graded.mkdir(parents=True)
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_quiet_worker, initargs=(graded,))
+    futures = {key: pool.submit(*job) for key, job in jobs.items()}
+    _GRADING.update(dist=dist, built=built, pool=pool, futures=futures, started=start,
+                    generation_s=generated - start)
+
+
+def stop_grading() -> None:
+    if "pool" in _GRADING:
+        _GRADING["pool"].shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(scope="session")
+def coursework(tmp_path_factory):
+    """The generated problem sets and their grades: ``(built, results, timings)``."""
+    if not _GRADING:
+        start_grading(tmp_path_factory.mktemp("dist"))
+    if "error" in _GRADING:
+        raise _GRADING["error"]
+    results = {key: future.result() for key, future in _GRADING["futures"].items()}
+    timings = {"generation_s": _GRADING["generation_s"],
+               "generation_and_grading_s": time.perf_counter() - _GRADING["started"]}
+    (_GRADING["dist"] / "timings.json").write_text(json.dumps(timings), encoding="utf-8")
+    return _GRADING["built"], results, timings
 
 
 def _scores(results: dict) -> dict[str, tuple[float, float]]:

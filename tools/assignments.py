@@ -24,7 +24,7 @@ Usage (or ``make assignments``)::
 By default otter checks, while generating, that the solutions notebook passes every test. The
 autograder archive lists the book's model package, installed from the repository set in
 ``_config.yml``, so that Docker-based grading (``otter grade``, Gradescope) can install it;
-``otter run`` grades in the current environment and needs only ``make`` 's one.
+``otter run`` grades in the current environment (the one ``make`` installs).
 """
 
 from __future__ import annotations
@@ -260,8 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         items = questions(read_notebook(master))
         auto = sum(q.points for q in items if not q.manual)
         manual = sum(q.points for q in items if q.manual)
-        print(f"{built.folder.relative_to(Path.cwd()) if built.folder.is_relative_to(Path.cwd()) else built.folder}: "
-              f"{len(items)} questions, {auto:g} points autograded, {manual:g} by hand "
+        shown = built.folder.relative_to(ROOT) if built.folder.is_relative_to(ROOT) else built.folder
+        print(f"{shown}: {len(items)} questions, {auto:g} points autograded, {manual:g} by hand "
               f"({time.perf_counter() - start:.1f} s)")
     return 0
 
