@@ -2,7 +2,9 @@
 
 Every master notebook is found automatically (``tools.assignments.masters``), so a new problem set is
 tested as soon as its master exists. The slow part, generating the sets and grading two notebooks
-per set with ``otter run``, runs once per session (the ``coursework`` fixture).
+per set with ``otter run``, runs once per session in two worker processes: ``tests/conftest.py``
+starts it as the session starts and runs the tests that wait for it (``coursework``) last, so that
+it overlaps the rest of the suite.
 """
 
 from __future__ import annotations
