@@ -2,6 +2,7 @@
 #   make book   build the website into _build/html, running every notebook (warnings are errors)
 #   make test   run every test: model, notebooks (nbval), and the built site in Chromium
 #   make student  build the student edition (no exercise solutions)
+#   make assignments  build the problem sets: student notebooks, autograders, solutions
 #   make lab    open the chapter notebooks in JupyterLab
 #   make bench  measure the performance budget (prints a table)
 #   make set-repository URL=https://github.com/OWNER/REPO   (publishers; see README)
@@ -10,7 +11,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book student test lab bench clean set-repository
+.PHONY: book student assignments test lab bench clean set-repository
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,10 @@ book: $(STAMP)
 # The student edition: the same book without exercise solutions, in _build/student/_build/html.
 student: $(STAMP)
 	$(BIN)/python tools/student_edition.py
+
+# The problem sets (otter-grader): from assignments/NN-slug/psNN-slug.ipynb, into assignments/dist/.
+assignments: $(STAMP)
+	$(BIN)/python tools/assignments.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

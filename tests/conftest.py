@@ -1,8 +1,12 @@
-"""Shared fixtures: the built site, a local server for it, and a Chromium browser."""
+"""Shared fixtures: the built site, a local server for it, and a Chromium browser; and the start of the
+problem sets' grading, which runs alongside the other tests."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +46,19 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected what will not run
+def pytest_collection_modifyitems(config, items):
+    """Grading the problem sets (tests/test_assignments.py) runs notebooks in two worker processes:
+    start it now, and run the tests that wait for it last, so that it overlaps the rest of the suite."""
+    waiting = [item for item in items if "coursework" in getattr(item, "fixturenames", ())]
+    if not waiting or config.option.collectonly:
+        return
+    from tests import test_assignments
+
+    dist = Path(tempfile.mkdtemp(prefix="sbs-coursework-"))
+    config.add_cleanup(lambda: shutil.rmtree(dist, ignore_errors=True))
+    config.add_cleanup(test_assignments.stop_grading)  # runs first: cleanups run in reverse
+    test_assignments.start_grading(dist)
+    items[:] = [item for item in items if item not in waiting] + waiting

@@ -203,7 +203,9 @@ def test_the_vehicle_passes_on_every_dollar_in_each_period(deal, target, residua
     for when, part in flows.groupby("when"):
         into = part.loc[part["to_party"] == "spv", "amount_usd"].sum()
         out = part.loc[part["from_party"] == "spv", "amount_usd"].sum()
-        assert abs(into - out) <= 1e-9 * deal.total_cost_usd, when
+        # money_flows leaves out flows of at most 1e-9 of the cost (rounding noise), so a period
+        # balances to within a few of those
+        assert abs(into - out) <= 4e-9 * deal.total_cost_usd, when
 
 
 def test_money_flows_of_the_base_case():

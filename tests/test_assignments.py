@@ -1,0 +1,323 @@
+"""The problem sets (``assignments/``): well-formed masters, and grading that works.
+
+Every master notebook is found automatically (``tools.assignments.masters``), so a new problem set is
+tested as soon as its master exists. The slow part, generating the sets and grading two notebooks
+per set with ``otter run``, runs once per session in two worker processes: ``tests/conftest.py``
+starts it as the session starts and runs the tests that wait for it (``coursework``) last, so that
+it overlaps the rest of the suite.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tools import assignments
+
+ROOT = Path(__file__).resolve().parents[1]
+MASTERS = assignments.masters()
+IDS = [m.parent.name for m in MASTERS]
+OTTER = str(Path(sys.executable).with_name("otter"))
+
+
+def _questions(master: Path) -> list[assignments.Question]:
+    return assignments.questions(assignments.read_notebook(master))
+
+
+# ------------------------------------------------------------------------------- the masters
+def test_every_problem_set_belongs_to_a_chapter():
+    assert len(MASTERS) >= 3, "one problem set per chapter, from chapter 1"
+    for master in MASTERS:
+        chapter = ROOT / "chapters" / f"{master.parent.name}.ipynb"
+        assert chapter.exists(), f"{master.parent.name} has no chapter chapters/{chapter.name}"
+        assert master.name == f"ps{master.parent.name}.ipynb", "masters are named psNN-slug.ipynb"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_master_is_stored_without_outputs(master):
+    notebook = assignments.read_notebook(master)
+    dirty = [i for i, cell in enumerate(notebook["cells"])
+             if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count"))]
+    assert dirty == [], f"{master.name}: code cells {dirty} have outputs; clear them"
+    assert set(notebook["metadata"]) <= {"kernelspec", "language_info"}, "no authoring metadata"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # raised by traitlets as otter imports it
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_master_config_is_valid_for_otter(master):
+    from otter.assign import Assignment
+
+    config = assignments.assignment_config(assignments.read_notebook(master))
+    Assignment(require_valid_keys=True).update(config)  # raises on a key otter does not know
+    assert config["name"] == master.stem, "the name ties student notebooks to their autograder"
+    assert config["generate"] is True and config["run_tests"] is True
+    assert config["export_cell"] is False, "students hand in the notebook itself"
+    assert config.get("show_question_points") is True
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_master_has_four_to_six_questions_of_both_kinds(master):
+    items = _questions(master)
+    assert 4 <= len(items) <= 6
+    assert len({q.name for q in items}) == len(items), "question names are unique"
+    assert sum(q.manual for q in items) >= 1, "at least one written question"
+    assert sum(not q.manual for q in items) >= 2, "at least two autograded questions"
+    for q in items:
+        assert q.points > 0 and q.prompt.strip(), f"{q.name}: points and a question text"
+        if q.manual:
+            assert not q.public_tests and not q.hidden_tests, f"{q.name}: written questions have no tests"
+            assert q.solution_text, f"{q.name}: a model answer for the grader"
+            assert "written" in q.prompt.lower(), f"{q.name}: the text says it is a written answer"
+        else:
+            assert q.public_tests and q.hidden_tests, f"{q.name}: public and hidden tests"
+            assert q.solution_code, f"{q.name}: a solution"
+
+
+def _bound_names(statement: ast.stmt) -> list[str]:
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return [alias.asname or alias.name.split(".")[0] for alias in statement.names]
+    targets = {ast.Assign: lambda s: s.targets, ast.AugAssign: lambda s: [s.target],
+               ast.For: lambda s: [s.target]}.get(type(statement), lambda s: [])(statement)
+    return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_tests_are_assertions_that_leave_the_students_names_alone(master):
+    """Tests run as doctests in the student's namespace: a bare expression would print (and fail),
+    and a name without a leading underscore could overwrite one of the student's."""
+    allowed = (ast.Assert, ast.Import, ast.ImportFrom, ast.Assign, ast.AugAssign, ast.For)
+    for q in _questions(master):
+        for test in q.public_tests + q.hidden_tests:
+            body = ast.parse(test).body
+            assert body and isinstance(body[-1], ast.Assert), f"{q.name}: a test ends with an assert"
+            for statement in body:
+                assert isinstance(statement, allowed), f"{q.name}: {ast.unparse(statement)!r} is not allowed"
+                for name in _bound_names(statement):
+                    assert name.startswith("_"), f"{q.name}: a test binds {name!r}; use a leading underscore"
+
+
+def _solution_pieces(q: assignments.Question) -> list[str]:
+    """The solution's code, line by line, and each answer's right-hand side."""
+    pieces = []
+    for cell in q.solution_code:
+        for line in cell.splitlines():
+            line = re.sub(r"#\s*SOLUTION.*$", "", line).strip()
+            if line.startswith("#"):
+                continue
+            pieces.append(line)
+            if "=" in line:
+                pieces.append(line.split("=", 1)[1].strip())
+    return [p for p in pieces if len(p) >= 20]  # shorter ones are names the question text may quote
+
+
+def _normal(code: str) -> str:
+    """Code as ``ast.unparse`` writes it (quotes, spaces), where it parses on its own."""
+    try:
+        return ast.unparse(ast.parse(code))
+    except SyntaxError:
+        return code
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_hidden_tests_compute_the_answer_independently(master):
+    """A hidden test recomputes the value another way; it never repeats the solution's code."""
+    for q in _questions(master):
+        if q.manual:
+            continue
+        hidden = "\n".join(_normal(test) for test in q.hidden_tests)
+        copied = [p for p in _solution_pieces(q) if _normal(p) in hidden]
+        assert copied == [], f"{q.name}: the hidden tests repeat the solution: {copied}"
+        called = {n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
+                  for n in ast.walk(ast.parse("\n".join(q.solution_code))) if isinstance(n, ast.Call)}
+        model_calls = {c for c in called if not c.startswith("_") and c[:1].islower()} - {
+            "float", "min", "max", "len", "dict", "range", "sum", "abs"}
+        used = {n.id for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Name)}
+        assert not (model_calls & used), f"{q.name}: hidden tests call the solution's functions {model_calls & used}"
+
+
+# ------------------------------------------------------------------------------- generated and graded
+def _quiet_worker(folder: Path) -> None:
+    """Send a grading worker's output, and its kernels' (they inherit it), to a log file in ``folder``."""
+    log = os.open(folder / f"worker-{os.getpid()}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+
+
+def _grade(autograder: Path, notebook: Path, output: Path) -> dict:
+    """Grade one notebook as ``otter run -a ARCHIVE NOTEBOOK -o DIR`` does (this is the function the
+    command calls), in a worker process; return its ``results.json``."""
+    import contextlib
+    import io
+
+    from otter.run import main as otter_run
+
+    output.mkdir(parents=True, exist_ok=True)
+    with contextlib.redirect_stdout(io.StringIO()):
+        otter_run(str(notebook), autograder=str(autograder), output_dir=str(output), no_logo=True)
+    return json.loads((output / "results.json").read_text(encoding="utf-8"))
+
+
+def _grade_with_the_command(autograder: Path, notebook: Path, output: Path) -> dict:
+    """The same through the ``otter run`` command an instructor types."""
+    output.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run([OTTER, "run", "--no-logo", "-a", str(autograder), str(notebook), "-o", str(output)],
+                            capture_output=True, text=True, cwd=output)
+    assert result.returncode == 0, f"otter run failed on {notebook}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return json.loads((output / "results.json").read_text(encoding="utf-8"))
+
+
+#: The grading started by :func:`start_grading` (see ``tests/conftest.py``).
+_GRADING: dict = {}
+
+
+def start_grading(dist: Path) -> None:
+    """Generate every problem set into ``dist`` (as ``make assignments`` does) and start grading, in
+    two worker processes, its solutions and its unanswered student notebook with ``otter run``, and
+    one of them also through the command itself. Returns at once; ``coursework`` waits for the
+    results. ``tests/conftest.py`` calls this as the session starts, so that grading overlaps the
+    other tests."""
+    if _GRADING:
+        return
+    try:
+        _start_grading(dist)
+    except Exception as error:  # reported by the tests that need the grades, not by the hook
+        _GRADING["error"] = error
+
+
+def _start_grading(dist: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # traitlets', as otter imports it
+        import otter.assign  # noqa: F401
+    start = time.perf_counter()
+    built = {m.parent.name: assignments.build(m, dist, check=False) for m in MASTERS}
+    generated = time.perf_counter()
+    graded = dist / "graded"
+    first = next(iter(built.values()))  # the slowest job (a whole new process) goes first
+    jobs = {("command", "student"): (_grade_with_the_command, first.autograder, first.student, graded / "command")}
+    jobs.update({(name, who): (_grade, ps.autograder, notebook, graded / name / who)
+                 for name, ps in built.items() for who, notebook in (("solutions", ps.solutions), ("student", ps.student))})
+    graded.mkdir(parents=True)
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_quiet_worker, initargs=(graded,))
+    futures = {key: pool.submit(*job) for key, job in jobs.items()}
+    _GRADING.update(dist=dist, built=built, pool=pool, futures=futures, started=start,
+                    generation_s=generated - start)
+
+
+def stop_grading() -> None:
+    if "pool" in _GRADING:
+        _GRADING["pool"].shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(scope="session")
+def coursework(tmp_path_factory):
+    """The generated problem sets and their grades: ``(built, results, timings)``."""
+    if not _GRADING:
+        start_grading(tmp_path_factory.mktemp("dist"))
+    if "error" in _GRADING:
+        raise _GRADING["error"]
+    results = {key: future.result() for key, future in _GRADING["futures"].items()}
+    timings = {"generation_s": _GRADING["generation_s"],
+               "generation_and_grading_s": time.perf_counter() - _GRADING["started"]}
+    (_GRADING["dist"] / "timings.json").write_text(json.dumps(timings), encoding="utf-8")
+    return _GRADING["built"], results, timings
+
+
+def _scores(results: dict) -> dict[str, tuple[float, float]]:
+    return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if "max_score" in t}
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_generation_lays_out_the_files(coursework, name):
+    built, _, _ = coursework
+    ps = built[name]
+    for path in (ps.student, ps.solutions, ps.autograder, ps.questions_csv):
+        assert path.is_file(), f"{path.name} was not generated"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_solutions_score_full_marks(coursework, master):
+    _, results, _ = coursework
+    scores = _scores(results[master.parent.name, "solutions"])
+    autograded = {q.name: q.points for q in _questions(master) if not q.manual}
+    assert scores == {name: (points, points) for name, points in autograded.items()}
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_unanswered_student_notebook_scores_zero(coursework, master):
+    _, results, _ = coursework
+    scores = _scores(results[master.parent.name, "student"])
+    autograded = {q.name: q.points for q in _questions(master) if not q.manual}
+    assert scores == {name: (0, points) for name, points in autograded.items()}
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_written_questions_are_marked_for_grading_by_hand(coursework, master):
+    built, results, _ = coursework
+    ps = built[master.parent.name]
+    manual = [q.name for q in _questions(master) if q.manual]
+    graded = {t["name"] for t in results[master.parent.name, "solutions"]["tests"]}
+    assert not set(manual) & graded, "written questions are not autograded"
+    with ps.questions_csv.open(encoding="utf-8") as handle:
+        rows = {row["question"]: row for row in csv.DictReader(handle)}
+    assert {n for n, row in rows.items() if row["graded"] == "by hand"} == set(manual)
+    assert {n for n, row in rows.items() if row["graded"] == "autograder"} == {q.name for q in _questions(master)} - set(manual)
+    student = "\n".join("".join(c["source"]) for c in assignments.read_notebook(ps.student)["cells"])
+    assert student.count("<!-- BEGIN QUESTION -->") == len(manual), "otter marks each written question"
+    assert student.count("_Type your answer here, replacing this text._") == len(manual)
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_student_notebook_holds_no_solution_and_no_hidden_test(coursework, master):
+    built, _, _ = coursework
+    student = assignments.read_notebook(built[master.parent.name].student)
+    text = "\n".join("".join(c["source"]) for c in student["cells"])
+    tests = json.dumps(student["metadata"]["otter"]["tests"])
+    for q in _questions(master):
+        for piece in _solution_pieces(q):
+            assert piece not in text, f"{q.name}: solution code in the student notebook: {piece!r}"
+        for answer in q.solution_text:
+            sentences = [s.strip() for s in re.split(r"(?<=[.:;])\s", " ".join(answer.split())) if len(s) > 40]
+            assert not [s for s in sentences if s in " ".join(text.split())], f"{q.name}: model answer leaked"
+        for hidden in q.hidden_tests:
+            last = ast.unparse(ast.parse(hidden).body[-1])
+            assert last not in tests and last not in text, f"{q.name}: a hidden test reached the students"
+    solutions = assignments.read_notebook(built[master.parent.name].solutions)["metadata"]["otter"]["tests"]
+    for q in _questions(master):
+        if q.manual:
+            continue
+        given = student["metadata"]["otter"]["tests"][q.name]["suites"][0]["cases"]
+        kept = solutions[q.name]["suites"][0]["cases"]
+        assert [c["hidden"] for c in given] == [False] * len(q.public_tests), f"{q.name}: public tests only"
+        assert sum(c["hidden"] for c in kept) == len(q.hidden_tests), f"{q.name}: the solutions keep every test"
+
+
+def test_the_otter_run_command_gives_the_same_grades(coursework):
+    built, results, _ = coursework
+    first = next(iter(built))
+    assert _scores(results["command", "student"]) == _scores(results[first, "student"])
+
+
+def test_the_autograder_can_install_the_model_package(coursework):
+    """Docker-based grading (otter grade, Gradescope) installs gpu_finance from the repository."""
+    import zipfile
+
+    from tools.set_repository import read_repository
+
+    built, _, _ = coursework
+    url, branch = read_repository()
+    for ps in built.values():
+        with zipfile.ZipFile(ps.autograder) as archive:
+            assert f"gpu-finance @ git+{url}@{branch}" in archive.read("environment.yml").decode()
