@@ -15,6 +15,25 @@ pytestmark = pytest.mark.browser
 PAGES = toc_pages()
 
 
+@pytest.fixture(scope="module")
+def loaded(browser, site_url):
+    """Each page opened once, charts drawn, shared by the checks below: ``loaded(path)`` returns
+    ``(page, foreign, errors)``."""
+    pages: dict = {}
+
+    def load(page_path: str):
+        if page_path not in pages:
+            page, foreign, errors = open_page(browser, f"{site_url}/{page_path}")
+            wait_for_charts(page)
+            page.wait_for_timeout(300)  # let late scripts (search, MathJax) report errors too
+            pages[page_path] = (page, foreign, errors)
+        return pages[page_path]
+
+    yield load
+    for page, _, _ in pages.values():
+        page.close()
+
+
 def test_site_lists_the_expected_pages(built_site):
     pages = site_pages(built_site)
     for expected in ("book/intro.html", "book/how-to-use.html", "chapters/00-the-deal.html",
@@ -23,46 +42,35 @@ def test_site_lists_the_expected_pages(built_site):
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_is_self_contained_and_error_free(browser, site_url, page_path):
-    page, foreign, errors = open_page(browser, f"{site_url}/{page_path}")
-    try:
-        charts = wait_for_charts(page)
-        page.wait_for_timeout(300)  # let late scripts (search, MathJax) report errors too
-        assert foreign == [], f"{page_path} requested other hosts: {foreign}"
-        assert errors == [], f"{page_path} logged console errors: {errors}"
-        failed = page.locator(".sbs-chart:has-text('could not be drawn')").count()
-        assert failed == 0, f"{page_path}: {failed} of {charts} charts could not be drawn"
-    finally:
-        page.close()
+def test_page_is_self_contained_and_error_free(loaded, page_path):
+    page, foreign, errors = loaded(page_path)
+    charts = page.locator(".sbs-chart").count()
+    assert foreign == [], f"{page_path} requested other hosts: {foreign}"
+    assert errors == [], f"{page_path} logged console errors: {errors}"
+    failed = page.locator(".sbs-chart:has-text('could not be drawn')").count()
+    assert failed == 0, f"{page_path}: {failed} of {charts} charts could not be drawn"
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_has_no_serious_accessibility_violations(browser, site_url, page_path):
+def test_page_has_no_serious_accessibility_violations(loaded, page_path):
     """axe-core (bundled by axe-playwright-python) on every page, charts drawn first."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page, _, _ = open_page(browser, f"{site_url}/{page_path}")
-    try:
-        wait_for_charts(page)
-        violations = Axe().run(page).response["violations"]
-        serious = [
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in violations if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], f"{page_path}: " + "; ".join(serious)
-    finally:
-        page.close()
+    page, _, _ = loaded(page_path)
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{page_path}: " + "; ".join(serious)
 
 
-def test_prologue_has_charts_and_no_live_panel_output(browser, site_url):
-    page, _, _ = open_page(browser, f"{site_url}/chapters/00-the-deal.html")
-    try:
-        assert wait_for_charts(page) >= 3
-        # Live panels need a kernel: their output must not be on the website.
-        assert page.locator(".widget-vbox, .jupyter-widgets, .widget-slider").count() == 0
-        assert page.locator(".live-panel").count() >= 1
-    finally:
-        page.close()
+def test_prologue_has_charts_and_no_live_panel_output(loaded):
+    page, _, _ = loaded("chapters/00-the-deal.html")
+    assert page.locator(".sbs-chart svg").count() >= 3
+    # Live panels need a kernel: their output must not be on the website.
+    assert page.locator(".widget-vbox, .jupyter-widgets, .widget-slider").count() == 0
+    assert page.locator(".live-panel").count() >= 1
 
 
 def test_prologue_slider_redraws_its_chart(browser, site_url):
