@@ -41,3 +41,17 @@ def test_table_relabels_formats_and_names_parties():
     assert "Lenders" in html and "$12.5B" in html and "62.5%" in html
     assert "Amount" in html and "Share of cost" in html and "amount_usd" not in html
     assert column_label("term_years") == "Term (years)"
+
+
+def test_tables_have_the_same_ids_in_every_run_and_distinct_ids_on_one_page():
+    """pandas gives each styled table a random id; the book's must not change between builds."""
+    import subprocess
+    import sys
+
+    script = ("import pandas as pd; from gpu_finance.formatting import table; "
+              "print(table(pd.DataFrame({'amount_usd': [2e9], 'party': ['vendor']})).to_html())")
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs[0] == runs[1] and "<table id=" in runs[0]
+    frame = pd.DataFrame({"amount_usd": [2e9]})
+    assert table(frame).uuid != table(frame).uuid

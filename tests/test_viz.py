@@ -196,3 +196,40 @@ def test_live_panel_reports_model_errors_instead_of_raising():
 
     panel = live_panel([Slider("x", "X", 0, 3, 1, 3)], update)
     assert panel.message == "Not a valid combination: x=3 is outside [0, 2]" and panel.shown == []
+
+
+def _slow_encodings(source: str) -> list[str]:
+    """Encodings written as shorthand strings, ``alt.value(...)`` or ``alt.condition(...)``: Altair turns
+    each into a channel object by searching its whole schema (about 3 ms each), which made the live
+    panels miss their 50 ms budget. Channel objects (``alt.X("year:Q")``, ``alt.XValue(0)``) skip it."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "encode"):
+            continue
+        for keyword in node.keywords:
+            values = keyword.value.elts if isinstance(keyword.value, (ast.List, ast.Tuple)) else [keyword.value]
+            for value in values:
+                slow = (isinstance(value, (ast.Constant, ast.JoinedStr))
+                        or (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                            and value.func.attr in ("value", "condition")))
+                if slow:
+                    found.append(f"line {node.lineno}: {keyword.arg}={ast.unparse(value)}")
+    return found
+
+
+def test_the_guard_for_slow_encodings_can_fail():
+    assert _slow_encodings('alt.Chart(d).encode(x="a:Q", y=alt.value(2), color=alt.condition("t", a, b))') == [
+        "line 1: x='a:Q'", "line 1: y=alt.value(2)", "line 1: color=alt.condition('t', a, b)"]
+    assert _slow_encodings('alt.Chart(d).encode(x=alt.X("a:Q"), y=alt.YValue(2))') == []
+
+
+def test_charts_use_channel_objects_not_shorthand():
+    from pathlib import Path
+
+    import gpu_finance.viz
+
+    folder = Path(gpu_finance.viz.__file__).parent
+    found = {path.name: _slow_encodings(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.py"))}
+    assert not {name: lines for name, lines in found.items() if lines}

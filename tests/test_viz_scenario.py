@@ -161,12 +161,18 @@ def test_live_panel_recomputes_and_loads_presets():
     assert str(usd(closed.expected_loss_usd, 2)) in _title(panel.shown[0])
 
 
-@pytest.mark.parametrize("view, count", [("who_pays", 3), ("distribution", 1), ("path", 1), ("flows", 1), ("all", 6)])
-def test_live_panel_views(view, count):
+@pytest.mark.parametrize("tab, count", [("Who pays", 3), ("The loss distribution", 1), ("The path of risk", 1),
+                                        ("The money flows", 1)])
+def test_live_panel_tabs(tab, count):
     panel = figures.scenario_panel()
     panel.sliders["n_paths"].value = 2_000
-    panel.sliders["view"].value = view
+    panel.select(tab)
     assert panel.message == "" and len(panel.shown) == count
+    # a change redraws the tab in view with the new scenario
+    before = [item.to_dict(validate=False) if hasattr(item, "to_dict") else item.to_html() for item in panel.shown]
+    panel.sliders["economic_life_years"].value = 6
+    after = [item.to_dict(validate=False) if hasattr(item, "to_dict") else item.to_html() for item in panel.shown]
+    assert panel.message == "" and len(after) == count and after != before
 
 
 @pytest.mark.parametrize("corner", ["min", "max"])

@@ -7,11 +7,13 @@ string show without quotes when glued.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import math
 
 from ._validation import check_number
 
-__all__ = ["Prose", "usd", "usd_billions", "percent", "years", "table_formats", "column_label", "table"]
+__all__ = ["Prose", "usd", "usd_billions", "percent", "years", "table_formats", "column_label", "table", "styled"]
 
 
 class Prose(str):
@@ -178,4 +180,15 @@ def table(frame, *, formats: dict | None = None, labels: dict | None = None):
     headings = {c: column_label(c) for c in shown.columns}
     headings.update(labels or {})
     chosen = {headings[c]: f for c, f in chosen.items() if c in headings}
-    return shown.rename(columns=headings).style.format(chosen).hide(axis="index")
+    return styled(shown.rename(columns=headings)).format(chosen).hide(axis="index")
+
+
+_table_counter = itertools.count(1)
+
+
+def styled(frame):
+    """``frame.style`` with a stable id: pandas gives each table a random one, which would make every
+    build of the book differ; this one is a digest of the table and a running count (unique on a page).
+    """
+    digest = hashlib.sha256(frame.to_json(default_handler=str).encode()).hexdigest()[:8]
+    return frame.style.set_uuid(f"{digest}{next(_table_counter)}")

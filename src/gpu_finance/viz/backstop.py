@@ -39,7 +39,7 @@ from ..backstop import (
     waterfall_scenarios,
 )
 from ..deal import Deal
-from ..formatting import percent, usd, years
+from ..formatting import percent, styled, usd, years
 from ..parties import PARTIES
 from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected, significant, snap
 from .theme import OKABE_ITO, PARTY_COLORS, party_scale
@@ -105,16 +105,16 @@ def paths_chart(paths: np.ndarray, debt_face: float, horizon_years: float, defau
     x = alt.X("year:Q", title="Years from today", axis=alt.Axis(tickMinStep=0.5))
     y_title = "Value of the GPUs (USD billions)"
     area = alt.Chart(band).mark_area(opacity=0.18, color=OKABE_ITO["blue"]).encode(
-        x=x, y=alt.Y("low_bn:Q", title=y_title), y2="high_bn:Q")
+        x=x, y=alt.Y("low_bn:Q", title=y_title), y2=alt.Y2("high_bn:Q"))
     median = alt.Chart(band).mark_line(color=OKABE_ITO["blue"], strokeWidth=2.5).encode(
-        x=x, y="mid_bn:Q", tooltip=[alt.Tooltip("year:Q", title="Year", format=".2f"),
+        x=x, y=alt.Y("mid_bn:Q"), tooltip=[alt.Tooltip("year:Q", title="Year", format=".2f"),
                                     alt.Tooltip("mid_bn:Q", title="Median, USD billions", format=".2f")])
     walks = alt.Chart(lines).mark_line(strokeWidth=0.7, opacity=0.45, color=OKABE_ITO["grey"]).encode(
-        x=x, y="value_bn:Q", detail="path:N")
+        x=x, y=alt.Y("value_bn:Q"), detail=alt.Detail("path:N"))
     debt = alt.Chart(pd.DataFrame({"debt_bn": [debt_face / 1e9], "label": [f"Debt due: {usd(debt_face)}"]}))
-    rule = debt.mark_rule(color=PARTY_COLORS["lenders"], strokeWidth=2).encode(y="debt_bn:Q")
+    rule = debt.mark_rule(color=PARTY_COLORS["lenders"], strokeWidth=2).encode(y=alt.Y("debt_bn:Q"))
     label = debt.mark_text(align="left", dx=4, dy=-7, color=PARTY_COLORS["lenders"]).encode(
-        y="debt_bn:Q", x=alt.value(0), text="label:N")
+        y=alt.Y("debt_bn:Q"), x=alt.XValue(0), text=alt.Text("label:N"))
     return alt.layer(area, walks, median, rule, label).properties(
         title=alt.TitleParams(
             f"{percent(default_probability, 0)} of the simulated paths end below the debt",
@@ -138,7 +138,7 @@ def loss_histogram_chart(estimate: MonteCarloGuarantee, bins: int = 30) -> alt.C
     no_loss = 1.0 - estimate.default_probability
     return alt.Chart(frame).mark_bar(color=PARTY_COLORS["taxpayers"]).encode(
         x=alt.X("from_bn:Q", title="The guarantor's payment at the horizon (USD billions)", bin="binned"),
-        x2="to_bn:Q",
+        x2=alt.X2("to_bn:Q"),
         y=alt.Y("share_pct:Q", title="Share of all paths (%)"),
         tooltip=[alt.Tooltip("from_bn:Q", title="From, USD billions", format=".2f"),
                  alt.Tooltip("to_bn:Q", title="To, USD billions", format=".2f"),
@@ -173,7 +173,7 @@ def comparison_table(frame: pd.DataFrame):
                            for v, u in zip(frame["standard_error"], frame["unit"])],
         "Gap (standard errors)": [f"{g:+.2f}" for g in frame["gap_in_standard_errors"]],
     })
-    return shown.style.hide(axis="index")
+    return styled(shown).hide(axis="index")
 
 
 # ------------------------------------------------------------------------------------------------ guarantee explorer
@@ -225,7 +225,7 @@ def guarantee_explorer(asset_value: float, reported_ltv: float) -> alt.LayerChar
     note = base.transform_filter(f"abs(datum.l - {marked!r}) < 1e-9").transform_calculate(
         text=(f"'At {percent(marked, 1)} loan-to-value: price $' + format(datum.price, '.2f') + "
               "'B, expected loss $' + format(datum.loss, '.2f') + 'B'")
-    ).mark_text(align="left", baseline="top", fontSize=13).encode(x=alt.value(4), y=alt.value(4), text="text:N")
+    ).mark_text(align="left", baseline="top", fontSize=13).encode(x=alt.XValue(4), y=alt.YValue(4), text=alt.Text("text:N"))
     return bind(alt.layer(lines, note), [volatility, drift, horizon, coverage]).properties(
         title=alt.TitleParams(
             "The drift moves the expected loss, not the price",
@@ -318,7 +318,7 @@ def waterfall_explorer(deal: Deal, note_fall: float = 0.7) -> alt.LayerChart:
                   "'B, taxpayers $' + format(datum.taxpayers, '.2f') + 'B'")
         )
         .mark_text(align="left", baseline="top", fontSize=13)
-        .encode(x=alt.value(4), y=alt.value(4), text="text:N")
+        .encode(x=alt.XValue(4), y=alt.YValue(4), text=alt.Text("text:N"))
     )
     return bind(alt.layer(bars, note), controls).properties(
         title=alt.TitleParams(
@@ -414,7 +414,7 @@ def _leverage_layers(curves, choices, filter_expr: str | None, baseline=None):
     if baseline is not None:
         layers.insert(0, named(alt.Chart(baseline)).mark_line(strokeWidth=2.5).encode(**encoding))
     points = named(maybe(alt.Chart(choices))).mark_point(size=110, filled=True, shape="diamond").encode(
-        x="l:Q", y="y:Q", color=alt.Color("series:N", scale=alt.Scale(domain=_SERIES, range=_SERIES_COLORS),
+        x=alt.X("l:Q"), y=alt.Y("y:Q"), color=alt.Color("series:N", scale=alt.Scale(domain=_SERIES, range=_SERIES_COLORS),
                                           legend=None),
         tooltip=[alt.Tooltip("series:N", title="Sponsor's choice"),
                  alt.Tooltip("l:Q", title="Loan-to-value", format=".1%")])
@@ -424,10 +424,10 @@ def _leverage_layers(curves, choices, filter_expr: str | None, baseline=None):
         text2=("'Sponsor gains $' + format(datum.gain, '.2f') + 'B; taxpayers expect to pay $' + "
                "format(datum.tax, '.2f') + 'B'"),
     )
-    text1 = note.mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.value(4), y=alt.value(2),
-                                                                            text="text:N")
-    text2 = note.mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.value(4), y=alt.value(18),
-                                                                            text="text2:N")
+    text1 = note.mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.XValue(4), y=alt.YValue(2),
+                                                                            text=alt.Text("text:N"))
+    text2 = note.mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.XValue(4), y=alt.YValue(18),
+                                                                            text=alt.Text("text2:N"))
     return layers + [points, text1, text2]
 
 
@@ -490,7 +490,7 @@ def quotes_table(quotes: pd.DataFrame):
         "Words, as sourced": "“" + quotes["quote"] + "”",
         "Source": quotes["source"] + " [" + quotes["confidence"] + "]",
     })
-    return shown.style.hide(axis="index")
+    return styled(shown).hide(axis="index")
 
 
 def assumptions_table(frame: pd.DataFrame):
@@ -505,7 +505,7 @@ def assumptions_table(frame: pd.DataFrame):
         "Name in the model": frame["name"],
         "Confidence": frame["confidence"],
     })
-    return shown.style.hide(axis="index")
+    return styled(shown).hide(axis="index")
 
 
 def history_table(history: pd.DataFrame):
@@ -520,7 +520,7 @@ def history_table(history: pd.DataFrame):
         "What happened": events["event"],
         "Source": events["source"] + " [" + events["confidence"] + "]",
     })
-    return shown.style.hide(axis="index")
+    return styled(shown).hide(axis="index")
 
 
 def design_table(frame: pd.DataFrame):
@@ -534,7 +534,7 @@ def design_table(frame: pd.DataFrame):
         "Taxpayers' expected cost": [usd(v) for v in frame["taxpayer_cost_usd"]],
         "Value destroyed": [usd(v) for v in frame["value_lost_usd"]],
     })
-    return shown.style.hide(axis="index")
+    return styled(shown).hide(axis="index")
 
 
 # ------------------------------------------------------------------------------------------------ live panel

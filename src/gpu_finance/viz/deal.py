@@ -97,7 +97,7 @@ def capital_structure_explorer(deal: Deal) -> alt.LayerChart:
     note = (
         alt.Chart(debt_rows)
         .mark_text(align="left", baseline="top", dy=36, fontSize=13)
-        .encode(x=alt.value(0), y=alt.value(60), text="note:N")
+        .encode(x=alt.XValue(0), y=alt.YValue(60), text=alt.Text("note:N"))
         .transform_filter(pick)
     )
     layered = alt.layer(bind(bars, [control]), note).properties(
@@ -140,7 +140,7 @@ def financing_events_chart(events: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("event:N", title="What"), alt.Tooltip("label:N", title="Amount"),
                  alt.Tooltip("source:N", title="Source")],
     )
-    labels = base.mark_text(align="left", dx=4).encode(text="label:N")
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("label:N"))
     return (bars + labels).properties(
         title=alt.TitleParams(
             f"Reported as a {usd(plan)} plan; {usd(closed)} is known to have closed",

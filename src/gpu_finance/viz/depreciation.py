@@ -75,7 +75,7 @@ def _note_row(chart: alt.Chart) -> alt.Chart:
     """A one-line text view above a chart: the finding for the controls' current position."""
     return chart.mark_text(align="left", baseline="middle", fontSize=12, fontWeight="bold",
                            color=OKABE_ITO["black"], limit=_WIDTH + 40).encode(
-        x=alt.value(0), y=alt.value(9), text="text:N").properties(width=_WIDTH, height=18)
+        x=alt.XValue(0), y=alt.YValue(9), text=alt.Text("text:N")).properties(width=_WIDTH, height=18)
 
 
 def _packed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -182,7 +182,7 @@ def book_market_chart(frame: pd.DataFrame, *, description_note: str = "") -> alt
         layers = [lines]
     else:
         title = f"Market value falls below book value in year {first}"
-        rule = alt.Chart(pd.DataFrame({"year": [first]})).mark_rule(strokeDash=[4, 3], color=OKABE_ITO["grey"]).encode(x="year:Q")
+        rule = alt.Chart(pd.DataFrame({"year": [first]})).mark_rule(strokeDash=[4, 3], color=OKABE_ITO["grey"]).encode(x=alt.X("year:Q"))
         layers = [lines, rule]
     subtitle = (f"The books overstate the GPUs by up to {usd(widest['gap_usd'])} (year {int(widest['year'])})"
                 if widest["gap_usd"] > 0 else "The books never overstate what the GPUs would sell for")
@@ -274,7 +274,7 @@ def _profit_panels(base: alt.Chart, width=_WIDTH):
     bottom = base.mark_bar().encode(
         x=alt.X("year:O", title="Year"),
         y=alt.Y("cumulative_bn:Q", title="Reported early (USD billions)"),
-        color=alt.condition("datum.cumulative_bn >= 0", alt.value(OKABE_ITO["orange"]), alt.value(OKABE_ITO["sky_blue"])),
+        color=alt.ColorValue(OKABE_ITO["sky_blue"], condition={"test": "datum.cumulative_bn >= 0", "value": OKABE_ITO["orange"]}),
         tooltip=[alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("cumulative_bn:Q", title="Cumulative overstatement (USD billions)", format=".2f")],
     ).properties(width=width, height=120)
@@ -395,7 +395,7 @@ def overstatement_heatmap(deal: Deal, *, lives: tuple[int, int] = (2, 8)) -> alt
     )
     labels = base.mark_text(fontSize=10).encode(
         text=alt.Text("peak_bn:Q", format=".1f"),
-        color=alt.condition(f"abs(datum.peak_bn) > {largest * 0.6!r}", alt.value("white"), alt.value("black")),
+        color=alt.ColorValue("black", condition={"test": f"abs(datum.peak_bn) > {largest * 0.6!r}", "value": "white"}),
     )
     return alt.layer(bind(rect, [method]), labels).properties(
         title=alt.TitleParams(
@@ -461,7 +461,7 @@ def ltv_chart(path: pd.DataFrame, covenant_max_ltv: float = COVENANT_MAX_LTV) ->
     breach = covenant_breach_year(path)
     ceiling = max(1.0, float(path["ltv"].max()), covenant_max_ltv) * 1.1
     line = _ltv_line(alt.Chart(data), ceiling)
-    rule = alt.Chart(pd.DataFrame({"cap": [covenant_max_ltv]})).mark_rule(strokeDash=[5, 3], color=OKABE_ITO["black"]).encode(y="cap:Q")
+    rule = alt.Chart(pd.DataFrame({"cap": [covenant_max_ltv]})).mark_rule(strokeDash=[5, 3], color=OKABE_ITO["black"]).encode(y=alt.Y("cap:Q"))
     top = alt.layer(line, rule).properties(width=_WIDTH, height=200)
     bars = _recovery_bars(alt.Chart(data), int(path["year"].max()))
     worst = path.loc[path["lender_loss_usd"].idxmax()]
@@ -501,7 +501,7 @@ def ltv_explorer(deal: Deal) -> alt.VConcatChart:
         ["year", "ltv", "balance_bn", "recovery_bn"])
     line = bind(_ltv_line(picked), path_controls + [covenant])
     rule = alt.Chart(pd.DataFrame({"one": [1]})).transform_calculate(cap="covenant_max_ltv / 100").mark_rule(
-        strokeDash=[5, 3], color=OKABE_ITO["black"]).encode(y="cap:Q")
+        strokeDash=[5, 3], color=OKABE_ITO["black"]).encode(y=alt.Y("cap:Q"))
     note = (
         picked
         .transform_calculate(hit="datum.ltv * 100 > covenant_max_ltv + 1e-9 ? datum.year : 99")
@@ -542,11 +542,11 @@ def useful_lives_chart(changes: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=alt.SortField("order"),
                                           axis=alt.Axis(labelLimit=300)))
     bar = base.mark_rule(strokeWidth=2).encode(x=alt.X("start:Q", title="Useful life (years)",
-                                                       scale=alt.Scale(domain=[0, 7])), x2="life_to_years:Q",
+                                                       scale=alt.Scale(domain=[0, 7])), x2=alt.X2("life_to_years:Q"),
                                                color=alt.Color("direction:N", scale=colours, title=None,
                                                                legend=alt.Legend(orient="bottom")))
     end = base.mark_point(filled=True, size=70).encode(
-        x="life_to_years:Q", color=alt.Color("direction:N", scale=colours),
+        x=alt.X("life_to_years:Q"), color=alt.Color("direction:N", scale=colours),
         tooltip=[alt.Tooltip("company:N", title="Company"), alt.Tooltip("assets:N", title="Assets"),
                  alt.Tooltip("effective:N", title="From"), alt.Tooltip("life_from_years:Q", title="Old life"),
                  alt.Tooltip("life_to_years:Q", title="New life"), alt.Tooltip("confidence:N", title="Confidence")])
@@ -580,12 +580,12 @@ def profit_effects_chart(changes: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=order))
     bars = base.mark_bar().encode(
         x=alt.X("effect_bn:Q", title="Effect on first-year pre-tax profit (USD billions)"),
-        color=alt.condition("datum.effect_bn > 0", alt.value(OKABE_ITO["vermillion"]), alt.value(OKABE_ITO["blue"])),
+        color=alt.ColorValue(OKABE_ITO["blue"], condition={"test": "datum.effect_bn > 0", "value": OKABE_ITO["vermillion"]}),
         tooltip=[alt.Tooltip("label:N", title="Change"), alt.Tooltip("effect_as_disclosed:N", title="As disclosed"),
                  alt.Tooltip("confidence:N", title="Confidence")],
     )
     text = base.mark_text(align="left", dx=4).encode(
-        x=alt.X("label_at:Q"), text="shown:N").transform_calculate(label_at="max(datum.effect_bn, 0)")
+        x=alt.X("label_at:Q"), text=alt.Text("shown:N")).transform_calculate(label_at="max(datum.effect_bn, 0)")
     return alt.layer(bars, text).properties(
         title=alt.TitleParams(
             f"Longer lives added {usd(raised)} to one year's profits at three companies",
@@ -658,11 +658,11 @@ def generations_chart(generations: pd.DataFrame) -> alt.LayerChart:
     dots = base.mark_point(size=110, filled=True).encode(
         shape=alt.Shape("status:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=["Released or announced", "Planned"], range=["circle", "triangle-up"])),
-        color=alt.value(OKABE_ITO["blue"]),
+        color=alt.ColorValue(OKABE_ITO["blue"]),
         tooltip=[alt.Tooltip("generation:N", title="Generation"), alt.Tooltip("architecture:N", title="Architecture"),
                  alt.Tooltip("date:N", title="Date"), alt.Tooltip("description:N", title="What")],
     )
-    labels = base.mark_text(dy=-12, fontSize=11, angle=0).encode(text="generation:N")
+    labels = base.mark_text(dy=-12, fontSize=11, angle=0).encode(text=alt.Text("generation:N"))
     gap = generation_gap_years(generations)
     return alt.layer(dots, labels).properties(
         title=alt.TitleParams(
@@ -698,7 +698,7 @@ def lives_chart(changes: pd.DataFrame) -> alt.LayerChart:
         tooltip=[alt.Tooltip("what:N", title="What"), alt.Tooltip("life_years:Q", title="Years"),
                  alt.Tooltip("confidence:N", title="Confidence")],
     )
-    whisker = alt.Chart(band).mark_rule(strokeWidth=2, color=OKABE_ITO["black"]).encode(y=y, x="low:Q", x2="high:Q")
+    whisker = alt.Chart(band).mark_rule(strokeWidth=2, color=OKABE_ITO["black"]).encode(y=y, x=alt.X("low:Q"), x2=alt.X2("high:Q"))
     frontier = depreciation_fact("epoch.frontier_life_median_years")
     return alt.layer(bars, whisker).properties(
         title=alt.TitleParams(

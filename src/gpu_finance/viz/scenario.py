@@ -9,6 +9,8 @@ page small. :func:`scenario_panel` recomputes the model live in a notebook.
 
 from __future__ import annotations
 
+import functools
+
 import json
 from collections.abc import Mapping
 
@@ -16,7 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..formatting import percent, table, usd, years
+from ..formatting import percent, styled, table, usd, years
 from ..parties import PARTIES
 from ..scenario import (
     DEAL_FIELDS,
@@ -129,7 +131,7 @@ def presets_table(presets: Mapping[str, Scenario] | None = None):
             code = rows.loc[(key, name), "confidence"] if (key, name) in rows.index else "?"
             column.append(f"{_show(name, value)} [{code}]")
         shown[scenario.name] = column
-    return shown.style.hide(axis="index")
+    return styled(shown).hide(axis="index")
 
 
 def sources_table():
@@ -148,7 +150,7 @@ def sources_table():
         "Source": grouped["source"],
         "Used by": grouped["preset"],
     })
-    return shown.style.hide(axis="index")
+    return styled(shown).hide(axis="index")
 
 
 # ------------------------------------------------------------------------------------------------ who pays
@@ -186,7 +188,7 @@ def who_pays_chart(results: Mapping[str, WhoPays]) -> alt.LayerChart:
                  alt.Tooltip("loss_bn:Q", title="Expected loss, USD billions", format=".2f")],
     )
     text = alt.Chart(totals).mark_text(dy=-6, baseline="bottom", fontSize=12).encode(
-        x=alt.X("scenario:N", sort=names), y="total_bn:Q", text="label:N")
+        x=alt.X("scenario:N", sort=names), y=alt.Y("total_bn:Q"), text=alt.Text("label:N"))
     return alt.layer(bars, text).properties(
         title=alt.TitleParams(
             [f"Expected losses run from {usd(low.expected_loss_usd)} ({low.scenario.name.lower()})",
@@ -217,7 +219,7 @@ def comparison_table(results: Mapping[str, WhoPays], measure: str = "expected_lo
     for result in results.values():
         values = result.parties[measure].tolist()
         shown[result.scenario.name] = [str(usd(v, 2)) for v in values + [sum(values)]]
-    return shown.style.hide(axis="index")
+    return styled(shown).hide(axis="index")
 
 
 def result_table(result: WhoPays):
@@ -234,7 +236,7 @@ def outcomes_table(result: WhoPays):
     """How the simulated futures end, as shares of all futures."""
     shown = pd.DataFrame({"How the lease ends": result.outcomes["label"],
                           "Share of futures": [str(percent(s, 1)) for s in result.outcomes["share_of_paths"]]})
-    return shown.style.hide(axis="index")
+    return styled(shown).hide(axis="index")
 
 
 def loss_distribution_chart(result: WhoPays, bins: int = 30) -> alt.Chart:
@@ -247,7 +249,7 @@ def loss_distribution_chart(result: WhoPays, bins: int = 30) -> alt.Chart:
     none = 1.0 - result.loss_probability
     return alt.Chart(frame).mark_bar(color=OKABE_ITO["vermillion"]).encode(
         x=alt.X("from_bn:Q", bin="binned", title="Total loss in a future (USD billions)"),
-        x2="to_bn:Q",
+        x2=alt.X2("to_bn:Q"),
         y=alt.Y("share_pct:Q", title="Share of all futures (%)"),
         tooltip=[alt.Tooltip("from_bn:Q", title="From, USD billions", format=".2f"),
                  alt.Tooltip("to_bn:Q", title="To, USD billions", format=".2f"),
@@ -344,7 +346,7 @@ def risk_path_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
     bars = _path_bars(data, top).transform_filter(pick)
     note = alt.Chart(pd.DataFrame(notes, columns=["sc", "text"])).transform_filter(pick).mark_text(
         align="left", baseline="top", fontSize=12, fontWeight="bold").encode(
-        x=alt.value(2), y=alt.value(-2), text="text:N")
+        x=alt.XValue(2), y=alt.YValue(-2), text=alt.Text("text:N"))
     return bind(alt.layer(bars, note), [menu]).properties(
         title=alt.TitleParams(
             "Each trick hands the loss to someone else",
@@ -442,7 +444,7 @@ def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
         party=f"{json.dumps(_PARTY_NAMES)}[datum.k]", short=f"{json.dumps([_SHORT_PARTY[k] for k in _PARTY_KEYS])}[datum.k]")
     width = 420
     note = picked.mark_text(align="left", baseline="middle", fontSize=12, fontWeight="bold", limit=width + 30).encode(
-        x=alt.value(0), y=alt.value(9), text="text:N").properties(width=width, height=18)
+        x=alt.XValue(0), y=alt.YValue(9), text=alt.Text("text:N")).properties(width=width, height=18)
     measures = ["On average", "Worst 5% of futures"]
     bars = bind(flat.transform_fold(["e", "t"], as_=["m", "y"]).transform_calculate(
         measure=f"datum.m == 'e' ? '{measures[0]}' : '{measures[1]}'",
@@ -459,16 +461,16 @@ def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
                            "x": [0, 215, 305, 420], "align": ["left", "right", "right", "right"]})
     heads = [alt.Chart(header[header["align"] == a]).mark_text(align=a, baseline="middle", fontWeight="bold",
                                                                fontSize=12).encode(
-        x=alt.X("x:Q", scale=alt.Scale(domain=[0, width], range=[0, width]), axis=None), y=alt.value(8), text="col:N")
+        x=alt.X("x:Q", scale=alt.Scale(domain=[0, width], range=[0, width]), axis=None), y=alt.YValue(8), text=alt.Text("col:N"))
         for a in ("left", "right")]
     cells = flat.transform_calculate(
         ev="format(datum.e, '$.2f') + 'B'", tv="format(datum.t, '$.2f') + 'B'", gv="format(datum.g, '$.2f') + 'B'")
     row_y = alt.Y("k:O", axis=None, scale=alt.Scale(paddingOuter=0.2))
-    columns = [cells.mark_text(align="left", baseline="middle", fontSize=12).encode(x=alt.value(0), y=row_y,
-                                                                                      text="short:N")]
+    columns = [cells.mark_text(align="left", baseline="middle", fontSize=12).encode(x=alt.XValue(0), y=row_y,
+                                                                                      text=alt.Text("short:N"))]
     for field_name, x in (("ev", 215), ("tv", 305), ("gv", 420)):
         columns.append(cells.mark_text(align="right", baseline="middle", fontSize=12).encode(
-            x=alt.value(x), y=row_y, text=f"{field_name}:N"))
+            x=alt.XValue(x), y=row_y, text=alt.Text(f"{field_name}:N")))
     table_view = alt.vconcat(alt.layer(*heads).properties(width=width, height=16),
                              alt.layer(*columns).properties(width=width, height=110), spacing=0)
     return alt.vconcat(note, bars, table_view, spacing=8).properties(
@@ -525,16 +527,6 @@ def _single_bars(result: WhoPays) -> alt.Chart:
     )
 
 
-#: What the live panel can show: one view at a time keeps each update quick.
-_PANEL_VIEWS = (
-    ("Who pays: bars, table, how the futures end", "who_pays"),
-    ("The distribution of the loss", "distribution"),
-    ("The path of risk, trick by trick", "path"),
-    ("The money flows, extended", "flows"),
-    ("Everything (slower)", "all"),
-)
-
-
 def _panel_controls(start: Scenario) -> list[Control]:
     deal = start.deal
     vendor_share = deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0
@@ -577,7 +569,6 @@ def _panel_controls(start: Scenario) -> list[Control]:
                _snap(start.guarantee_fee, 0, 0.1, 0.005), scale=100),
         Dropdown("n_paths", "Simulated futures", (("2,000", 2_000), ("20,000", 20_000), ("100,000", 100_000)),
                  WHO_PAYS_PATHS),
-        Dropdown("view", "Show", _PANEL_VIEWS, "who_pays"),
     ]
 
 
@@ -623,32 +614,31 @@ def _panel_scenario(preset: str, values: dict, controls: list[Control]) -> Scena
 
 
 def scenario_panel(seed: int = WHO_PAYS_SEED) -> LivePanel:
-    """Live panel: pick a preset, then change any field of the scenario, and choose what to show:
-    who pays (on average and in the worst futures, with the table and how the futures end), the
-    loss distribution, the path of risk from trick to trick, the extended money-flow diagram, or
-    all of them.
+    """Live panel: pick a preset, then change any field of the scenario. Four tabs, each computed
+    only when in view: who pays (on average and in the worst futures, with the table and how the
+    futures end), the loss distribution, the path of risk from trick to trick, and the extended
+    money-flow diagram.
 
     Picking a preset moves every control to that preset's values (rounded to the controls' steps;
     while nothing else is moved, the panel shows the preset exactly). The path of risk uses a tenth
     of the paths chosen (at least 2,000), to keep the panel quick.
     """
     controls = _panel_controls(PRESETS["as_told"])
-    fields = [c for c in controls if c.name not in ("preset", "n_paths", "view")]
+    fields = [c for c in controls if c.name not in ("preset", "n_paths")]
 
-    def update(preset, n_paths, view, **values):
+    def update(preset, n_paths, **values):
         scenario = _panel_scenario(preset, values, fields)
-        result = who_pays(scenario, n_paths=n_paths, seed=seed)
-        shown = []
-        if view in ("who_pays", "all"):
-            shown += [_single_bars(result), result_table(result), outcomes_table(result)]
-        if view in ("distribution", "all"):
-            shown.append(loss_distribution_chart(result))
-        if view in ("path", "all"):
-            path = risk_path(scenario, n_paths=max(2_000, n_paths // 10), seed=seed)
-            shown.append(risk_path_chart(path, scenario.name))
-        if view in ("flows", "all"):
-            shown.append(extended_flow_chart(result))
-        return shown
+        result = functools.cache(lambda: who_pays(scenario, n_paths=n_paths, seed=seed))  # shared by the tabs
+
+        def path():
+            return [risk_path_chart(risk_path(scenario, n_paths=max(2_000, n_paths // 10), seed=seed), scenario.name)]
+
+        return {
+            "Who pays": lambda: [_single_bars(result()), result_table(result()), outcomes_table(result())],
+            "The loss distribution": lambda: [loss_distribution_chart(result())],
+            "The path of risk": path,
+            "The money flows": lambda: [extended_flow_chart(result())],
+        }
 
     panel = live_panel(controls, update, title="Who pays? Pick a preset, then change any assumption")
     widgets_by_name = panel.sliders

@@ -31,7 +31,7 @@ from ..accounting import (
     sponsor_balance_sheets,
 )
 from ..deal import Deal
-from ..formatting import percent, table, usd
+from ..formatting import percent, styled, table, usd
 from ..spv import (
     FLOW_PERIODS,
     PRE_MONEY_VALUATION_USD,
@@ -93,8 +93,8 @@ def _usd_large(amount: float) -> str:
 
 
 
-def _below(chart_height: int, offset: int = 38) -> alt.ValueChannelMixin:
-    return alt.value(chart_height + offset)
+def _below(chart_height: int, offset: int = 38) -> alt.YValue:
+    return alt.YValue(chart_height + offset)
 
 
 # ------------------------------------------------------------------------------------ 1. cash flows
@@ -147,19 +147,19 @@ def _cash_layers(data: dict[str, pd.DataFrame], controls: Sequence[Control], hei
     ).transform_filter(pick)
     debt = alt.Chart(data["debt"]).mark_line(point=alt.OverlayMarkDef(color=OKABE_ITO["black"]),
                                              color=OKABE_ITO["black"], strokeDash=[4, 3]).encode(
-        x="year:O",
+        x=alt.X("year:O"),
         y=alt.Y("debt_bn:Q"),
         tooltip=[alt.Tooltip("year:O", title="End of year"),
                  alt.Tooltip("debt_bn:Q", title="Debt outstanding, USD billions", format=".2f")],
     ).transform_filter(pick)
     debt_label = alt.Chart(data["debt"]).mark_text(align="left", dx=6, dy=-8, fontSize=11).encode(
-        x="year:O", y="debt_bn:Q", text=alt.value("debt outstanding"),
+        x=alt.X("year:O"), y=alt.Y("debt_bn:Q"), text=alt.TextValue("debt outstanding"),
     ).transform_filter(pick).transform_filter("datum.year == 0")
     dscr = alt.Chart(data["labels"]).mark_text(dy=-7, fontSize=10).encode(
-        x="year:O", y="top_bn:Q", text=alt.Text("dscr:N"),
+        x=alt.X("year:O"), y=alt.Y("top_bn:Q"), text=alt.Text("dscr:N"),
     ).transform_filter(pick)
     note = alt.Chart(data["note"]).mark_text(align="left", baseline="top", fontSize=12).encode(
-        x=alt.value(0), y=_below(height, 100), text="note:N",
+        x=alt.XValue(0), y=_below(height, 100), text=alt.Text("note:N"),
     ).transform_filter(pick)
     layers = alt.layer(bars, debt, debt_label, dscr, note)
     return bind(layers, controls) if controls else layers
@@ -280,7 +280,7 @@ def _sheet_layers(bars: pd.DataFrame, note: pd.DataFrame, controls: Sequence[Con
                  alt.Tooltip("amount_bn:Q", title="USD billions", format=".2f")],
     ).transform_filter(pick)
     text = alt.Chart(note).mark_text(align="left", baseline="top", fontSize=12, lineBreak="\n").encode(
-        x=alt.value(0), y=_below(height, 96), text="note:N",
+        x=alt.XValue(0), y=_below(height, 96), text=alt.Text("note:N"),
     ).transform_filter(pick)
     layers = alt.layer(chart, text)
     return bind(layers, controls) if controls else layers
@@ -386,10 +386,10 @@ def lease_liability_explorer(deal: Deal, target_equity_return: float = TARGET_EQ
     reference = pd.DataFrame({"debt_bn": [deal.debt_usd / _BN],
                               "label": [f"The vehicle's debt: {usd(deal.debt_usd)}"]})
     rule = alt.Chart(reference).mark_rule(color=PARTY_COLORS["lenders"], strokeDash=[5, 4], size=2).encode(
-        y="debt_bn:Q")
+        y=alt.Y("debt_bn:Q"))
     rule_label = alt.Chart(reference).mark_text(align="left", baseline="top", dy=5, fontSize=11,
                                                 color=PARTY_COLORS["lenders"]).encode(
-        x=alt.value(5), y="debt_bn:Q", text="label:N")
+        x=alt.XValue(5), y=alt.Y("debt_bn:Q"), text=alt.Text("label:N"))
     base = lease_liability_schedule(deal, target_equity_return, RESIDUAL_VALUE_FRACTION)["liability_usd"].iloc[0]
     return bind(alt.layer(line, rule, rule_label), controls).properties(
         title=alt.TitleParams(
@@ -418,15 +418,15 @@ def accounting_history_chart(history: pd.DataFrame) -> alt.LayerChart:
     shown["label"] = shown["when"] + "  " + shown["rule"]
     shown["amount"] = shown["amount_usd"].map(lambda a: "" if a != a else f"{_usd_large(a)}: ") + shown["amount_is"].fillna("")
     base = alt.Chart(shown).encode(y=alt.Y("order:O", axis=None))
-    spine = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=OKABE_ITO["grey"], aria=False).encode(x=alt.value(0))
+    spine = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=OKABE_ITO["grey"], aria=False).encode(x=alt.XValue(0))
     points = base.mark_point(filled=True, size=80, color=OKABE_ITO["blue"], opacity=1).encode(
-        x=alt.value(0),
+        x=alt.XValue(0),
         tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("event:N", title="Event"),
                  alt.Tooltip("what_changed:N", title="What changed"), alt.Tooltip("source:N", title="Source")])
     label = base.mark_text(align="left", dx=12, dy=-7, fontSize=12, fontWeight="bold").encode(
-        x=alt.value(0), text="label:N")
+        x=alt.XValue(0), text=alt.Text("label:N"))
     amount = base.mark_text(align="left", dx=12, dy=8, fontSize=11, color="#444").encode(
-        x=alt.value(0), text="amount:N")
+        x=alt.XValue(0), text=alt.Text("amount:N"))
     return alt.layer(spine, points, label, amount).properties(
         title=alt.TitleParams(
             ["Each rule closed a route off the balance sheet", "that companies had been using"],
@@ -475,7 +475,7 @@ def consolidation_explorer(outside_equity_share: float) -> alt.LayerChart:
 
     data = grid(model, controls)
     pick = selected(controls)
-    base = alt.Chart(data).encode(x=alt.value(0), y=alt.Y("line:O", axis=None), text="text:N")
+    base = alt.Chart(data).encode(x=alt.XValue(0), y=alt.Y("line:O", axis=None), text=alt.Text("text:N"))
     steps = base.mark_text(align="left", baseline="middle", fontSize=12, lineBreak="\n").transform_filter(
         pick).transform_filter("datum.verdict == ''")
     verdict = base.mark_text(align="left", baseline="middle", fontSize=13, fontWeight="bold").encode(
@@ -517,7 +517,7 @@ def _dilution_layers(data: pd.DataFrame, controls: Sequence[Control]):
     bars = base.mark_bar(color=PARTY_COLORS["sponsor"]).encode(
         tooltip=[alt.Tooltip("route:N", title="Route"), alt.Tooltip("label:N", title="Result")],
     ).transform_filter(pick)
-    text = base.mark_text(align="left", dx=4).encode(text="label:N").transform_filter(pick)
+    text = base.mark_text(align="left", dx=4).encode(text=alt.Text("label:N")).transform_filter(pick)
     layers = alt.layer(bars, text)
     return bind(layers, controls) if controls else layers
 
@@ -588,9 +588,9 @@ def _loop_layers(data: pd.DataFrame, note: pd.DataFrame, controls: Sequence[Cont
         color=alt.Color("item:N", legend=None, scale=alt.Scale(domain=items, range=_LOOP_COLORS)),
         tooltip=[alt.Tooltip("item:N", title="Item"), alt.Tooltip("label:N", title="Amount")],
     ).transform_filter(pick)
-    text = base.mark_text(align="left", dx=4).encode(text="label:N").transform_filter(pick)
+    text = base.mark_text(align="left", dx=4).encode(text=alt.Text("label:N")).transform_filter(pick)
     line = alt.Chart(note).mark_text(align="left", baseline="top", fontSize=12, lineBreak="\n", dx=-190).encode(
-        x=alt.value(0), y=_below(height, 40), text="note:N").transform_filter(pick)
+        x=alt.XValue(0), y=_below(height, 40), text=alt.Text("note:N")).transform_filter(pick)
     layers = alt.layer(bars, text, line)
     return bind(layers, controls) if controls else layers
 
@@ -789,7 +789,7 @@ def flow_chart(
     pick = selected(controls) if controls else "true"
     widest = float(edges["amount_bn"].max()) if len(edges) else 1.0
     lines = alt.Chart(edges).mark_rule(opacity=0.75, strokeCap="butt").encode(
-        x=x("x"), y=y("y"), x2="x2:Q", y2="y2:Q", color=color,
+        x=x("x"), y=y("y"), x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=color,
         strokeWidth=alt.StrokeWidth("amount_bn:Q", legend=None,
                                     scale=alt.Scale(domain=[0, widest], range=[1, 16])),
         tooltip=[alt.Tooltip("from_party:N", title="From"), alt.Tooltip("to_party:N", title="To"),
@@ -797,27 +797,30 @@ def flow_chart(
     ).transform_filter(pick)
     arrows = alt.Chart(edges).mark_point(shape="triangle-right", filled=True, size=120, opacity=1).encode(
         x=x("arrow_x"), y=y("arrow_y"), angle=alt.Angle("angle:Q", scale=None),
-        color=alt.value(OKABE_ITO["black"]),
+        color=alt.ColorValue(OKABE_ITO["black"]),
     ).transform_filter(pick)
     placements = {"left": dict(align="left", baseline="middle"), "right": dict(align="right", baseline="middle"),
                   "above": dict(align="center", baseline="bottom"), "below": dict(align="center", baseline="top")}
     texts = [
         alt.Chart(edges).mark_text(fontSize=11, lineBreak="\n", **placement).encode(
-            x=x("label_x"), y=y("label_y"), text="label:N",
+            x=x("label_x"), y=y("label_y"), text=alt.Text("label:N"),
         ).transform_filter(pick).transform_filter(f"datum.anchor == '{anchor}'")
         for anchor, placement in placements.items()
     ]
     boxes = alt.Chart(nodes).mark_rect(cornerRadius=4, stroke="white").encode(
-        x=x("x"), x2="x2:Q", y=y("y"), y2="y2:Q",
+        x=x("x"), x2=alt.X2("x2:Q"), y=y("y"), y2=alt.Y2("y2:Q"),
         color=alt.Color("party:N", legend=None,
                         scale=alt.Scale(domain=parties, range=[palette.get(p, OKABE_ITO["grey"]) for p in parties])),
     )
     names_layer = alt.Chart(nodes).mark_text(fontSize=11, fontWeight="bold", color="white", lineBreak="\n").encode(
-        x=x("cx"), y=y("cy"), text="name:N")
-    layered = alt.layer(lines, arrows, *texts, boxes, names_layer).resolve_scale(color="independent")
-    if controls:
-        layered = bind(layered, controls)
-    return layered.properties(title=title, description=description, width=width, height=height)
+        x=x("cx"), y=y("cy"), text=alt.Text("name:N"))
+    # One constructor call: each chained method (resolve_scale, properties) would copy all nine layers.
+    layered = alt.LayerChart(
+        layer=[lines, arrows, *texts, boxes, names_layer],
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
+        title=title, description=description, width=width, height=height,
+    )
+    return bind(layered, controls) if controls else layered
 
 
 def _flow_table(deal: Deal, target_equity_return: float, residual_value_fraction: float) -> pd.DataFrame:
@@ -999,7 +1002,7 @@ def views_table(sheets: pd.DataFrame, year: int = 0):
     shown = pd.DataFrame(index=frame.index, columns=frame.columns, dtype=object)
     for item, row in frame.iterrows():
         shown.loc[item] = [("n/a" if v != v else f"{v:.2f}") if item in ratios else str(usd(v)) for v in row]
-    return shown.reset_index(names="").style.hide(axis="index")
+    return styled(shown.reset_index(names="")).hide(axis="index")
 
 
 def _blank_or(formatter):
