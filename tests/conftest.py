@@ -1,23 +1,29 @@
 """Shared fixtures: the built site, a local server for it, and a Chromium browser.
 
-Two slow jobs start in the background as soon as the tests are collected, and the tests that
-need them run last, so that the machine's second core works while the model tests and nbval run:
-building the book (for the tests of the site) and grading the problem sets."""
+The suite runs in parallel (pytest-xdist, ``-n 2`` in ``pyproject.toml``, whole files per process).
+Two slow jobs overlap the other tests: building the book, which one test process starts in the
+background as soon as the tests are collected, and every process's site tests wait for (they run
+last); and grading the problem sets, which ``tests/test_assignments.py`` starts when its first
+grading test needs it (or, in a single process, as the tests are collected).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
+import uuid
 from pathlib import Path
 
 import pytest
 
-import subprocess
+from tests.website import ROOT, SITE, build_site, chromium_path, serve
 
-from tests.website import BUILD_COMMAND, CHROMIUM_ARGS, ROOT, SITE, build_site, chromium_path, serve
-
-_BACKGROUND_BUILD: dict = {}
+#: How long a test process waits for the background build before giving up.
+BUILD_TIMEOUT_S = 20 * 60
 
 
 def _need_browser() -> str:
@@ -34,18 +40,53 @@ def _reuse_site() -> bool:
     return bool(os.environ.get("SBS_REUSE_SITE")) and (SITE / "index.html").exists()
 
 
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _run_dir(config) -> Path:
+    """A folder shared by every process of this test run (named by pytest-xdist's run id)."""
+    uid = config.workerinput["testrunuid"] if _is_worker(config) else config.option.testrunuid
+    return Path(tempfile.gettempdir()) / f"sbs-tests-{uid}"
+
+
+def pytest_configure(config):
+    if _is_worker(config):
+        return
+    if getattr(config.option, "testrunuid", None) is None:  # xdist passes it on to the workers
+        config.option.testrunuid = uuid.uuid4().hex
+    run_dir = _run_dir(config)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    config.add_cleanup(lambda: shutil.rmtree(run_dir, ignore_errors=True))
+
+
+def _start_build(config) -> None:
+    """Start the book's build unless another process of this run has (an exclusive lock file)."""
+    run_dir = _run_dir(config)
+    try:
+        os.close(os.open(run_dir / "build.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return
+    owner = os.getppid() if _is_worker(config) else os.getpid()  # the run's main process
+    subprocess.Popen([sys.executable, "-m", "tests._background_build", str(run_dir), str(owner)], cwd=ROOT)
+
+
 @pytest.fixture(scope="session")
-def built_site():
+def built_site(request):
     """The book's HTML, freshly built with warnings as errors (execution is cached)."""
     if _reuse_site():
         return SITE
-    process = _BACKGROUND_BUILD.get("process")
-    if process is None:
+    run_dir = _run_dir(request.config)
+    if not (run_dir / "build.lock").exists():  # no background build (the tests were not collected)
         return build_site()
-    process.wait()
-    _BACKGROUND_BUILD["log"].close()
-    if process.returncode != 0:
-        log = Path(_BACKGROUND_BUILD["log"].name).read_text(encoding="utf-8", errors="replace")
+    status = run_dir / "build.status"
+    deadline = time.monotonic() + BUILD_TIMEOUT_S
+    while not status.exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the book's build took more than {BUILD_TIMEOUT_S} s")
+        time.sleep(0.25)
+    if status.read_text(encoding="utf-8").strip() != "0":
+        log = (run_dir / "build.log").read_text(encoding="utf-8", errors="replace")
         raise AssertionError(f"the book did not build:\n{log[-6000:]}")
     return SITE
 
@@ -61,6 +102,8 @@ def browser():
     executable = _need_browser()
     from playwright.sync_api import sync_playwright
 
+    from tests.website import CHROMIUM_ARGS
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
@@ -69,19 +112,16 @@ def browser():
 
 @pytest.hookimpl(trylast=True)  # after -k and -m have deselected what will not run
 def pytest_collection_modifyitems(config, items):
-    """Start the book's build and the problem sets' grading in the background, and order the tests:
-    those that need neither first, then the site's, then those waiting for the grading."""
+    """Start the book's build (and, in a single process, the problem sets' grading) in the
+    background, and order the tests: those that need neither first, then the site's, then those
+    waiting for the grading."""
     if config.option.collectonly:
         return
     on_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]
     grading = [item for item in items if "coursework" in getattr(item, "fixturenames", ())]
     if on_site and not _reuse_site():
-        log = tempfile.NamedTemporaryFile("w", prefix="sbs-build-", suffix=".log", delete=False)
-        _BACKGROUND_BUILD.update(log=log, process=subprocess.Popen(
-            BUILD_COMMAND, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
-        config.add_cleanup(lambda: Path(log.name).unlink(missing_ok=True))
-        config.add_cleanup(lambda: _BACKGROUND_BUILD["process"].poll() is None and _BACKGROUND_BUILD["process"].kill())
-    if grading:
+        _start_build(config)
+    if grading and not _is_worker(config):
         from tests import test_assignments
 
         dist = Path(tempfile.mkdtemp(prefix="sbs-coursework-"))

@@ -2,9 +2,10 @@
 
 Every master notebook is found automatically (``tools.assignments.masters``), so a new problem set is
 tested as soon as its master exists. The slow part, generating the sets and grading two notebooks
-per set with ``otter run``, runs once per session in two worker processes: ``tests/conftest.py``
-starts it as the session starts and runs the tests that wait for it (``coursework``) last, so that
-it overlaps the rest of the suite.
+per set with ``otter run``, runs once per test process in two worker processes, and the tests that
+wait for it (``coursework``) run last in this file. With the suite's parallel processes it starts
+when the first of them needs it, while the other process goes on with other files; in a single
+process ``tests/conftest.py`` starts it as the tests are collected, so that it overlaps the rest.
 """
 
 from __future__ import annotations
@@ -186,8 +187,8 @@ def start_grading(dist: Path) -> None:
     """Generate every problem set into ``dist`` (as ``make assignments`` does) and start grading, in
     two worker processes, its solutions and its unanswered student notebook with ``otter run``, and
     one of them also through the command itself. Returns at once; ``coursework`` waits for the
-    results. ``tests/conftest.py`` calls this as the session starts, so that grading overlaps the
-    other tests."""
+    results. In a single test process ``tests/conftest.py`` calls this as the tests are collected,
+    so that grading overlaps the other tests."""
     if _GRADING:
         return
     try:

@@ -81,3 +81,16 @@ def test_build_settings_fail_on_errors():
     assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
     assert config["sphinx"]["config"]["nb_ipywidgets_js"] == {}
     assert "dollarmath" not in config["parse"]["myst_enable_extensions"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_live_panels_run_under_nbval_but_not_in_the_website_build(path):
+    """A live panel needs a kernel, so the website shows none (``remove-output``), and the build does
+    not run its cell (``skip-execution``): an ipywidgets cell sometimes leaves the build's notebook
+    client waiting out the whole cell timeout for a reply that has arrived (jupyter/nbclient#312).
+    nbval ignores that tag and still runs the panel."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    panels = [c for c in cells if c["cell_type"] == "code" and "panel(" in "".join(c["source"])]
+    assert panels, f"{path.name} has no live panel"
+    for cell in panels:
+        assert {"remove-output", "skip-execution"} <= set(cell["metadata"].get("tags", [])), "".join(cell["source"])
