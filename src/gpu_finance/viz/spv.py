@@ -786,25 +786,27 @@ def flow_chart(
     unit = alt.Scale(domain=[0, 1], nice=False, zero=False)
     x = lambda field: alt.X(f"{field}:Q", scale=unit, axis=None)  # noqa: E731
     y = lambda field: alt.Y(f"{field}:Q", scale=unit, axis=None)  # noqa: E731
-    pick = selected(controls) if controls else "true"
+    def pick(chart):  # a kernel-free chart draws the rows its controls select; a static one all of them
+        return chart.transform_filter(selected(controls)) if controls else chart
+
     widest = float(edges["amount_bn"].max()) if len(edges) else 1.0
-    lines = alt.Chart(edges).mark_rule(opacity=0.75, strokeCap="butt").encode(
+    lines = pick(alt.Chart(edges).mark_rule(opacity=0.75, strokeCap="butt").encode(
         x=x("x"), y=y("y"), x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=color,
         strokeWidth=alt.StrokeWidth("amount_bn:Q", legend=None,
                                     scale=alt.Scale(domain=[0, widest], range=[1, 16])),
         tooltip=[alt.Tooltip("from_party:N", title="From"), alt.Tooltip("to_party:N", title="To"),
                  alt.Tooltip("label:N", title="What")],
-    ).transform_filter(pick)
-    arrows = alt.Chart(edges).mark_point(shape="triangle-right", filled=True, size=120, opacity=1).encode(
+    ))
+    arrows = pick(alt.Chart(edges).mark_point(shape="triangle-right", filled=True, size=120, opacity=1).encode(
         x=x("arrow_x"), y=y("arrow_y"), angle=alt.Angle("angle:Q", scale=None),
         color=alt.ColorValue(OKABE_ITO["black"]),
-    ).transform_filter(pick)
+    ))
     placements = {"left": dict(align="left", baseline="middle"), "right": dict(align="right", baseline="middle"),
                   "above": dict(align="center", baseline="bottom"), "below": dict(align="center", baseline="top")}
     texts = [
-        alt.Chart(edges).mark_text(fontSize=11, lineBreak="\n", **placement).encode(
+        pick(alt.Chart(edges).mark_text(fontSize=11, lineBreak="\n", **placement).encode(
             x=x("label_x"), y=y("label_y"), text=alt.Text("label:N"),
-        ).transform_filter(pick).transform_filter(f"datum.anchor == '{anchor}'")
+        )).transform_filter(f"datum.anchor == '{anchor}'")
         for anchor, placement in placements.items()
     ]
     boxes = alt.Chart(nodes).mark_rect(cornerRadius=4, stroke="white").encode(
