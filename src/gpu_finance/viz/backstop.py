@@ -129,6 +129,20 @@ def paths_chart(paths: np.ndarray, debt_face: float, horizon_years: float, defau
     )
 
 
+def binned_histogram(frame: pd.DataFrame, *, color: str, x_title: str, noun: str) -> alt.Chart:
+    """Bars of a pre-binned loss distribution: columns ``from_bn`` and ``to_bn`` (the bin's edges, USD
+    billions) and ``share_pct`` (the share of all ``noun``, e.g. paths, in the bin, %). Title,
+    size and description are the caller's."""
+    return alt.Chart(frame).mark_bar(color=color).encode(
+        x=alt.X("from_bn:Q", title=x_title, bin="binned"),
+        x2=alt.X2("to_bn:Q"),
+        y=alt.Y("share_pct:Q", title=f"Share of all {noun} (%)"),
+        tooltip=[alt.Tooltip("from_bn:Q", title="From, USD billions", format=".2f"),
+                 alt.Tooltip("to_bn:Q", title="To, USD billions", format=".2f"),
+                 alt.Tooltip("share_pct:Q", title=f"Share of {noun} (%)", format=".2f")],
+    )
+
+
 def loss_histogram_chart(estimate: MonteCarloGuarantee, bins: int = 30) -> alt.Chart:
     """Histogram of the guarantor's payment at the horizon over the simulated paths (pre-binned)."""
     frame = loss_distribution(estimate.losses_usd, bins=bins)
@@ -136,13 +150,9 @@ def loss_histogram_chart(estimate: MonteCarloGuarantee, bins: int = 30) -> alt.C
     frame["to_bn"] = significant(frame["loss_to_usd"] / 1e9)
     frame["share_pct"] = significant(frame["share_of_paths"].astype(float) * 100)
     no_loss = 1.0 - estimate.default_probability
-    return alt.Chart(frame).mark_bar(color=PARTY_COLORS["taxpayers"]).encode(
-        x=alt.X("from_bn:Q", title="The guarantor's payment at the horizon (USD billions)", bin="binned"),
-        x2=alt.X2("to_bn:Q"),
-        y=alt.Y("share_pct:Q", title="Share of all paths (%)"),
-        tooltip=[alt.Tooltip("from_bn:Q", title="From, USD billions", format=".2f"),
-                 alt.Tooltip("to_bn:Q", title="To, USD billions", format=".2f"),
-                 alt.Tooltip("share_pct:Q", title="Share of paths (%)", format=".2f")],
+    return binned_histogram(
+        frame, color=PARTY_COLORS["taxpayers"], noun="paths",
+        x_title="The guarantor's payment at the horizon (USD billions)",
     ).properties(
         title=alt.TitleParams(
             f"The guarantee pays on {percent(estimate.default_probability, 0)} of paths, "

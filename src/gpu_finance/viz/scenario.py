@@ -39,6 +39,7 @@ from ..scenario import (
 from ..backstop import STRUCTURES
 from ..deal import Deal
 from .controls import Control, Dropdown, LivePanel, Slider, bind, live_panel, selected
+from .backstop import binned_histogram
 from .spv import FLOW_LAYOUT, NODE_COLORS, NODE_LABELS, flow_chart
 from .theme import OKABE_ITO, party_scale
 
@@ -247,13 +248,8 @@ def loss_distribution_chart(result: WhoPays, bins: int = 30) -> alt.Chart:
         "share_pct": np.round(frame["share_of_paths"].astype(float).to_numpy() * 100, 3),
     })
     none = 1.0 - result.loss_probability
-    return alt.Chart(frame).mark_bar(color=OKABE_ITO["vermillion"]).encode(
-        x=alt.X("from_bn:Q", bin="binned", title="Total loss in a future (USD billions)"),
-        x2=alt.X2("to_bn:Q"),
-        y=alt.Y("share_pct:Q", title="Share of all futures (%)"),
-        tooltip=[alt.Tooltip("from_bn:Q", title="From, USD billions", format=".2f"),
-                 alt.Tooltip("to_bn:Q", title="To, USD billions", format=".2f"),
-                 alt.Tooltip("share_pct:Q", title="Share of futures (%)", format=".2f")],
+    return binned_histogram(
+        frame, color=OKABE_ITO["vermillion"], noun="futures", x_title="Total loss in a future (USD billions)",
     ).properties(
         title=alt.TitleParams(
             f"{usd(result.expected_loss_usd, 2)} on average; {usd(result.tail_loss_usd, 2)} in the worst "
