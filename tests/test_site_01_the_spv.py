@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from gpu_finance import COLOSSUS_2, founder_dilution, percent, sponsor_balance_sheets, usd
-from tests.website import assert_control_redraws, chart_with_control, open_page, set_control, wait_for_charts
+from tests.website import (
+    assert_charts_and_no_live_panel_output, assert_control_redraws, chart_with_control, open_page,
+    set_control, wait_for_charts,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +34,8 @@ def _headline(view: str, lease_type: str = "operating", year: int = 0, column: s
 def test_the_page_is_small_and_its_figures_are_there(built_site, chapter):
     size = (built_site / PAGE).stat().st_size
     assert size < 1_000_000, f"{PAGE} weighs {size:,} bytes; keep it under 1 MB"
-    assert wait_for_charts(chapter) >= 8
-    assert chapter.locator(".widget-vbox, .jupyter-widgets, .widget-slider").count() == 0
+    assert_charts_and_no_live_panel_output(chapter, 8)
     assert chapter.locator(".live-panel").count() == 1
-    assert chapter.locator(".sbs-chart:has-text('could not be drawn')").count() == 0
 
 
 def test_formulas_render_offline(chapter):

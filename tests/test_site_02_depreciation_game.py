@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.website import open_page, set_control, wait_for_charts
+from tests.website import assert_charts_and_no_live_panel_output, open_page, set_control, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -43,9 +43,7 @@ def _move(page, chart, label: str, value) -> str:
 
 
 def test_charts_formulas_and_no_live_panel(chapter):
-    assert wait_for_charts(chapter) >= 12
-    assert chapter.locator(".widget-vbox, .jupyter-widgets, .widget-slider").count() == 0
-    assert chapter.locator(".live-panel").count() >= 1
+    assert_charts_and_no_live_panel_output(chapter, 12)
     # MathJax, served from the site itself, typesets the formulas
     chapter.wait_for_function("() => document.querySelectorAll('.MathJax, .MathJax_Display').length > 0",
                               timeout=15_000)

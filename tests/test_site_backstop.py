@@ -11,7 +11,10 @@ import re
 
 import pytest
 
-from tests.website import assert_control_redraws, chart_with_control, open_page, set_control, wait_for_charts
+from tests.website import (
+    assert_charts_and_no_live_panel_output, assert_control_redraws, chart_with_control, open_page,
+    set_control, wait_for_charts,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +50,7 @@ def test_page_is_small_and_its_formulas_render(chapter, built_site):
 
 def test_charts_drawn_and_live_panel_left_out(chapter):
     page, _, errors = chapter
-    assert wait_for_charts(page) >= 8
-    assert page.locator(".sbs-chart:has-text('could not be drawn')").count() == 0
-    assert page.locator(".widget-vbox, .jupyter-widgets, .widget-slider").count() == 0
-    assert page.locator(".live-panel").count() >= 1
+    assert_charts_and_no_live_panel_output(page, 8)
     assert errors == []
 
 

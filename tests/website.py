@@ -144,6 +144,15 @@ def wait_for_charts(page, timeout_ms: int = 20_000) -> int:
     return count
 
 
+def assert_charts_and_no_live_panel_output(page, at_least: int) -> None:
+    """At least ``at_least`` charts drawn, none showing the could-not-draw message, and the live
+    panels (they need a kernel) present only as their note: no widget output on the website."""
+    assert wait_for_charts(page) >= at_least
+    assert page.locator(".sbs-chart:has-text('could not be drawn')").count() == 0
+    assert page.locator(".widget-vbox, .jupyter-widgets, .widget-slider").count() == 0
+    assert page.locator(".live-panel").count() >= 1
+
+
 def set_control(chart, label: str, value) -> None:
     """Set a chart's bound control (slider or menu) whose label contains ``label``.
 
