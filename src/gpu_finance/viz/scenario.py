@@ -409,6 +409,20 @@ def _dashboard_row(result: WhoPays) -> dict:
             "text": text}
 
 
+def _loss_bar_encoding(measures: list[str], *, label_limit: int) -> dict:
+    """Stacked bars of each party's loss (rows ``measure``, ``k``, ``party``, ``y`` in USD billions),
+    one bar per measure: the encoding the dashboard and the panel's "who pays" bars share."""
+    return dict(
+        y=alt.Y("measure:N", title=None, sort=measures, axis=alt.Axis(labelLimit=label_limit)),
+        x=alt.X("sum(y):Q", title="Loss (USD billions)"),
+        color=alt.Color("party:N", title="Who bears it", scale=party_scale(),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        order=alt.Order("k:Q"),
+        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("party:N", title="Party"),
+                 alt.Tooltip("y:Q", title="USD billions", format=".2f")],
+    )
+
+
 def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths: int = GRID_PATHS,
                        seed: int = WHO_PAYS_SEED) -> alt.VConcatChart:
     """Kernel-free dashboard: a menu picks the preset and three menus override the assumptions that
@@ -444,15 +458,7 @@ def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
     measures = ["On average", "Worst 5% of futures"]
     bars = bind(flat.transform_fold(["e", "t"], as_=["m", "y"]).transform_calculate(
         measure=f"datum.m == 'e' ? '{measures[0]}' : '{measures[1]}'",
-    ).mark_bar().encode(
-        y=alt.Y("measure:N", title=None, sort=measures, axis=alt.Axis(labelLimit=150)),
-        x=alt.X("sum(y):Q", title="Loss (USD billions)"),
-        color=alt.Color("party:N", title="Who bears it", scale=party_scale(),
-                        legend=alt.Legend(orient="bottom", columns=2)),
-        order=alt.Order("k:Q"),
-        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("party:N", title="Party"),
-                 alt.Tooltip("y:Q", title="USD billions", format=".2f")],
-    ), controls).properties(width=width, height=90)
+    ).mark_bar().encode(**_loss_bar_encoding(measures, label_limit=150)), controls).properties(width=width, height=90)
     header = pd.DataFrame({"col": ["Party", "Expected loss", "Worst 5%", "Earned"],
                            "x": [0, 215, 305, 420], "align": ["left", "right", "right", "right"]})
     heads = [alt.Chart(header[header["align"] == a]).mark_text(align=a, baseline="middle", fontWeight="bold",
@@ -500,15 +506,7 @@ def _single_bars(result: WhoPays) -> alt.Chart:
     finding = ("Nobody expects to lose anything" if result.expected_loss_usd <= 0 else
                f"{_bears(top['party'])} {percent(top['share_of_loss'], 0)} of an expected "
                f"{usd(result.expected_loss_usd, 2)}")
-    return alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("measure:N", title=None, sort=measures, axis=alt.Axis(labelLimit=160)),
-        x=alt.X("sum(y):Q", title="Loss (USD billions)"),
-        color=alt.Color("party:N", title="Who bears it", scale=party_scale(),
-                        legend=alt.Legend(orient="bottom", columns=2)),
-        order=alt.Order("k:Q"),
-        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("party:N", title="Party"),
-                 alt.Tooltip("y:Q", title="USD billions", format=".2f")],
-    ).properties(
+    return alt.Chart(frame).mark_bar().encode(**_loss_bar_encoding(measures, label_limit=160)).properties(
         title=alt.TitleParams(finding, subtitle=f"{result.scenario.name}; {result.n_paths:,} simulated futures"),
         width=400, height=90,
         description=(
