@@ -32,6 +32,8 @@ scenario
     :func:`risk_path` (the loss as each trick is switched on).
 datasets
     The sourced CSV data the book cites.
+claims
+    :func:`essay_claims`, the claims ledger: every claim of the essay with the book's verdict.
 formatting
     How numbers are written in prose and tables.
 viz
@@ -47,6 +49,7 @@ from .datasets import (
     list_datasets,
     load_dataset,
 )
+from .claims import VERDICTS, essay_claim, essay_claims
 from .deal import COLOSSUS_2, MAX_TERM_YEARS, Deal, annuity_payment, capital_structure, debt_schedule
 from .formatting import Prose, percent, usd, usd_billions, years
 from .parties import PARTIES, party_label
@@ -167,6 +170,10 @@ from .scenario import (
 __version__ = "0.1.0"
 
 __all__ = [
+    # claims ledger
+    "VERDICTS",
+    "essay_claims",
+    "essay_claim",
     # deal
     "Deal",
     "COLOSSUS_2",

@@ -1,0 +1,95 @@
+"""The claims ledger as the book shows it: each claim in the essay's words, its English, the verdict.
+
+Every chapter's verdict section and the closing chapter's claim-by-claim list are drawn from
+:func:`gpu_finance.essay_claims` by these functions, so a verdict is written once, in the data.
+
+The result is Markdown in MyST's syntax (citations as ``{cite:p}``, links to chapters as
+``{ref}``). The book renders it as MyST (the cell's metadata says ``markdown_format: myst``); in a
+plain notebook the roles show as written.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from IPython.display import Markdown
+
+from ..claims import CHAPTERS, essay_claims, render_claim_text
+
+__all__ = ["verdict_list", "verdict_table", "ledger_markdown", "ledger_table_markdown"]
+
+
+def _date(iso: str) -> str:
+    day = _dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _cite(keys: list[str]) -> str:
+    return "{cite:p}`" + ",".join(keys) + "`"
+
+
+def _one_line(text: str) -> str:
+    """Table cells hold one line: no pipes or line breaks from the data."""
+    return " ".join(text.replace("|", "/").split())
+
+
+def ledger_markdown(chapter: str | None = None) -> str:
+    """The claims of one chapter (or all of them), one block each, as MyST Markdown.
+
+    Each block quotes the essay in Chinese and in English, then gives the verdict with its date and
+    confidence code, the reason, the evidence (citations) and what would change the verdict.
+
+    Examples
+    --------
+    >>> text = ledger_markdown("the-spv")
+    >>> "**Verdict: contradicted**" in text and "{cite:p}`spacex2026q2tenq" in text
+    True
+    """
+    blocks = []
+    for _, claim in essay_claims(chapter).iterrows():
+        blocks.append(
+            "\n".join(
+                [
+                    f"> 「{claim['claim_zh']}」  ",
+                    f"> *{claim['claim_en']}*",
+                    "",
+                    f"**Verdict: {claim['verdict']}** (as of {_date(claim['as_of'])}; "
+                    f"confidence {claim['confidence']}). {render_claim_text(claim['why'])} "
+                    f"{_cite(claim['evidence'])}",
+                    "",
+                    f"*What would change it:* {render_claim_text(claim['what_would_change_it'])}",
+                ]
+            )
+        )
+    return "\n\n---\n\n".join(blocks) + "\n"
+
+
+def ledger_table_markdown() -> str:
+    """Every claim of the ledger in one table: the essay's words, English, verdict, where judged.
+
+    Examples
+    --------
+    >>> lines = ledger_table_markdown().splitlines()
+    >>> lines[0].startswith("| The essay")
+    True
+    """
+    rows = [
+        "| The essay (中文) | In English | Verdict | Judged in |",
+        "|---|---|---|---|",
+    ]
+    for _, claim in essay_claims().iterrows():
+        rows.append(
+            f"| 「{_one_line(claim['claim_zh'])}」 | {_one_line(claim['claim_en'])} | "
+            f"**{claim['verdict']}** | {{ref}}`{CHAPTERS[claim['chapter']]} <{claim['chapter']}>` |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def verdict_list(chapter: str | None = None) -> Markdown:
+    """:func:`ledger_markdown` for display in a notebook cell."""
+    return Markdown(ledger_markdown(chapter))
+
+
+def verdict_table() -> Markdown:
+    """:func:`ledger_table_markdown` for display in a notebook cell."""
+    return Markdown(ledger_table_markdown())
