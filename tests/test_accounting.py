@@ -96,7 +96,12 @@ def test_four_views_at_signing_of_the_base_case():
     assert own["borrowings_usd"] == pytest.approx(5e9 + 12.5e9)
     assert own["shareholders_equity_usd"] == pytest.approx(20e9 + 7.5e9)
     assert lease["lease_liability_usd"] == pytest.approx(pv) and lease["right_of_use_asset_usd"] == pytest.approx(pv)
-    assert lease["headline_debt_usd"] == pytest.approx(5e9)  # an operating lease is not "debt" in headlines
+    # Worked by hand: a five-year lease of GPUs with a six-year life (5/6 >= 75%) whose payments are
+    # worth pv >= 90% of the $20B cost is a finance lease, so by default view (b) counts the
+    # liability as debt in the headlines.
+    assert 5 / 6 >= 0.75 and pv / 20e9 >= 0.90
+    assert sheets.attrs["lease_type"] == "finance"
+    assert lease["headline_debt_usd"] == pytest.approx(5e9 + pv)
     assert lease["adjusted_debt_usd"] == pytest.approx(5e9 + pv)
     assert service["total_liabilities_usd"] == pytest.approx(5e9)
     assert service["commitments_in_notes_usd"] == pytest.approx(5 * lease_payment(COLOSSUS_2))
@@ -118,6 +123,21 @@ def test_finance_lease_counts_as_headline_debt_and_its_cost_is_front_loaded():
     # over the whole lease, amortisation plus interest add up to the payments: equity is back where it was
     assert equity.iloc[-1] == pytest.approx(SPONSOR_EQUITY_USD, rel=1e-12)
     assert lease["right_of_use_asset_usd"].iloc[-1] == pytest.approx(0.0, abs=1e-3)
+
+
+def test_default_lease_type_follows_the_classification():
+    # The reported terms: a finance lease, so the default equals lease_type="finance".
+    default = sponsor_balance_sheets(COLOSSUS_2)
+    pd.testing.assert_frame_equal(default, sponsor_balance_sheets(COLOSSUS_2, lease_type="finance"))
+    # A three-year lease whose vehicle keeps 40% of the cost: PV well under 90% of the cost and
+    # 3/6 of the life, no test met, so the default equals lease_type="operating".
+    short = COLOSSUS_2.replace(lease_term_years=3, debt_term_years=3)
+    by_default = sponsor_balance_sheets(short, residual_value_fraction=0.4)
+    assert by_default.attrs["lease_type"] == "operating"
+    pd.testing.assert_frame_equal(by_default, sponsor_balance_sheets(short, residual_value_fraction=0.4,
+                                                                     lease_type="operating"))
+    lease = _view(by_default, "lease")
+    assert_allclose(lease["headline_debt_usd"], lease["borrowings_usd"])  # operating: not headline debt
 
 
 def test_operating_lease_asset_equals_its_liability_every_year():

@@ -53,9 +53,10 @@ def test_cash_flow_chart_follows_the_target_return(chapter):
 
 
 def test_balance_sheets_follow_the_year_and_the_lease_type(chapter):
-    before, after = assert_control_redraws(chapter, "Lease type in view (b)", "finance")
-    assert f"(b) {_headline('lease', 'operating')}" in before
-    assert f"(b) {_headline('lease', 'finance')}" in after
+    # The menu starts at what the lease classification says for the reported terms: a finance lease.
+    before, after = assert_control_redraws(chapter, "Lease type in view (b)", "operating")
+    assert f"(b) {_headline('lease', 'finance')}" in before
+    assert f"(b) {_headline('lease', 'operating')}" in after
     _, at_end = assert_control_redraws(chapter, "Year of the lease", COLOSSUS_2.lease_term_years)
     end = _headline("lease", "finance", COLOSSUS_2.lease_term_years, "adjusted_debt_usd")
     assert f"Adjusted debt: (a) {end} · (b) {end} · (c) {end} · (d) {end}" in at_end

@@ -265,3 +265,23 @@ def test_every_corner_of_the_live_panel_is_a_valid_deal(corner):
             for title in panel.sections:  # every tab draws at every corner
                 panel.select(title)
                 assert panel.message == "" and panel.shown, (name, title, panel.message)
+
+
+def test_balance_sheet_explorer_starts_at_the_classified_lease_type():
+    # The reported terms are a finance lease (term 5/6 of the life, PV over 90% of the cost) ...
+    assert _params(figures.balance_sheet_explorer(COLOSSUS_2))["lt"]["value"] == "finance"
+    # ... a three-year lease with a 40% residual kept by the vehicle is an operating one.
+    short = COLOSSUS_2.replace(lease_term_years=3, debt_term_years=3)
+    chart = figures.balance_sheet_explorer(short, residual_value_fraction=0.4)
+    assert _params(chart)["lt"]["value"] == "operating"
+
+
+def test_views_table_says_how_view_b_is_accounted_for():
+    assert figures.views_table(sponsor_balance_sheets(COLOSSUS_2)).caption == "View (b) is accounted for as a finance lease"
+    operating = sponsor_balance_sheets(COLOSSUS_2, lease_type="operating")
+    assert figures.views_table(operating).caption == "View (b) is accounted for as an operating lease"
+
+
+def test_live_panel_starts_at_the_classified_lease_type():
+    panel = figures.spv_panel(COLOSSUS_2)
+    assert panel.sliders["view"].value == "lease:finance"

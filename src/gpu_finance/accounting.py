@@ -55,7 +55,8 @@ __all__ = [
 
 #: The sponsor's incremental borrowing rate, a fraction per year. An assumption
 #: (``sponsor.incremental_borrowing_rate``): the 12.5% reported on xAI's own corporate debt, not
-#: the vehicle's 9.5%.
+#: the vehicle's 9.5%. ASC 842 asks for a collateralised rate over the lease term; chapter 1
+#: discusses which of the two is nearer to it.
 INCREMENTAL_BORROWING_RATE: float = fact("sponsor.incremental_borrowing_rate")
 
 #: The sponsor's own borrowings before the deal, in USD: xAI's reported $5B of July 2025 debt.
@@ -80,7 +81,8 @@ VIEWS: dict[str, str] = {
 LEASE_TYPES: tuple[str, ...] = ("operating", "finance")
 
 #: Before 2003, the outside equity at risk (a fraction of assets) that kept a special purpose entity
-#: off its sponsor's books (the rule Enron's entities used; ``accounting_history.csv``).
+#: off its sponsor's books (the rule Enron's entities relied on; Chewco failed it, which forced
+#: Enron's 2001 restatement; ``accounting_history.csv``).
 SPE_OUTSIDE_EQUITY_MINIMUM: float = 0.03
 
 #: The consolidation rule of each era: key -> label.
@@ -161,7 +163,7 @@ def sponsor_balance_sheets(
     target_equity_return: float = TARGET_EQUITY_RETURN,
     residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
     incremental_borrowing_rate: float = INCREMENTAL_BORROWING_RATE,
-    lease_type: str = "operating",
+    lease_type: str | None = None,
     sponsor_debt_usd: float = SPONSOR_DEBT_USD,
     sponsor_equity_usd: float = SPONSOR_EQUITY_USD,
 ) -> pd.DataFrame:
@@ -192,9 +194,12 @@ def sponsor_balance_sheets(
     incremental_borrowing_rate : float
         The sponsor's incremental borrowing rate, a fraction per year in [0, 1). An assumption;
         default :data:`INCREMENTAL_BORROWING_RATE`.
-    lease_type : str
-        ``"operating"`` or ``"finance"``: how the ``lease`` view is accounted for under ASC 842
-        (see :func:`lease_classification`). Only the ``lease`` view depends on it.
+    lease_type : str or None
+        ``"operating"`` or ``"finance"``: how the ``lease`` view is accounted for under ASC 842.
+        ``None`` (the default) lets :func:`lease_classification` decide from the same terms (with
+        its default economic life and no purchase option), so the view agrees with the
+        classification: for the reported Colossus 2 terms, a finance lease. Only the ``lease`` view
+        depends on it.
     sponsor_debt_usd : float
         The sponsor's own borrowings before the deal, in USD, at least zero. Default: xAI's
         reported $5B.
@@ -220,6 +225,7 @@ def sponsor_balance_sheets(
         total equity is not positive.
 
         In every row ``total_assets_usd == total_liabilities_usd + total_equity_usd``.
+        ``DataFrame.attrs["lease_type"]`` holds the lease type used for the ``lease`` view.
 
     Examples
     --------
@@ -227,13 +233,24 @@ def sponsor_balance_sheets(
     >>> sheets = sponsor_balance_sheets(COLOSSUS_2)
     >>> signing = sheets[sheets["year"] == 0].set_index("view")
     >>> (signing["headline_debt_usd"] / 1e9).round(1).to_dict()
-    {'own': 17.5, 'lease': 5.0, 'service': 5.0, 'consolidate': 17.5}
+    {'own': 17.5, 'lease': 25.9, 'service': 5.0, 'consolidate': 17.5}
+    >>> sheets.attrs["lease_type"]
+    'finance'
     >>> (signing["adjusted_debt_usd"] / 1e9).round(1).to_dict()
     {'own': 17.5, 'lease': 25.9, 'service': 25.9, 'consolidate': 17.5}
+
+    Read as an operating lease, the same lease leaves the headline debt at the sponsor's own:
+
+    >>> operating = sponsor_balance_sheets(COLOSSUS_2, lease_type="operating")
+    >>> round(float(operating.query("view == 'lease' and year == 0")["headline_debt_usd"].item()) / 1e9, 1)
+    5.0
     """
     k, residual_fraction = _check_terms(deal, target_equity_return, residual_value_fraction)
     i = _check_rate("incremental_borrowing_rate", incremental_borrowing_rate)
-    kind = check_choice("lease_type", lease_type, LEASE_TYPES)
+    if lease_type is None:
+        kind = lease_classification(deal, k, residual_fraction, i).attrs["lease_type"]
+    else:
+        kind = check_choice("lease_type", lease_type, LEASE_TYPES)
     debt0 = check_number("sponsor_debt_usd", sponsor_debt_usd, 0, math.inf)
     equity0 = check_number("sponsor_equity_usd", sponsor_equity_usd, 0, math.inf, low_closed=False)
 
@@ -319,7 +336,9 @@ def sponsor_balance_sheets(
             "adjusted_debt_usd": adjusted,
             "adjusted_debt_to_equity": np.where(positive, adjusted / safe, np.nan),
         }))
-    return pd.concat(frames, ignore_index=True)
+    result = pd.concat(frames, ignore_index=True)
+    result.attrs["lease_type"] = kind
+    return result
 
 
 _LINE_ITEMS: dict[str, str] = {

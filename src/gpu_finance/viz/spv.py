@@ -27,6 +27,7 @@ from ..accounting import (
     VIEWS,
     compare_views,
     consolidation_decision,
+    lease_classification,
     lease_liability_schedule,
     sponsor_balance_sheets,
 )
@@ -321,10 +322,16 @@ def balance_sheet_explorer(
     residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
     incremental_borrowing_rate: float = INCREMENTAL_BORROWING_RATE,
 ) -> alt.LayerChart:
-    """Kernel-free four-view balance sheet: a slider picks the year, a menu the lease type."""
+    """Kernel-free four-view balance sheet: a slider picks the year, a menu the lease type.
+
+    The menu starts at the lease type :func:`~gpu_finance.lease_classification` gives the deal's
+    terms, so the first picture agrees with the classification; the other type is one click away.
+    """
     year = Slider("yr", "Year of the lease (0 = signing)", 0, deal.lease_term_years, 1, 0)
+    classified = lease_classification(deal, target_equity_return, residual_value_fraction,
+                                      incremental_borrowing_rate).attrs["lease_type"]
     kind = Dropdown("lt", "Lease type in view (b)", (("Operating lease", "operating"), ("Finance lease", "finance")),
-                    "operating")
+                    classified)
     controls = [year, kind]
     sheets = {lt: sponsor_balance_sheets(deal, target_equity_return, residual_value_fraction,
                                          incremental_borrowing_rate, lt) for lt in LEASE_TYPES}
@@ -335,7 +342,7 @@ def balance_sheet_explorer(
             bars.append(b.assign(yr=int(yr), lt=lt))
             notes.append(pd.DataFrame({"note": ["\n".join(n["note"])], "yr": [int(yr)], "lt": [lt]}))
     height = 230
-    signing = sheets["operating"][sheets["operating"]["year"] == 0].set_index("view")
+    signing = sheets[classified][sheets[classified]["year"] == 0].set_index("view")
     return _sheet_layers(pd.concat(bars, ignore_index=True), pd.concat(notes, ignore_index=True),
                          controls, height).properties(
         title=alt.TitleParams(
@@ -347,7 +354,8 @@ def balance_sheet_explorer(
             "Interactive grouped stacked bars of the sponsor's balance sheet in four views: (a) it owns the "
             "GPUs, (b) it leases them under ASC 842, (c) it signs a compute contract, (d) it consolidates the "
             "SPV. A slider picks the year of the lease and a menu whether view (b) is an operating or a "
-            "finance lease. At signing the lease liability is "
+            f"finance lease; it starts at the {classified} lease that ASC 842's tests give these terms. "
+            "At signing the lease liability is "
             f"{usd(signing.loc['lease', 'lease_liability_usd'])}, against {usd(deal.debt_usd)} of debt in the "
             "vehicle; two lines of text give the debt headlines would report and the adjusted debt in each view."
         ),
@@ -962,7 +970,8 @@ def spv_panel(deal: Deal) -> LivePanel:
                snap(deal.vendor_equity_usd / 1e9, 0.0, most_vendor_bn, 0.25)),
         Slider("gross_margin", "Vendor's gross margin (%)", 0.0, 0.95, 0.05,
                snap(VENDOR_GROSS_MARGIN, 0.0, 0.95, 0.05), scale=100),
-        Dropdown("view", "Accounting view", _PANEL_VIEWS, "lease:operating"),
+        Dropdown("view", "Accounting view", _PANEL_VIEWS,
+                 "lease:" + lease_classification(deal).attrs["lease_type"]),
     ]
 
     def update(debt_share, debt_rate, lease_term_years, target_equity_return, residual_value_fraction,
@@ -981,7 +990,8 @@ def spv_panel(deal: Deal) -> LivePanel:
             return [cash_flow_chart(changed, *terms), cash_flow_table(spv_cash_flows(changed, *terms))]
 
         def books():
-            sheets = sponsor_balance_sheets(changed, *terms, incremental_borrowing_rate, kind or "operating")
+            # A view other than (b) leaves the lease type to ASC 842's tests (None).
+            sheets = sponsor_balance_sheets(changed, *terms, incremental_borrowing_rate, kind or None)
             return [balance_sheet_chart(sheets, 0), _view_over_lease_chart(sheets, view_key, label),
                     views_table(sheets, 0)]
 
@@ -1004,7 +1014,12 @@ def views_table(sheets: pd.DataFrame, year: int = 0):
     shown = pd.DataFrame(index=frame.index, columns=frame.columns, dtype=object)
     for item, row in frame.iterrows():
         shown.loc[item] = [("n/a" if v != v else f"{v:.2f}") if item in ratios else str(usd(v)) for v in row]
-    return styled(shown.reset_index(names="")).hide(axis="index")
+    result = styled(shown.reset_index(names="")).hide(axis="index")
+    kind = sheets.attrs.get("lease_type")
+    if kind:
+        result = result.set_caption(f"View (b) is accounted for as {'an' if kind == 'operating' else 'a'} "
+                                    f"{kind} lease")
+    return result
 
 
 def _blank_or(formatter):
