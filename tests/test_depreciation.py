@@ -4,6 +4,7 @@ an independent least-squares fit (scipy) and accounting identities checked with 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,8 @@ from gpu_finance import (
     reversal_year,
     useful_life_changes,
 )
+from gpu_finance.datasets import load_dataset
+from gpu_finance.depreciation import NEOCLOUD_FLEET, OWNER_REQUIRED_RETURN, Fleet, owner_profit_comparison
 
 from .strategies import deals, declines, fractions, lives, methods, money, steps
 
@@ -311,6 +314,158 @@ def test_peak_and_reversal_need_a_comparison_table():
         reversal_year([1, 2])
 
 
+# ------------------------------------------------------ an owner renting at market prices
+def _owner(cost=120.0, life=6):
+    return Fleet("test", cost, life)
+
+
+def test_owner_with_flat_rents_and_no_required_return_is_the_straight_line_case():
+    # 120 over four economic years: rent 30 a year, economic depreciation 30, economic profit 0.
+    # Six-year books charge 20, so 10 a year is reported early, then 20 a year comes back.
+    table = owner_profit_comparison(_owner(), 6, 4, rent_decline=0.0, required_return=0.0)
+    assert table["year"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert_allclose(table["rent_usd"], [30, 30, 30, 30, 0, 0])
+    assert_allclose(table["economic_depreciation_usd"], [30, 30, 30, 30, 0, 0], atol=1e-12)
+    assert_allclose(table["reported_depreciation_usd"], [20] * 6)
+    assert_allclose(table["economic_profit_usd"], 0.0, atol=1e-12)
+    assert_allclose(table["reported_profit_usd"], [10, 10, 10, 10, -20, -20], atol=1e-12)
+    assert peak_overstatement(table) == pytest.approx(120 * (1 - 4 / 6))
+    assert reversal_year(table) == 5
+
+
+def test_owner_two_year_annuity_by_hand():
+    # 100 at 10% over two years, flat rents: N (1/1.1 + 1/1.21) = 100, so N = 57.619...;
+    # V_1 = N / 1.1 = 52.381; economic profit is 10% of the value at the start of each year.
+    n = 100 / (1 / 1.1 + 1 / 1.21)
+    table = owner_profit_comparison(_owner(100.0, 2), 2, 2, rent_decline=0.0, required_return=0.1)
+    assert_allclose(table["rent_usd"], [n, n])
+    assert_allclose(table["value_usd"], [n / 1.1, 0.0], atol=1e-9)
+    assert_allclose(table["economic_depreciation_usd"], [100 - n / 1.1, n / 1.1])
+    assert_allclose(table["economic_profit_usd"], [10.0, 0.1 * n / 1.1])
+    assert_allclose(table["reported_profit_usd"], [n - 50, n - 50])
+    # flat rents with a required return: economic depreciation rises, so straight-line books on the
+    # right life are the cautious ones in year 1
+    assert table["overstatement_usd"].iloc[0] == pytest.approx((100 - n / 1.1) - 50) and peak_overstatement(table) < 0
+
+
+def test_owner_with_halving_rents_by_hand():
+    # 90, rents halve each year over two years, no required return: rents 60 and 30 (they add up to
+    # the cost), economic depreciation equals the rent; three-year books charge 30 a year.
+    table = owner_profit_comparison(_owner(90.0, 3), 3, 2, rent_decline=0.5, required_return=0.0)
+    assert_allclose(table["rent_usd"], [60, 30, 0])
+    assert_allclose(table["economic_depreciation_usd"], [60, 30, 0], atol=1e-12)
+    assert_allclose(table["reported_profit_usd"], [30, 0, -30], atol=1e-12)
+    assert_allclose(table["overstatement_usd"], [30, 0, -30], atol=1e-12)
+    assert peak_overstatement(table) == pytest.approx(30.0)
+    assert reversal_year(table) == 3
+
+
+def test_owner_with_salvage_and_running_costs_by_hand():
+    # 100, salvage 20, two economic years, no return, flat: net rent (100 - 20) / 2 = 40, and with
+    # running costs of half the rent the rent is 80. Four-year books charge 20 a year.
+    table = owner_profit_comparison(_owner(100.0, 4), 4, 2, rent_decline=0.0, required_return=0.0,
+                                    salvage_fraction=0.2, operating_cost_fraction=0.5)
+    assert_allclose(table["rent_usd"], [80, 80, 0, 0])
+    assert_allclose(table["operating_cost_usd"], [40, 40, 0, 0])
+    assert_allclose(table["value_usd"], [60, 20, 20, 20])
+    assert_allclose(table["book_value_usd"], [80, 60, 40, 20])
+    assert_allclose(table["cumulative_overstatement_usd"], [20, 40, 20, 0], atol=1e-12)
+
+
+def test_owner_matches_the_vehicles_overstatement_when_rents_are_flat_and_money_is_free():
+    # With no required return and flat rents, the owner's economic depreciation is straight-line over
+    # the economic life, as in profit_comparison: the overstatements agree year by year.
+    fleet = Fleet("same cost as Colossus 2", COLOSSUS_2.total_cost_usd, 6)
+    for accounting, economic in [(6, 4), (4, 6), (5, 5), (8, 3)]:
+        owner = owner_profit_comparison(fleet, accounting, economic, rent_decline=0.0, required_return=0.0)
+        vehicle = profit_comparison(COLOSSUS_2, accounting, economic)
+        assert_allclose(owner["overstatement_usd"], vehicle["overstatement_usd"].iloc[: len(owner)],
+                        atol=1e-6 * 20e9)
+
+
+@SETTINGS
+@given(money, lives, lives, methods, st.floats(-0.5, 0.9), st.floats(0.0, 0.3), st.floats(0.0, 0.9),
+       st.floats(0.0, 0.9))
+def test_owner_identities(cost, accounting, economic, method, decline, rate, salvage, running):
+    table = owner_profit_comparison(Fleet("random", cost, accounting), accounting, economic, method=method,
+                                    rent_decline=decline, required_return=rate, salvage_fraction=salvage,
+                                    operating_cost_fraction=running)
+    tolerance = 1e-9 * cost
+    assert len(table) == max(accounting, economic)
+    # the two profits have the same total: both depreciations add up to cost less salvage
+    assert table["reported_profit_usd"].sum() == pytest.approx(table["economic_profit_usd"].sum(), abs=tolerance)
+    assert table["economic_depreciation_usd"].sum() == pytest.approx(cost * (1 - salvage), abs=tolerance)
+    # the profit reported early so far is the book value less the value of the remaining rents
+    assert_allclose(table["cumulative_overstatement_usd"], table["book_value_usd"] - table["value_usd"], atol=tolerance)
+    # the first rent is competitive: net rents and salvage, discounted, are worth the cost (summed here
+    # independently of the model's backward recursion)
+    net = (table["rent_usd"] - table["operating_cost_usd"]).to_numpy()[:economic]
+    present = sum(n / (1 + rate) ** (k + 1) for k, n in enumerate(net)) + cost * salvage / (1 + rate) ** economic
+    assert present == pytest.approx(cost, rel=1e-9)
+    # the rent falls by rent_decline a year while the chips earn, and is zero after
+    rent = table["rent_usd"].to_numpy()
+    assert_allclose(rent[1:economic], rent[: economic - 1] * (1 - decline), rtol=1e-9)
+    assert (rent[economic:] == 0).all()
+    # economic profit is the required return on the value at the start of the year (Hotelling)
+    start_value = np.concatenate([[cost], table["value_usd"].to_numpy()[:-1]])
+    assert_allclose(table["economic_profit_usd"].to_numpy()[:economic], rate * start_value[:economic], atol=tolerance)
+    assert_allclose(table["economic_profit_usd"].to_numpy()[economic:], 0.0, atol=tolerance)
+
+
+@SETTINGS
+@given(lives, lives, st.floats(0.0, 0.3))
+def test_owner_with_flat_rents_has_no_value_left_at_the_end_of_the_economic_life(accounting, economic, rate):
+    # With no salvage the chips are worth nothing once they stop earning, so the cumulative
+    # overstatement then is the book value still carried: C (1 - L_e / L_a) for straight-line.
+    table = owner_profit_comparison(_owner(1e9, accounting), accounting, economic, rent_decline=0.0,
+                                    required_return=rate)
+    expected = 1e9 * max(0.0, 1 - economic / accounting)
+    assert table["cumulative_overstatement_usd"].iloc[economic - 1] == pytest.approx(expected, abs=1e-3)
+
+
+def test_the_neocloud_fleet_is_built_from_the_disclosures():
+    lives = useful_life_changes().set_index("change_id")
+    assert NEOCLOUD_FLEET.cost_usd == depreciation_fact("coreweave.technology_equipment_usd") == 13e9
+    assert NEOCLOUD_FLEET.accounting_life_years == lives.loc["crwv-2023", "life_to_years"] == 6
+    # the same six years Microsoft and Alphabet disclose for their servers
+    assert lives.loc["msft-2023", "life_to_years"] == lives.loc["googl-2023", "life_to_years"] == 6
+    assert OWNER_REQUIRED_RETURN == depreciation_fact("chapter2.owner_required_return") == 0.1
+
+
+def test_the_neocloud_example_reports_profit_early_at_the_calibrated_decline():
+    table = owner_profit_comparison(NEOCLOUD_FLEET, 6, 4)
+    assert peak_overstatement(table) > 13e9 * (1 - 4 / 6)  # falling rents add to the life gap
+    # with the calibrated fall in rents, even the right life pulls profit forward under straight-line
+    assert peak_overstatement(owner_profit_comparison(NEOCLOUD_FLEET, 6, 6)) > 0
+    # with flat rents and the right life, the books are the cautious ones
+    assert peak_overstatement(owner_profit_comparison(NEOCLOUD_FLEET, 6, 6, rent_decline=0.0)) < 0
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"accounting_life_years": 0}, r"accounting_life_years=0 is outside"),
+    ({"economic_life_years": 16}, r"economic_life_years=16 is outside"),
+    ({"method": "fast"}, r"method='fast' is not one of"),
+    ({"rent_decline": 1.0}, r"rent_decline=1.0 is outside \[-1, 1\)"),
+    ({"rent_decline": -1.5}, r"rent_decline=-1.5 is outside"),
+    ({"required_return": 1.0}, r"required_return=1.0 is outside"),
+    ({"salvage_fraction": 1.1}, r"salvage_fraction=1.1 is outside"),
+    ({"operating_cost_fraction": 1.0}, r"operating_cost_fraction=1.0 is outside \[0, 1\)"),
+])
+def test_bad_owner_inputs_name_the_parameter(kwargs, message):
+    arguments = {"accounting_life_years": 6, "economic_life_years": 4, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        owner_profit_comparison(NEOCLOUD_FLEET, **arguments)
+
+
+def test_owner_comparison_needs_a_fleet_and_a_fleet_checks_itself():
+    with pytest.raises(ValueError, match=r"fleet=.* is not a gpu_finance.depreciation.Fleet"):
+        owner_profit_comparison(COLOSSUS_2, 6, 4)
+    with pytest.raises(ValueError, match=r"cost=0.0 is outside"):
+        Fleet("empty", 0.0, 6)
+    with pytest.raises(ValueError, match=r"accounting_life_years=20 is outside"):
+        Fleet("long", 1e9, 20)
+
+
 # ----------------------------------------------------------------------------- calibration
 def test_implied_decline_matches_scipys_least_squares_fit():
     t = np.array([2023.2, 2023.5, 2024.8, 2025.8, 2026.2])
@@ -433,3 +588,29 @@ def test_the_cfo_is_quoted_from_the_transcript_not_the_paraphrase():
 def test_depreciation_fact_rejects_unknown_keys():
     with pytest.raises(ValueError, match=r"key='epoch.nope' is not one of"):
         depreciation_fact("epoch.nope")
+
+
+def test_the_h100_launch_agrees_between_the_two_files():
+    # gpu_generations dates the H100 by its announcement (March 2022) and says when it entered
+    # production; the rental row dates the first rental price, which its source puts in March 2023.
+    # One story: announced, then produced, then rented, within about a year.
+    generation = gpu_generations().set_index("generation").loc["H100"]
+    launch = rental_prices().set_index("observation_id").loc["h100-launch"]
+    assert generation["event"] == "announced" and generation["date"] == "2022-03"
+    produced = pd.Timestamp(re.search(r"in production from (\w+ \d{4})", generation["description"]).group(1))
+    assert decimal_year(produced.strftime("%Y-%m")) < launch["year_decimal"]
+    assert 0 < launch["year_decimal"] - generation["year_decimal"] <= 1.5
+    assert launch["date"] == "2023-03" and "March 2023" in launch["description"]
+    assert "March 2022" in launch["description"] and "September 2022" in launch["description"]
+
+
+def test_rbcs_changes_are_year_to_date_not_yearly_rates():
+    changes = load_dataset("gpu_price_changes").set_index("change_id")
+    for key, change in [("rbc-h100-ytd", -0.22), ("rbc-h200-ytd", -0.29)]:
+        row = changes.loc[key]
+        assert row["change_fraction"] == change and row["period_months"] < 12
+        assert "year-to-date" in row["description"] and "not a yearly rate" in row["description"]
+    # at a yearly rate, nine months' fall of 22% is steeper: 1 - 0.78 ** (12 / 9)
+    h100 = changes.loc["rbc-h100-ytd"]
+    yearly = implied_annual_decline([0, h100["period_months"] / 12], [1, 1 + h100["change_fraction"]], "endpoints")
+    assert yearly == pytest.approx(1 - 0.78 ** (12 / 9))

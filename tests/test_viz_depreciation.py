@@ -21,6 +21,7 @@ from gpu_finance import (
     rental_prices,
     useful_life_changes,
 )
+from gpu_finance.depreciation import NEOCLOUD_FLEET, owner_profit_comparison
 from gpu_finance.viz import depreciation as figures
 from gpu_finance.viz import render
 
@@ -31,6 +32,11 @@ CHARTS = {
     "profit": lambda: figures.profit_chart(profit_comparison(COLOSSUS_2, 6, 4)),
     "profit_explorer": lambda: figures.profit_explorer(COLOSSUS_2),
     "heatmap": lambda: figures.overstatement_heatmap(COLOSSUS_2),
+    "owner_profit": lambda: figures.profit_chart(owner_profit_comparison(NEOCLOUD_FLEET, 6, 4),
+                                                 subject=NEOCLOUD_FLEET.name,
+                                                 profit_label="Profit before interest and tax"),
+    "owner_profit_explorer": lambda: figures.owner_profit_explorer(NEOCLOUD_FLEET),
+    "owner_heatmap": lambda: figures.owner_overstatement_heatmap(NEOCLOUD_FLEET),
     "ltv": lambda: figures.ltv_chart(collateral_path(COLOSSUS_2)),
     "ltv_explorer": lambda: figures.ltv_explorer(COLOSSUS_2),
     "useful_lives": lambda: figures.useful_lives_chart(useful_life_changes()),
@@ -126,6 +132,39 @@ def test_heatmap_cells_are_the_peak_overstatement():
     assert (diagonal["peak_bn"] == 0).all()
 
 
+def test_owner_charts_state_the_models_findings():
+    table = owner_profit_comparison(NEOCLOUD_FLEET, 6, 4)
+    spec = CHARTS["owner_profit"]().to_dict()
+    assert _title(spec) == f"{figures.usd(peak_overstatement(table))} of profit is reported before it is earned"
+    assert "Profit before interest and tax (USD billions)" in json.dumps(spec)
+    assert _title(CHARTS["owner_heatmap"]().to_dict()) == (
+        f"6-year books on 4-year chips report {figures.usd(round(peak_overstatement(table) / 1e9, 2) * 1e9)} too early")
+
+
+def test_owner_explorer_rows_and_notes_match_the_model():
+    spec = CHARTS["owner_profit_explorer"]().to_dict()
+    data = _dataset(spec, "reported_bn")
+    assert len(data) == 7 * 7 * 3
+    names = {p["name"]: p for p in spec["params"]}
+    assert names["accounting_life_years"]["value"] == NEOCLOUD_FLEET.accounting_life_years
+    for a, e, method in [(6, 4, "straight_line"), (3, 7, "sum_of_years_digits"), (8, 2, "double_declining_balance")]:
+        row = data[(data["accounting_life_years"] == a) & (data["economic_life_years"] == e)
+                   & (data["method"] == method)].iloc[0]
+        table = owner_profit_comparison(NEOCLOUD_FLEET, a, e, method=method)
+        np.testing.assert_allclose(row["reported_bn"], table["reported_profit_usd"] / 1e9, atol=1e-4)
+        np.testing.assert_allclose(row["economic_bn"], table["economic_profit_usd"] / 1e9, atol=1e-4)
+        np.testing.assert_allclose(row["cumulative_bn"], table["cumulative_overstatement_usd"] / 1e9, atol=1e-4)
+
+
+def test_owner_heatmap_cells_are_the_peak_overstatement():
+    data = _dataset(CHARTS["owner_heatmap"]().to_dict(), "peak_bn")
+    assert len(data) == 7 * 7 * 3
+    for a, e, method in [(6, 4, "straight_line"), (3, 8, "double_declining_balance"), (8, 2, "sum_of_years_digits")]:
+        cell = data[(data["accounting_life_years"] == a) & (data["economic_life_years"] == e) & (data["method"] == method)]
+        expected = peak_overstatement(owner_profit_comparison(NEOCLOUD_FLEET, a, e, method=method)) / 1e9
+        assert cell["peak_bn"].iloc[0] == pytest.approx(expected, abs=0.006)
+
+
 def test_ltv_explorer_rows_match_collateral_path():
     spec = CHARTS["ltv_explorer"]().to_dict()
     data = _dataset(spec, "ltv")
@@ -170,3 +209,18 @@ def test_every_corner_of_the_live_panel_is_valid(corner):
         for tab in _TABS:
             panel.select(tab)
             assert panel.message == "" and len(panel.shown) == 1, f"{name} at its {corner}, {tab}"
+
+
+def test_live_panel_with_a_fleet_shows_the_owner():
+    panel = figures.depreciation_panel(COLOSSUS_2, fleet=NEOCLOUD_FLEET)
+    decline = panel.sliders["annual_decline"].value / 100
+    expected = peak_overstatement(owner_profit_comparison(NEOCLOUD_FLEET, 6, 4, rent_decline=decline))
+    assert _first_title(panel, 1) == f"{figures.usd(expected)} of profit is reported before it is earned"
+    panel.sliders["annual_decline"].value = 0.0  # flat rents on the right life: the books are cautious
+    panel.sliders["economic_life_years"].value = 6
+    assert _first_title(panel, 1).startswith("The books hold back")
+    for corner in ("min", "max"):
+        for name, widget in panel.sliders.items():
+            widget.value = getattr(widget, corner) if hasattr(widget, "min") else widget.options[-1][1]
+            panel.select(_TABS[1])
+            assert panel.message == "" and len(panel.shown) == 1, f"{name} at its {corner}"

@@ -13,6 +13,14 @@ How fast do GPUs lose value? The module calibrates a yearly decline from the ren
 chip, Nvidia's H100, in the book's data (:func:`implied_annual_decline`,
 :data:`CALIBRATED_ANNUAL_DECLINE`). Later chapters use that figure as the collateral's drift.
 
+Whose profit does this touch? Only an owner's that keeps the chips on its books: a hyperscaler or a
+*neocloud* renting them out at market prices, or a lessor under an operating lease. A lessor whose
+lease is a finance lease for the lessee (a *sales-type* lease under ASC 842, as chapter 1's model
+classifies the Colossus 2 lease) derecognises the GPUs and books a net investment in the lease: it
+charges no depreciation at all. :class:`Fleet` and :func:`owner_profit_comparison` model the owner,
+whose rent falls as the chips age; :func:`profit_comparison` keeps the vehicle's view for the
+lenders' chapter.
+
 Money is in US dollars (USD), lives in whole years, shares and rates are fractions (0.33 = 33%).
 """
 
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -38,6 +47,10 @@ __all__ = [
     "book_versus_market",
     "impairment_year",
     "profit_comparison",
+    "Fleet",
+    "NEOCLOUD_FLEET",
+    "OWNER_REQUIRED_RETURN",
+    "owner_profit_comparison",
     "peak_overstatement",
     "reversal_year",
     "implied_annual_decline",
@@ -383,7 +396,7 @@ def market_value_path(
     [100.0, 50.0, 25.0, 12.5]
     >>> market_value_path(100, 3, economic_life_years=2)["market_value_usd"].tolist()
     [100.0, 50.0, 0.0, 0.0]
-    >>> market_value_path(100, 2, 0.5, generation_step=0.2, generation_interval_years=1)["market_value_usd"].tolist()
+    >>> market_value_path(100, 2, 0.5, generation_step=0.2, generation_interval_years=1)["market_value_usd"].round(9).tolist()
     [100.0, 40.0, 16.0]
     """
     cost = _check_cost(cost)
@@ -617,7 +630,7 @@ def peak_overstatement(comparison: pd.DataFrame) -> float:
     Parameters
     ----------
     comparison : pandas.DataFrame
-        A table from :func:`profit_comparison`.
+        A table from :func:`profit_comparison` or :func:`owner_profit_comparison`.
 
     Examples
     --------
@@ -643,7 +656,7 @@ def reversal_year(comparison: pd.DataFrame) -> int | None:
     Parameters
     ----------
     comparison : pandas.DataFrame
-        A table from :func:`profit_comparison`.
+        A table from :func:`profit_comparison` or :func:`owner_profit_comparison`.
 
     Returns
     -------
@@ -785,3 +798,216 @@ def _calibrated_decline() -> float:
 #: Its limits (five points, mixed on-demand and contract prices, rent is not resale value) are
 #: discussed in chapter 2.
 CALIBRATED_ANNUAL_DECLINE: float = _calibrated_decline()
+
+
+# ------------------------------------------------------------ an owner renting at market prices
+#: The return an owner of GPUs needs on the money tied up in them, a fraction per year: the
+#: discount rate of :func:`owner_profit_comparison`. An assumption of this book (a row of
+#: ``depreciation_facts.csv``), near the effective rates on a neocloud's debt.
+OWNER_REQUIRED_RETURN: float = depreciation_fact("chapter2.owner_required_return")
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """A fleet of GPUs owned by a company that rents them out at market prices.
+
+    Parameters
+    ----------
+    name : str
+        How the book refers to the fleet.
+    cost_usd : float
+        What the GPUs cost, in USD; greater than zero.
+    accounting_life_years : int
+        The useful life the owner discloses and depreciates over, whole years from 1 to 15.
+    source : str
+        Where the cost and the life come from (data rows), for the reader.
+
+    Examples
+    --------
+    >>> Fleet("test", 100.0, 6).accounting_life_years
+    6
+    >>> Fleet("test", -1.0, 6)
+    Traceback (most recent call last):
+    ...
+    ValueError: cost=-1.0 is outside (0, inf]
+    """
+
+    name: str
+    cost_usd: float
+    accounting_life_years: int
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cost_usd", _check_cost(self.cost_usd))
+        object.__setattr__(self, "accounting_life_years", _check_life("accounting_life_years",
+                                                                      self.accounting_life_years))
+
+
+def _require_fleet(fleet: object) -> Fleet:
+    if not isinstance(fleet, Fleet):
+        raise ValueError(f"fleet={fleet!r} is not a gpu_finance.depreciation.Fleet")
+    return fleet
+
+
+def _neocloud_fleet() -> Fleet:
+    lives = useful_life_changes().set_index("change_id")
+    return Fleet(
+        name="A neocloud fleet the size of CoreWeave's",
+        cost_usd=depreciation_fact("coreweave.technology_equipment_usd"),
+        accounting_life_years=int(lives.loc["crwv-2023", "life_to_years"]),
+        source="depreciation_facts.csv coreweave.technology_equipment_usd; useful_life_changes.csv crwv-2023",
+    )
+
+
+#: The owner of chapter 2's profit example: GPUs costing what CoreWeave's technology equipment was
+#: reported to be (row ``coreweave.technology_equipment_usd``), depreciated straight-line over the
+#: six years CoreWeave discloses (row ``crwv-2023``; Microsoft and Alphabet use six years for their
+#: servers too). The fleet's size and life are CoreWeave's; its rents are the model's.
+NEOCLOUD_FLEET: Fleet = _neocloud_fleet()
+
+
+def owner_profit_comparison(
+    fleet: Fleet,
+    accounting_life_years: int,
+    economic_life_years: int,
+    *,
+    method: str = "straight_line",
+    rent_decline: float = CALIBRATED_ANNUAL_DECLINE,
+    required_return: float = OWNER_REQUIRED_RETURN,
+    salvage_fraction: float = 0.0,
+    operating_cost_fraction: float = 0.0,
+) -> pd.DataFrame:
+    """An owner's profit as reported and as it is economically, for GPUs it rents out at market prices.
+
+    The owner buys the fleet for ``fleet.cost_usd`` (year 0) and rents the chips out each year at
+    the market price, paid at the end of the year. The rent falls as the chips age: each year's
+    rent is ``1 − rent_decline`` times the last. The chips earn rent for ``economic_life_years``,
+    then are retired and worth their salvage value, ``salvage_fraction × cost``.
+
+    The first year's rent is the one a competitive market would set: the rent at which the
+    rents, less running costs, plus the salvage value, discounted at ``required_return``, are worth
+    exactly the cost. The fleet's *value* at the end of year ``t`` is what its remaining rents and
+    salvage are worth then (discounted at the same rate)::
+
+        V_t = sum over k = t+1..L of N_k / (1 + r)**(k − t)  +  s·C / (1 + r)**(L − t),  V_0 = C
+
+    where ``N_k`` is year ``k``'s rent less running costs and ``L`` the economic life. *Economic
+    depreciation* is the fall in that value, ``V_{t−1} − V_t`` (Hotelling's definition), so
+    economic profit, net rent less economic depreciation, is ``r · V_{t−1}``: exactly the required
+    return on the value still invested. Reported profit charges instead the owner's depreciation
+    schedule (:func:`depreciation_schedule`, ``method`` over ``accounting_life_years``).
+
+    Both depreciations add up to ``C(1 − s)``, so over the table (which runs until the longer life
+    ends) the two profits have the same total, and the cumulative overstatement at the end of year
+    ``t`` equals the book value less the value ``V_t``. Profit here is before interest and tax: how
+    the owner pays for the chips does not change the difference.
+
+    Parameters
+    ----------
+    fleet : Fleet
+        The owner's fleet (:data:`NEOCLOUD_FLEET` in the book); only its cost is used here.
+    accounting_life_years : int
+        The life in the accounts, whole years from 1 to 15 (``fleet.accounting_life_years`` for
+        the disclosed one).
+    economic_life_years : int
+        The years the chips earn rent, whole years from 1 to 15.
+    method : str
+        The owner's depreciation method, one of :data:`METHODS`.
+    rent_decline : float
+        The fraction by which the market rent of the ageing chips falls each year, in [−1, 1);
+        negative when rents rise. Defaults to :data:`CALIBRATED_ANNUAL_DECLINE`.
+    required_return : float
+        The owner's required return, a fraction per year in [0, 1). Defaults to
+        :data:`OWNER_REQUIRED_RETURN`.
+    salvage_fraction : float
+        Value left when the chips retire, as a fraction of cost, in [0, 1]; the books' salvage too.
+    operating_cost_fraction : float
+        Running costs (power, staff, upkeep) as a fraction of the rent, in [0, 1). They are the
+        same in both profits and cancel from the difference.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year, year 1 first: ``year``, ``rent_usd``, ``operating_cost_usd``,
+        ``reported_depreciation_usd``, ``economic_depreciation_usd``, ``reported_profit_usd``,
+        ``economic_profit_usd``, ``overstatement_usd`` (reported minus economic profit),
+        ``cumulative_overstatement_usd``, ``book_value_usd`` and ``value_usd`` (``V_t``), both at
+        the end of the year.
+
+    Raises
+    ------
+    ValueError
+        If a value is out of range; the message names the parameter.
+
+    References
+    ----------
+    H. Hotelling (1925), "A general mathematical theory of depreciation", *Journal of the American
+    Statistical Association* 20(151): 340–353: depreciation as the fall in the present value of
+    the asset's remaining services.
+
+    Examples
+    --------
+    With no required return and rents that do not fall, the rent is the cost spread evenly over
+    the economic life, economic depreciation is straight-line over that life, and economic profit
+    is zero; six-year books on four-year chips report 100 × (1/4 − 1/6) a year too much:
+
+    >>> table = owner_profit_comparison(Fleet("test", 120.0, 6), 6, 4, rent_decline=0.0, required_return=0.0)
+    >>> table["rent_usd"].round(6).tolist()
+    [30.0, 30.0, 30.0, 30.0, 0.0, 0.0]
+    >>> table["overstatement_usd"].round(6).tolist()
+    [10.0, 10.0, 10.0, 10.0, -20.0, -20.0]
+
+    With a 10% required return over two years and flat rents, economic profit is 10% of the value
+    at the start of each year:
+
+    >>> table = owner_profit_comparison(Fleet("test", 100.0, 2), 2, 2, rent_decline=0.0, required_return=0.1)
+    >>> table["economic_profit_usd"].round(3).tolist()
+    [10.0, 5.238]
+    """
+    cost = _require_fleet(fleet).cost_usd
+    accounting = _check_life("accounting_life_years", accounting_life_years)
+    economic = _check_life("economic_life_years", economic_life_years)
+    method = check_choice("method", method, METHODS)
+    decline = check_number("rent_decline", rent_decline, -1.0, 1.0, high_closed=False)
+    rate = check_number("required_return", required_return, 0.0, 1.0, high_closed=False)
+    salvage_share = check_fraction("salvage_fraction", salvage_fraction)
+    cost_share = check_fraction("operating_cost_fraction", operating_cost_fraction, one_allowed=False)
+
+    horizon = max(accounting, economic)
+    years_ = np.arange(1, horizon + 1)
+    salvage = cost * salvage_share
+    # Net rent (after running costs) in the years the chips earn, relative to the first year's.
+    shape = (1.0 - decline) ** np.arange(economic)
+    discount = (1.0 + rate) ** -np.arange(1, economic + 1)
+    first_net = (cost - salvage * (1.0 + rate) ** -economic) / float(np.sum(shape * discount))
+    net = np.zeros(horizon)
+    net[:economic] = first_net * shape
+    # V_t by backward recursion from V_L = salvage: V_{t-1} = (N_t + V_t) / (1 + r).
+    value = np.full(horizon + 1, salvage)
+    for t in range(economic, 0, -1):
+        value[t - 1] = (net[t - 1] + value[t]) / (1.0 + rate)
+    value[0] = cost  # equal by construction of the first rent; set exactly
+    rent = net / (1.0 - cost_share)
+    operating = rent - net
+    economic_dep = value[:-1] - value[1:]
+    reported_dep = np.zeros(horizon)
+    reported_dep[:accounting] = depreciation_schedule(cost, accounting, salvage_share, method)["expense"].to_numpy()
+    book = cost - np.cumsum(reported_dep)
+    reported = net - reported_dep
+    economic_profit = net - economic_dep
+    over = reported - economic_profit
+    return pd.DataFrame(
+        {
+            "year": years_,
+            "rent_usd": rent,
+            "operating_cost_usd": operating,
+            "reported_depreciation_usd": reported_dep,
+            "economic_depreciation_usd": economic_dep,
+            "reported_profit_usd": reported,
+            "economic_profit_usd": economic_profit,
+            "overstatement_usd": over,
+            "cumulative_overstatement_usd": np.cumsum(over),
+            "book_value_usd": book,
+            "value_usd": value[1:],
+        }
+    )

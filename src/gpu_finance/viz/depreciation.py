@@ -19,12 +19,15 @@ from ..deal import Deal
 from ..depreciation import (
     CALIBRATED_ANNUAL_DECLINE,
     METHODS,
+    OWNER_REQUIRED_RETURN,
+    Fleet,
     book_versus_market,
     depreciation_fact,
     depreciation_schedule,
     generation_gap_years,
     impairment_year,
     peak_overstatement,
+    owner_profit_comparison,
     price_trend,
     profit_comparison,
     reversal_year,
@@ -44,6 +47,8 @@ __all__ = [
     "profit_chart",
     "profit_explorer",
     "overstatement_heatmap",
+    "owner_profit_explorer",
+    "owner_overstatement_heatmap",
     "ltv_chart",
     "ltv_explorer",
     "useful_lives_chart",
@@ -260,13 +265,17 @@ def _profit_rows(comparison: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _profit_panels(base: alt.Chart, width=_WIDTH):
+_PRE_TAX = "Pre-tax profit"
+_OPERATING = "Profit before interest and tax"
+
+
+def _profit_panels(base: alt.Chart, width=_WIDTH, profit_label: str = _PRE_TAX):
     """Rows of :func:`_profit_rows` -> (profit lines, cumulative overstatement bars)."""
     top = base.transform_fold(["reported_bn", "economic_bn"], as_=["key", "profit_bn"]).transform_calculate(
         series=f"datum.key == 'reported_bn' ? '{_REPORTED}' : '{_ECONOMIC}'"
     ).mark_line(point=True).encode(
         x=alt.X("year:O", title="Year"),
-        y=alt.Y("profit_bn:Q", title="Pre-tax profit (USD billions)"),
+        y=alt.Y("profit_bn:Q", title=f"{profit_label} (USD billions)"),
         color=alt.Color("series:N", title=None, scale=_PROFIT_SCALE, legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("profit_bn:Q", title="USD billions", format=".2f")],
@@ -308,15 +317,20 @@ def _profit_note(comparison: pd.DataFrame) -> str:
     return f"{usd(abs(peak))} of profit {what}" + (f"; it comes back from year {back}" if back else "")
 
 
-def profit_chart(comparison: pd.DataFrame, *, subject: str = "the SPV") -> alt.VConcatChart:
-    """Reported against economic profit by year (top) and the profit reported early, cumulated (bottom)."""
-    top, bottom = _profit_panels(alt.Chart(_profit_rows(comparison)))
+def profit_chart(comparison: pd.DataFrame, *, subject: str = "the SPV",
+                 profit_label: str = _PRE_TAX) -> alt.VConcatChart:
+    """Reported against economic profit by year (top) and the profit reported early, cumulated (bottom).
+
+    ``comparison`` is a table from :func:`~gpu_finance.depreciation.profit_comparison` (the
+    vehicle, pre-tax) or :func:`~gpu_finance.depreciation.owner_profit_comparison` (an owner; pass
+    ``profit_label="Profit before interest and tax"``)."""
+    top, bottom = _profit_panels(alt.Chart(_profit_rows(comparison)), profit_label=profit_label)
     title, subtitle = _profit_finding(comparison)
     return alt.vconcat(top, bottom).properties(
         title=alt.TitleParams(title, subtitle=subtitle),
         description=(
-            f"Two panels for {subject}. Top: pre-tax profit by year as reported and with depreciation over the "
-            "economic life: " + "; ".join(
+            f"Two panels for {subject}. Top: {profit_label.lower()} by year as reported and with economic "
+            "depreciation: " + "; ".join(
                 f"year {int(y)}: {usd(r)} reported, {usd(e)} economic" for y, r, e in
                 zip(comparison["year"], comparison["reported_profit_usd"], comparison["economic_profit_usd"]))
             + ". Bottom: cumulative difference, peaking at " + usd(peak_overstatement(comparison)) + "."
@@ -324,53 +338,88 @@ def profit_chart(comparison: pd.DataFrame, *, subject: str = "the SPV") -> alt.V
     )
 
 
-def profit_explorer(deal: Deal, *, lives: tuple[int, int] = (2, 8)) -> alt.VConcatChart:
-    """Kernel-free reported against economic profit: sliders for the accounting and economic lives and a
-    menu for the accounting method (the economic benchmark is straight-line; no salvage, no operating
-    cost)."""
-    low, high = lives
-    accounting = Slider("accounting_life_years", "Accounting life (years)", low, high, 1,
-                        depreciation_fact("chapter2.accounting_life_years"))
+def _profit_explorer_chart(compare, low: int, high: int, accounting_default: int, *, title: str,
+                           subtitle: str, description: str, profit_label: str) -> alt.VConcatChart:
+    """The kernel-free explorer over (accounting life, economic life, method) for any comparison."""
+    accounting = Slider("accounting_life_years", "Accounting life (years)", low, high, 1, accounting_default)
     economic = Slider("economic_life_years", "Economic life (years)", low, high, 1,
                       depreciation_fact("chapter2.economic_life_years"))
     controls = [accounting, economic, method_dropdown()]
 
-    def comparison(accounting_life_years, economic_life_years, method):
-        return profit_comparison(deal, accounting_life_years, economic_life_years, method=method)
-
     def rows(**chosen):
-        table_ = comparison(**chosen)
+        table_ = compare(**chosen)
         packed = _packed(_profit_rows(table_))
         packed["text"] = _profit_note(table_)
         return packed
 
     data = grid(rows, controls)
     picked = alt.Chart(data).transform_filter(selected(controls))
-    top, bottom = _profit_panels(picked.transform_flatten(["year", "reported_bn", "economic_bn", "cumulative_bn"]))
+    top, bottom = _profit_panels(picked.transform_flatten(["year", "reported_bn", "economic_bn", "cumulative_bn"]),
+                                 profit_label=profit_label)
     return alt.vconcat(_note_row(picked), bind(top, controls), bottom, spacing=6).properties(
-        title=alt.TitleParams(
-            "Move the sliders: a long life pulls profit forward",
-            subtitle=f"{deal.name}; economic life straight-line; lease and interest from chapter 1",
-        ),
+        title=alt.TitleParams(title, subtitle=subtitle), description=description,
+    )
+
+
+def profit_explorer(deal: Deal, *, lives: tuple[int, int] = (2, 8)) -> alt.VConcatChart:
+    """Kernel-free reported against economic profit of the vehicle: sliders for the accounting and
+    economic lives and a menu for the accounting method (the economic benchmark is straight-line; no
+    salvage, no operating cost)."""
+    low, high = lives
+
+    def compare(accounting_life_years, economic_life_years, method):
+        return profit_comparison(deal, accounting_life_years, economic_life_years, method=method)
+
+    return _profit_explorer_chart(
+        compare, low, high, depreciation_fact("chapter2.accounting_life_years"),
+        title="Move the sliders: a long life pulls profit forward",
+        subtitle=f"{deal.name}; economic life straight-line; lease and interest from chapter 1",
         description=(
             "Interactive chart of the SPV's pre-tax profit by year, as reported and with depreciation over the "
             f"economic life, and the cumulative difference. Sliders set the accounting and economic lives from "
             f"{low} to {high} years and a menu the accounting method; a line of text gives the profit reported "
             "early and the year it comes back."
         ),
+        profit_label=_PRE_TAX,
     )
 
 
-def overstatement_heatmap(deal: Deal, *, lives: tuple[int, int] = (2, 8)) -> alt.LayerChart:
-    """Kernel-free heatmap of the peak cumulative profit overstatement over (accounting life,
-    economic life), with a menu for the accounting method (the economic benchmark stays straight-line)."""
+def owner_profit_explorer(fleet: Fleet, *, lives: tuple[int, int] = (2, 8),
+                          rent_decline: float = CALIBRATED_ANNUAL_DECLINE,
+                          required_return: float = OWNER_REQUIRED_RETURN) -> alt.VConcatChart:
+    """Kernel-free reported against economic profit of an owner renting at market prices
+    (:func:`~gpu_finance.depreciation.owner_profit_comparison`): sliders for the accounting and
+    economic lives and a menu for the owner's depreciation method; rents fall by ``rent_decline`` a
+    year and are discounted at ``required_return``."""
     low, high = lives
+
+    def compare(accounting_life_years, economic_life_years, method):
+        return owner_profit_comparison(fleet, accounting_life_years, economic_life_years, method=method,
+                                       rent_decline=rent_decline, required_return=required_return)
+
+    return _profit_explorer_chart(
+        compare, low, high, fleet.accounting_life_years,
+        title="Move the sliders: a long life pulls profit forward",
+        subtitle=(f"{fleet.name}, {usd(fleet.cost_usd)}; rents fall {percent(rent_decline, 0)} a year; "
+                  f"required return {percent(required_return, 0)}"),
+        description=(
+            f"Interactive chart of the profit before interest and tax of {fleet.name}, which rents its GPUs out "
+            "at market prices, by year, as reported and with economic depreciation (the fall in the value of "
+            "the remaining rents), and the cumulative difference. Sliders set the accounting and economic lives "
+            f"from {low} to {high} years and a menu the accounting method; a line of text gives the profit "
+            "reported early and the year it comes back."
+        ),
+        profit_label=_OPERATING,
+    )
+
+
+def _heatmap(peak_of, low: int, high: int, a_default: int, *, subject: str, diagonal_note: str) -> alt.LayerChart:
+    """Heatmap of ``peak_of(a, e, method)`` over the two lives, with a method menu."""
     method = method_dropdown()
     span = range(low, high + 1)
 
     def cells(method):
-        rows = [(a, e, peak_overstatement(profit_comparison(deal, a, e, method=method)))
-                for a in span for e in span]
+        rows = [(a, e, peak_of(a, e, method)) for a in span for e in span]
         frame = pd.DataFrame(rows, columns=["accounting_life_years", "economic_life_years", "peak_usd"])
         frame["peak_bn"] = np.round(frame["peak_usd"] / 1e9, 2)
         return frame.drop(columns="peak_usd")
@@ -378,7 +427,6 @@ def overstatement_heatmap(deal: Deal, *, lives: tuple[int, int] = (2, 8)) -> alt
     data = grid(cells, [method])
     default = data[(data["method"] == method.default)]
     at = default.set_index(["accounting_life_years", "economic_life_years"])["peak_bn"]
-    a_default = int(depreciation_fact("chapter2.accounting_life_years"))
     e_default = int(depreciation_fact("chapter2.economic_life_years"))
     largest = float(data["peak_bn"].abs().max())
     base = alt.Chart(data).transform_filter(selected([method])).encode(
@@ -397,18 +445,52 @@ def overstatement_heatmap(deal: Deal, *, lives: tuple[int, int] = (2, 8)) -> alt
         text=alt.Text("peak_bn:Q", format=".1f"),
         color=alt.ColorValue("black", condition={"test": f"abs(datum.peak_bn) > {largest * 0.6!r}", "value": "white"}),
     )
+    peak = at[(a_default, e_default)] * 1e9
+    finding = f"report {usd(peak)} too early" if peak >= 0 else f"hold back {usd(-peak)}"
     return alt.layer(bind(rect, [method]), labels).properties(
         title=alt.TitleParams(
-            f"{a_default}-year books on {e_default}-year chips report {usd(at[(a_default, e_default)] * 1e9)} too early",
+            f"{a_default}-year books on {e_default}-year chips {finding}",
             subtitle="Peak profit reported early (orange) or held back (blue), USD billions",
         ),
         width=330, height=300,
         description=(
-            f"Heatmap of the largest cumulative overstatement of the SPV's profit for accounting lives and "
-            f"economic lives from {low} to {high} years, with a menu for the accounting method. Above the "
-            "diagonal (accounting life longer than economic life) profit is overstated; below it, understated. "
-            f"With straight-line, {a_default} against {e_default} years gives {usd(at[(a_default, e_default)] * 1e9)}."
+            f"Heatmap of the largest cumulative overstatement of {subject}'s profit for accounting lives and "
+            f"economic lives from {low} to {high} years, with a menu for the accounting method. {diagonal_note} "
+            f"With straight-line, {a_default} against {e_default} years gives {usd(peak)}."
         ),
+    )
+
+
+def overstatement_heatmap(deal: Deal, *, lives: tuple[int, int] = (2, 8)) -> alt.LayerChart:
+    """Kernel-free heatmap of the vehicle's peak cumulative profit overstatement over (accounting
+    life, economic life), with a menu for the accounting method (the economic benchmark stays
+    straight-line)."""
+    low, high = lives
+    return _heatmap(
+        lambda a, e, method: peak_overstatement(profit_comparison(deal, a, e, method=method)),
+        low, high, int(depreciation_fact("chapter2.accounting_life_years")), subject="the SPV",
+        diagonal_note=("Above the diagonal (accounting life longer than economic life) profit is overstated; "
+                       "below it, understated."),
+    )
+
+
+def owner_overstatement_heatmap(fleet: Fleet, *, lives: tuple[int, int] = (2, 8),
+                                rent_decline: float = CALIBRATED_ANNUAL_DECLINE,
+                                required_return: float = OWNER_REQUIRED_RETURN) -> alt.LayerChart:
+    """Kernel-free heatmap of an owner's peak cumulative profit overstatement over (accounting life,
+    economic life), with a menu for the owner's depreciation method; rents fall by ``rent_decline`` a
+    year (:func:`~gpu_finance.depreciation.owner_profit_comparison`)."""
+    low, high = lives
+
+    def peak_of(a, e, method):
+        return peak_overstatement(owner_profit_comparison(fleet, a, e, method=method, rent_decline=rent_decline,
+                                                          required_return=required_return))
+
+    return _heatmap(
+        peak_of, low, high, fleet.accounting_life_years, subject=fleet.name,
+        diagonal_note=(f"Rents fall {percent(rent_decline, 0)} a year, so the value is lost fastest while the "
+                       "chips are new: even on the diagonal, where the lives agree, straight-line books report "
+                       "profit early; further above it, more so; well below it, the books hold profit back."),
     )
 
 
@@ -713,9 +795,13 @@ def lives_chart(changes: pd.DataFrame) -> alt.LayerChart:
 
 
 # --------------------------------------------------------------------------- the live panel
-def depreciation_panel(deal: Deal) -> LivePanel:
+def depreciation_panel(deal: Deal, *, fleet: Fleet | None = None) -> LivePanel:
     """Live panel: accounting life, method, salvage, economic life, yearly fall in market value,
-    generation step, operating cost and covenant; redraws the book/market, profit and LTV charts."""
+    generation step, operating cost and covenant; redraws the book/market, profit and LTV charts.
+
+    With ``fleet``, the profit tab shows that owner renting at market prices
+    (:func:`~gpu_finance.depreciation.owner_profit_comparison`, its rents falling at the yearly fall
+    in market value, the operating cost a share of its rent) instead of the vehicle ``deal``."""
     controls = [
         Slider("accounting_life_years", "Accounting life (years)", 1, 10, 1,
                depreciation_fact("chapter2.accounting_life_years")),
@@ -724,8 +810,9 @@ def depreciation_panel(deal: Deal) -> LivePanel:
         Slider("economic_life_years", "Economic life (years)", 1, 10, 1, depreciation_fact("chapter2.economic_life_years")),
         _decline_slider(),
         _step_slider(step=0.05, maximum=0.5),
-        Slider("operating_cost_fraction", "SPV operating cost (% of lease income)", 0.0, 0.5, 0.05,
-               depreciation_fact("chapter2.operating_cost_fraction"), scale=100),
+        Slider("operating_cost_fraction",
+               "SPV operating cost (% of lease income)" if fleet is None else "Owner's running costs (% of rent)",
+               0.0, 0.5, 0.05, depreciation_fact("chapter2.operating_cost_fraction"), scale=100),
         Slider("covenant_max_ltv", "Covenant: maximum loan-to-value (%)", 0.5, 1.0, 0.05, COVENANT_MAX_LTV, scale=100),
     ]
     interval = int(generation_gap_years())
@@ -740,6 +827,11 @@ def depreciation_panel(deal: Deal) -> LivePanel:
             return [book_market_chart(values)]
 
         def profit():
+            if fleet is not None:
+                owned = owner_profit_comparison(fleet, accounting_life_years, economic_life_years, method=method,
+                                                rent_decline=annual_decline, salvage_fraction=salvage_fraction,
+                                                operating_cost_fraction=operating_cost_fraction)
+                return [profit_chart(owned, subject=fleet.name, profit_label=_OPERATING)]
             profits = profit_comparison(deal, accounting_life_years, economic_life_years, method=method,
                                         salvage_fraction=salvage_fraction,
                                         operating_cost_fraction=operating_cost_fraction)
