@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
-from scipy import integrate, stats
+from scipy import integrate, optimize, stats
 
 import gpu_finance as g
 from gpu_finance import (
@@ -44,6 +44,7 @@ from gpu_finance import (
 )
 
 from .strategies import collateral, deals, leverage_problems
+from gpu_finance import LIQUIDATION_COST_FRACTION  # noqa: E402
 
 
 # ------------------------------------------------------------------------------- an independent reference
@@ -290,18 +291,38 @@ def test_waterfall_hand_worked():
     assert none.to_dict() == {"spv_equity": 30, "vendor": 10, "lenders": 50, "taxpayers": 0}
 
 
+@pytest.mark.parametrize("order, outside, vendor", [
+    ("pari_passu", 15, 5),     # half of the equity is gone: half of each stake (30 and 10)
+    ("vendor_last", 20, 0),    # the outside investors stand first
+    ("vendor_first", 10, 10),  # the vendor's 10 goes first
+])
+def test_equity_orders_hand_worked(order, outside, vendor):
+    deal = Deal(100, 40, 60, 10, 0.08, 5, 5)
+    absorbed = loss_waterfall(deal, 20, coverage=0.5, equity_order=order).set_index("party")["absorbed_usd"]
+    assert absorbed.to_dict() == {"spv_equity": outside, "vendor": vendor, "lenders": 0, "taxpayers": 0}
+
+
+def test_equity_order_is_validated():
+    with pytest.raises(ValueError, match="equity_order='senior'"):
+        loss_waterfall(COLOSSUS_2, 1e9, equity_order="senior")
+
+
 def test_colossus_lenders_are_safe_until_the_equity_is_gone():
     equity = COLOSSUS_2.equity_usd
     just_below = loss_waterfall(COLOSSUS_2, equity, coverage=0.8).set_index("party")["absorbed_usd"]
     assert just_below["lenders"] == 0 and just_below["taxpayers"] == 0
     assert just_below["spv_equity"] == COLOSSUS_2.outside_equity_usd
+    # pari passu by default: a loss of a tenth of the equity costs each holder a tenth of its stake
+    tenth = loss_waterfall(COLOSSUS_2, equity / 10).set_index("party")["share_of_stake"]
+    assert tenth["spv_equity"] == pytest.approx(0.1) and tenth["vendor"] == pytest.approx(0.1)
 
 
 @settings(max_examples=200, deadline=None)
-@given(deals(), st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.sampled_from(["lenders_first", "pro_rata"]))
-def test_waterfall_shares_add_up_and_respect_the_order(deal, fraction, coverage, structure):
+@given(deals(), st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.sampled_from(["lenders_first", "pro_rata"]),
+       st.sampled_from(["pari_passu", "vendor_last", "vendor_first"]))
+def test_waterfall_shares_add_up_and_respect_the_order(deal, fraction, coverage, structure, order):
     loss = fraction * deal.total_cost_usd
-    frame = loss_waterfall(deal, loss, coverage, structure).set_index("party")
+    frame = loss_waterfall(deal, loss, coverage, structure, order).set_index("party")
     absorbed = frame["absorbed_usd"]
     tol = 1e-9 * deal.total_cost_usd
     assert list(frame.index) == ["spv_equity", "vendor", "lenders", "taxpayers"]
@@ -310,8 +331,13 @@ def test_waterfall_shares_add_up_and_respect_the_order(deal, fraction, coverage,
     if loss > 0:
         assert frame["share_of_loss"].sum() == pytest.approx(1.0)
     # each tranche is touched only when the ones before it are used up
-    if absorbed["vendor"] > tol:
+    if order == "vendor_last" and absorbed["vendor"] > tol:
         assert absorbed["spv_equity"] >= deal.outside_equity_usd - tol
+    if order == "vendor_first" and absorbed["spv_equity"] > tol:
+        assert absorbed["vendor"] >= deal.vendor_equity_usd - tol
+    if order == "pari_passu":  # each equity holder loses the same share of its stake
+        equity_loss = absorbed["spv_equity"] + absorbed["vendor"]
+        assert abs(absorbed["vendor"] * deal.equity_usd - equity_loss * deal.vendor_equity_usd) <= tol * deal.equity_usd
     debt_loss = absorbed["lenders"] + absorbed["taxpayers"]
     if debt_loss > tol:
         assert absorbed["spv_equity"] + absorbed["vendor"] >= deal.equity_usd - tol
@@ -358,71 +384,164 @@ def test_taxpayers_average_loss_is_the_option_formula(structure):
 
 
 # ------------------------------------------------------------------------------- moral hazard
-def _closed_form_choice(problem: LeverageProblem, coverage: float, fee: float) -> float:
-    """The first-order condition for a pro-rata guarantee, solved independently of the model."""
-    r, t, s, m = problem.risk_free_rate, problem.years, problem.volatility, problem.drift
+def _by_integration(problem: LeverageProblem, ltv: float, coverage: float, structure: str) -> dict[str, float]:
+    """The leverage model's expectations by numerical integration over the lognormal V_T, written
+    from the model's description, independently of its closed forms."""
+    v, s_, m, t, r = (problem.asset_value_usd, problem.volatility, problem.drift, problem.years,
+                      problem.risk_free_rate)
+    k, w, c = problem.default_cost_fraction, problem.debt_advantage, coverage
+    debt = ltv * v
+    law = stats.lognorm(s=s_ * math.sqrt(t), scale=v * math.exp((m - s_**2 / 2) * t))
+
+    def expect(payoff):
+        return integrate.quad(lambda x: payoff(x) * law.pdf(x), 0, debt, limit=200)[0]
+
+    lenders = expect(lambda x: debt - (1 - k) * x)  # zero above the debt: no default there
+    if structure == "pro_rata":
+        taxpayers = c * lenders
+    else:
+        taxpayers = expect(lambda x: max(debt - (1 - k) * x - (1 - c) * debt, 0.0))
+    discount = math.exp(-r * t)
     annuity = t if r == 0 else -math.expm1(-r * t) / r
-    target = (problem.debt_advantage - fee * coverage) * annuity * math.exp(r * t) / (1 - coverage)
-    if target <= 0:
-        return 0.0
-    if target >= 1:
-        return problem.max_ltv
-    return min(math.exp((m - s**2 / 2) * t + s * math.sqrt(t) * stats.norm.ppf(target)), problem.max_ltv)
+    advantage = w * debt * annuity * (1 - law.cdf(debt))
+    cost = discount * k * expect(lambda x: x)
+    return {"surplus_usd": advantage - cost, "default_cost_usd": cost, "expected_loss_usd": discount * lenders,
+            "taxpayer_cost_usd": discount * taxpayers, "default_probability": law.cdf(debt)}
 
 
-@pytest.mark.parametrize("coverage, fee", [(0.0, 0.0), (0.5, 0.0), (0.8, 0.0), (0.8, 0.03), (0.8, 0.07)])
-def test_optimal_leverage_solves_the_first_order_condition(coverage, fee):
+@pytest.mark.parametrize("ltv, coverage, structure", [
+    (0.1, 0.0, "pro_rata"), (0.3, 0.8, "pro_rata"), (0.6, 0.5, "pro_rata"),
+    (0.3, 0.8, "lenders_first"), (0.6, 0.8, "lenders_first"), (0.9, 0.95, "lenders_first"),
+])
+def test_leverage_curve_matches_numerical_integration(ltv, coverage, structure):
     problem = LeverageProblem()
-    chosen = optimal_leverage(problem, coverage, fee)
-    assert chosen.ltv == pytest.approx(_closed_form_choice(problem, coverage, fee), abs=1e-6)
+    row = leverage_curve(problem, coverage, 0.0, structure, ltv=[ltv]).iloc[0]
+    for name, value in _by_integration(problem, ltv, coverage, structure).items():
+        assert row[name] == pytest.approx(value, rel=1e-6, abs=1e-3), name
+
+
+def test_sponsor_payoff_by_simulating_limited_liability():
+    """The sponsor's payoff, built path by path from what it receives and pays: the debt advantage
+    while solvent, minus the lenders' spread and the fees, plus the shortfall that limited liability
+    leaves with the lenders. Equals the closed form within three standard errors."""
+    problem, c, fee = LeverageProblem(), 0.8, 0.01
+    ltv = 0.5
+    row = leverage_curve(problem, c, fee, ltv=[ltv]).iloc[0]
+    debt, r, t = row["debt_usd"], problem.risk_free_rate, problem.years
+    annuity = -math.expm1(-r * t) / r
+    v_t = monte_carlo_guarantee(problem.asset_value_usd, debt, problem.volatility, r, t, drift=problem.drift,
+                                n_paths=200_000, seed=5).terminal_usd
+    spread_paid = (row["loan_rate"] - r) * debt * annuity
+    per_path = (problem.debt_advantage * debt * annuity * (v_t >= debt) - spread_paid - fee * c * debt * annuity
+                + math.exp(-r * t) * np.maximum(debt - v_t, 0.0))
+    error = per_path.std(ddof=1) / math.sqrt(per_path.size)
+    assert abs(per_path.mean() - row["sponsor_payoff_usd"]) < 3 * error
+
+
+def _mills_choice(problem: LeverageProblem) -> float:
+    """The no-guarantee first-order condition, sigma sqrt(T) N(-z) / N'(z) = 1 + k exp(-rT) / (w a),
+    solved for z with a root finder and turned into a loan-to-value."""
+    r, t, s_, m = problem.risk_free_rate, problem.years, problem.volatility, problem.drift
+    k, w = problem.default_cost_fraction, problem.debt_advantage
+    annuity = t if r == 0 else -math.expm1(-r * t) / r
+    target = 1 + k * math.exp(-r * t) / (w * annuity)
+    z = optimize.brentq(lambda z: s_ * math.sqrt(t) * stats.norm.sf(z) / stats.norm.pdf(z) - target, -30, 30)
+    return min(math.exp((m - s_**2 / 2) * t + s_ * math.sqrt(t) * z), problem.max_ltv)
+
+
+@pytest.mark.parametrize("changes", [{}, {"default_cost_fraction": 0.0}, {"default_cost_fraction": 0.4},
+                                     {"volatility": 0.6, "years": 5.0}, {"debt_advantage": 0.02}])
+def test_optimal_leverage_without_a_guarantee_solves_the_first_order_condition(changes):
+    problem = LeverageProblem().replace(**changes)
+    assert optimal_leverage(problem).ltv == pytest.approx(_mills_choice(problem), abs=1e-6)
+
+
+def test_default_cost_is_sourced_and_used():
+    from gpu_finance.backstop import DEFAULT_COST_OF_DEFAULT, DIRECT_BANKRUPTCY_COST_FRACTION
+
+    assert DIRECT_BANKRUPTCY_COST_FRACTION == pytest.approx(0.031)  # Weiss (1990)
+    assert DEFAULT_COST_OF_DEFAULT == pytest.approx(LIQUIDATION_COST_FRACTION + 0.031)
+    assert LeverageProblem().default_cost_fraction == DEFAULT_COST_OF_DEFAULT
 
 
 def test_base_case_guarantee_raises_leverage_and_costs_taxpayers_more_than_the_sponsor_gains():
     problem = LeverageProblem()
     without, with_ = optimal_leverage(problem), optimal_leverage(problem, coverage=0.8)
-    assert 0 < without.ltv < with_.ltv < problem.max_ltv  # both interior here
+    assert 0 < without.ltv < with_.ltv
+    assert with_.ltv == pytest.approx(problem.max_ltv)  # a free guarantee: it borrows all it may
     assert with_.default_probability > without.default_probability
     gain = with_.sponsor_payoff_usd - without.sponsor_payoff_usd
     assert 0 < gain < with_.taxpayer_cost_usd
     assert without.taxpayer_cost_usd == 0.0
+    assert with_.surplus_usd < without.surplus_usd  # value destroyed
 
 
 @settings(max_examples=150, deadline=None)
-@given(leverage_problems(), st.floats(0.0, 0.99), st.floats(0.0, 1.0))
-def test_leverage_with_a_guarantee_is_at_least_the_leverage_without(problem, coverage, fee_share):
-    # holds whenever the fee is at most the sponsor's debt advantage (see the first-order condition)
-    fee = fee_share * problem.debt_advantage
+@given(leverage_problems(), st.floats(0.0, 0.99), st.sampled_from(["pro_rata", "lenders_first"]))
+def test_a_free_guarantee_never_lowers_leverage(problem, coverage, structure):
+    # the taxpayers' expected payment never falls with the debt, so adding it cannot lower the choice
     without = optimal_leverage(problem)
-    with_ = optimal_leverage(problem, coverage, fee)
+    with_ = optimal_leverage(problem, coverage, 0.0, structure)
     assert with_.ltv >= without.ltv - 1e-6
     # and the sponsor's gain never exceeds what the taxpayers are expected to pay
     assert with_.sponsor_payoff_usd - without.sponsor_payoff_usd <= with_.taxpayer_cost_usd + 1e-6 * problem.asset_value_usd
 
 
-def test_a_fee_above_the_debt_advantage_lowers_leverage():
-    # The inequality above is not built in: price the guarantee high enough and it reverses.
+@settings(max_examples=60, deadline=None)
+@given(leverage_problems(), st.floats(0.0, 0.5), st.floats(0.0, 0.5))
+def test_dearer_default_means_less_debt(problem, k1, k2):
+    low, high = sorted([k1, k2])
+    cheap = optimal_leverage(problem.replace(default_cost_fraction=low))
+    dear = optimal_leverage(problem.replace(default_cost_fraction=high))
+    assert dear.ltv <= cheap.ltv + 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(leverage_problems(), st.floats(0.01, 1.0), st.sampled_from(["pro_rata", "lenders_first"]))
+def test_a_risk_based_fee_makes_the_guarantee_neutral(problem, coverage, structure):
+    curve = leverage_curve(problem, coverage, "risk_based", structure)
+    assert_allclose(curve["taxpayer_cost_usd"], 0.0, atol=1e-9 * problem.asset_value_usd)
+    chosen = optimal_leverage(problem, coverage, "risk_based", structure)
+    assert chosen.ltv == pytest.approx(optimal_leverage(problem).ltv, abs=1e-6)
+
+
+def test_a_high_enough_flat_fee_lowers_leverage():
+    # The inequality above needs the fee to be free: price the guarantee high enough and it reverses.
     problem = LeverageProblem()
     without = optimal_leverage(problem)
-    expensive = optimal_leverage(problem, coverage=0.8, fee=problem.debt_advantage + 0.01)
+    expensive = optimal_leverage(problem, coverage=0.8, fee=0.5)
     assert expensive.ltv < without.ltv
 
 
 @settings(max_examples=150, deadline=None)
 @given(leverage_problems(), st.floats(0.0, 1.0), st.floats(0.0, 0.2),
-       st.sampled_from(["pro_rata", "lenders_first"]))
-def test_sponsor_payoff_is_surplus_plus_taxpayers_cost(problem, coverage, fee, structure):
+       st.sampled_from(["pro_rata", "lenders_first"]), st.floats(0.0, 1.0))
+def test_sponsor_payoff_is_surplus_plus_taxpayers_cost(problem, coverage, fee, structure, k):
+    problem = problem.replace(default_cost_fraction=k)
     curve = leverage_curve(problem, coverage, fee, structure)
     scale = problem.asset_value_usd
     assert_allclose(curve["sponsor_payoff_usd"], curve["surplus_usd"] + curve["taxpayer_cost_usd"],
                     atol=1e-9 * scale)
+    assert_allclose(curve["surplus_usd"], curve["debt_advantage_usd"] - curve["default_cost_usd"], atol=1e-9 * scale)
     # the lenders' spread pays exactly for the expected loss they keep
     r, t = problem.risk_free_rate, problem.years
     annuity = t if r == 0 else -math.expm1(-r * t) / r
     spread_value = (curve["loan_rate"] - r) * curve["debt_usd"] * annuity
     assert_allclose(spread_value, curve["lenders_expected_loss_usd"], atol=1e-9 * scale)
+    # the taxpayers never pay more than the lenders' whole loss, nor less than nothing
+    paid = curve["taxpayer_cost_usd"] + curve["fee_income_usd"]
+    assert (paid >= -1e-9 * scale).all() and (paid <= curve["expected_loss_usd"] + 1e-9 * scale).all()
     # without a guarantee the surplus peaks at the sponsor's own choice
     best = optimal_leverage(problem)
     assert best.surplus_usd >= curve["surplus_usd"].max() - 1e-6 * scale
+
+
+def test_with_no_cost_of_default_the_shortfall_is_a_pure_transfer():
+    # k = 0: default destroys nothing, so the surplus is the debt advantage alone
+    problem = LeverageProblem(default_cost_fraction=0.0)
+    curve = leverage_curve(problem, 0.8, ltv=[0.2, 0.5])
+    assert_allclose(curve["default_cost_usd"], 0.0)
+    assert_allclose(curve["surplus_usd"], curve["debt_advantage_usd"])
 
 
 def test_guarantee_lowers_the_rate_at_a_given_leverage():
@@ -433,15 +552,26 @@ def test_guarantee_lowers_the_rate_at_a_given_leverage():
     assert guaranteed["expected_loss_usd"].iloc[0] == pytest.approx(alone["expected_loss_usd"].iloc[0])
 
 
+def test_leverage_inputs_are_validated():
+    with pytest.raises(ValueError, match="fee='cheap'"):
+        leverage_curve(LeverageProblem(), 0.8, "cheap")
+    with pytest.raises(ValueError, match="default_cost_fraction=1.5"):
+        LeverageProblem(default_cost_fraction=1.5)
+
+
 def test_design_comparison():
     table = design_comparison(LeverageProblem()).set_index("design")
     asked = table.loc["As asked: pro rata, no fee"]
     assert asked["value_lost_usd"] > 0 and asked["taxpayer_cost_usd"] > 0
-    # charging the debt advantage as a fee brings leverage back to where it is without a guarantee
-    assert table.loc["Fee equal to the debt advantage", "ltv"] == pytest.approx(table.loc["No guarantee", "ltv"], abs=1e-6)
-    for design in ("Lenders keep the first loss", "Coverage capped"):
+    # a flat fee at the debt advantage does not stop the extra borrowing; a risk-based fee does
+    assert table.loc["Flat fee equal to the debt advantage", "ltv"] > table.loc["No guarantee", "ltv"]
+    assert table.loc["Risk-based fee", "ltv"] == pytest.approx(table.loc["No guarantee", "ltv"], abs=1e-6)
+    assert table.loc["Risk-based fee", "taxpayer_cost_usd"] == pytest.approx(0.0, abs=1.0)
+    for design in ("Lenders keep the first loss", "Coverage capped", "Loan-to-value capped"):
         assert table.loc[design, "taxpayer_cost_usd"] < asked["taxpayer_cost_usd"]
-        assert table.loc[design, "ltv"] < asked["ltv"]
+    capped = table.loc["Loan-to-value capped"]
+    assert capped["ltv"] == pytest.approx(table.loc["No guarantee", "ltv"], abs=1e-6)
+    assert capped["value_lost_usd"] == pytest.approx(0.0, abs=1.0) and capped["taxpayer_cost_usd"] > 0
 
 
 # ------------------------------------------------------------------------------- data and assumptions

@@ -301,8 +301,8 @@ def _claims(scenario: Scenario, year: int) -> tuple[float, float]:
 @given(scenarios(), st.integers(0, 100_000))
 def test_one_future_runs_down_the_waterfall_in_order(scenario, seed):
     """On a single simulated future, the vehicle's loss is what it is owed less what the chips bring in,
-    and it is absorbed in order: outside equity, the vendor's equity, the lenders, then (by the
-    guarantee's structure) the taxpayers."""
+    and it is absorbed in order: the equity (the outside investors and the vendor pari passu, in
+    proportion to their stakes), the lenders, then (by the guarantee's structure) the taxpayers."""
     result = who_pays(scenario, n_paths=1, seed=seed)
     path = result.paths.iloc[0]
     deal, year = scenario.deal, int(path["stop_year"])
@@ -318,9 +318,10 @@ def test_one_future_runs_down_the_waterfall_in_order(scenario, seed):
     loss = min(max(owed - brought_in, 0.0), owed)
     assert path["vehicle_loss_usd"] == pytest.approx(loss, abs=tolerance)
     vendor_part = deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0
-    outside = min(loss, equity * (1 - vendor_part))
-    vendor = min(loss - outside, equity * vendor_part)
-    debt_loss = loss - outside - vendor
+    to_equity = min(loss, equity)
+    outside = to_equity * (1 - vendor_part)
+    vendor = to_equity * vendor_part
+    debt_loss = loss - to_equity
     c = scenario.coverage
     if scenario.structure == "pro_rata":
         taxpayers = c * debt_loss
@@ -334,8 +335,10 @@ def test_one_future_runs_down_the_waterfall_in_order(scenario, seed):
     # nobody lower in the queue loses while someone above it still has something left
     if losses["lenders"] + losses["taxpayers"] > tolerance:
         assert losses["spv_equity"] + losses["vendor"] == pytest.approx(equity, abs=tolerance)
-    if losses["vendor"] > tolerance:
-        assert losses["spv_equity"] == pytest.approx(equity * (1 - vendor_part), abs=tolerance)
+    # pari passu: each equity holder loses the same share of its stake
+    if equity > tolerance:
+        assert losses["spv_equity"] == pytest.approx((1 - vendor_part) * (losses["spv_equity"] + losses["vendor"]),
+                                                     abs=tolerance)
 
 
 @pytest.mark.parametrize("key", list(PRESETS))

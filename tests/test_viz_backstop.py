@@ -97,8 +97,9 @@ def test_waterfall_explorer_rows_add_up_to_each_loss():
     spec = figures.waterfall_explorer(COLOSSUS_2).to_dict()
     (rows,) = _datasets(spec)
     assert set(rows["how"]) == {"lenders_first", "pro_rata"}
-    assert len(rows.groupby(["cov", "how"])) == 11 * 2
-    totals = rows.groupby(["cov", "how", "d"])["y"].sum().reset_index()
+    assert set(rows["eq"]) == {"pari_passu", "vendor_last", "vendor_first"}
+    assert len(rows.groupby(["cov", "how", "eq"])) == 6 * 2 * 3
+    totals = rows.groupby(["cov", "how", "eq", "d"])["y"].sum().reset_index()
     assert np.allclose(totals["y"], totals["d"] / 100 * COLOSSUS_2.total_cost_usd / 1e9, rtol=1e-3)
     none = rows[(rows["cov"] == 0) & (rows["k"] == 3)]
     assert (none["y"] == 0).all()  # no guarantee, nothing for the taxpayers
@@ -109,14 +110,15 @@ def test_moral_hazard_explorer_marks_the_model_s_choices():
     spec = figures.moral_hazard_explorer(problem).to_dict()
     frames = _datasets(spec)
     choices = next(f for f in frames if "w1" in f.columns)
-    assert len(choices) == 6 * 5 * 2
+    assert len(choices) == 6 * 4 * 2
     row = choices[np.isclose(choices["cov"], 0.8) & (choices["fee"] == 0) & (choices["k"] == 1)].iloc[0]
     expected = optimal_leverage(problem, 0.8, 0.0)
     assert row["l"] == pytest.approx(expected.ltv, rel=1e-3)
     assert row["tax"] == pytest.approx(expected.taxpayer_cost_usd / 1e9, rel=1e-3)
-    # a fee above the debt advantage lowers the chosen leverage below the no-guarantee choice
-    dear = choices[np.isclose(choices["cov"], 0.8) & np.isclose(choices["fee"], 0.08) & (choices["k"] == 1)].iloc[0]
+    # a high enough flat fee lowers the chosen leverage below the no-guarantee choice
+    dear = choices[np.isclose(choices["cov"], 0.8) & np.isclose(choices["fee"], 0.3) & (choices["k"] == 1)].iloc[0]
     assert dear["w1"] < dear["w0"]
+    assert dear["w1"] == pytest.approx(optimal_leverage(problem, 0.8, 0.3).ltv * 100, rel=1e-3, abs=1e-6)
 
 
 def test_tables_are_written_for_readers():

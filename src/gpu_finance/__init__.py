@@ -57,6 +57,7 @@ from .spv import TARGET_EQUITY_RETURN, equity_cash_flows, lease_payment
 
 # backstop (chapter 3)
 from .backstop import (
+    DEFAULT_COST_OF_DEFAULT,
     DEFAULT_COVERAGE,
     DEFAULT_DEBT_ADVANTAGE,
     DEFAULT_DRIFT,
@@ -64,6 +65,9 @@ from .backstop import (
     DEFAULT_PAYOUT_RATE,
     DEFAULT_RISK_FREE_RATE,
     DEFAULT_VOLATILITY,
+    DIRECT_BANKRUPTCY_COST_FRACTION,
+    EQUITY_ORDERS,
+    FEE_RULES,
     LeverageChoice,
     LeverageProblem,
     MonteCarloGuarantee,
@@ -190,6 +194,10 @@ __all__ = [
     "lease_payment",
     "equity_cash_flows",
     # backstop (chapter 3)
+    "DEFAULT_COST_OF_DEFAULT",
+    "DIRECT_BANKRUPTCY_COST_FRACTION",
+    "EQUITY_ORDERS",
+    "FEE_RULES",
     "DEFAULT_DRIFT",
     "DEFAULT_VOLATILITY",
     "DEFAULT_RISK_FREE_RATE",

@@ -13,14 +13,18 @@ it costs on average (:func:`default_probability`, :func:`expected_loss`) use the
 drift, the GPUs' expected loss of value to obsolescence. :func:`simulate_asset_paths` and
 :func:`monte_carlo_guarantee` check both by simulation.
 
-**The loss waterfall** (:func:`loss_waterfall`): a loss is absorbed first by the SPV's outside
-equity, then by the chip vendor's equity, then by the lenders, then by the guarantor, that is the
-taxpayers, up to the guaranteed share of the debt.
+**The loss waterfall** (:func:`loss_waterfall`): a loss is absorbed first by the SPV's equity,
+then by the lenders, then by the guarantor, that is the taxpayers, up to the guaranteed share of
+the debt. By default the equity holders (the outside investors and the chip vendor) share losses
+pari passu, in proportion to their stakes, because no source says one stands behind the other;
+:data:`EQUITY_ORDERS` lists the alternatives.
 
 **Moral hazard** (:class:`LeverageProblem`, :func:`leverage_curve`, :func:`optimal_leverage`): a
-sponsor chooses how much of the GPUs' cost to borrow. Lenders charge for the expected loss they
-bear; a guarantee takes part of that loss off them (and off the rate), so the sponsor borrows more
-and the taxpayers' expected cost rises faster than the sponsor's gain.
+sponsor chooses how much of the GPUs' cost to borrow, as in the trade-off theory of capital
+structure: debt has an advantage, lost if the vehicle defaults, and default destroys a share of the
+collateral's value (:data:`DEFAULT_COST_OF_DEFAULT`). Lenders charge for the expected loss they
+bear; a guarantee takes part of that loss off them (and off the rate) and hands it to the
+taxpayers, so the sponsor borrows more and the taxpayers' expected cost exceeds the sponsor's gain.
 
 Money is in US dollars (USD); rates, drifts, volatilities and fees are fractions per year
 (0.04 = 4%); shares are fractions; times are in years. Drifts and rates are continuously
@@ -37,6 +41,10 @@ References
    an application of modern option pricing theory", *Journal of Banking & Finance* 1 (1977) 3–11.
 .. [2] F. Black and M. Scholes, "The pricing of options and corporate liabilities", *Journal of
    Political Economy* 81 (1973) 637–654.
+.. [3] A. Kraus and R. H. Litzenberger, "A state-preference model of optimal financial leverage",
+   *Journal of Finance* 28 (1973) 911–922.
+.. [4] L. A. Weiss, "Bankruptcy resolution: direct costs and violation of priority of claims",
+   *Journal of Financial Economics* 27 (1990) 285–314.
 """
 
 from __future__ import annotations
@@ -52,7 +60,7 @@ from scipy import optimize, special
 from ._validation import check_choice, check_fraction, check_number, check_whole
 from .datasets import load_dataset
 from .deal import COLOSSUS_2, Deal, _require_deal
-from .depreciation import CALIBRATED_ANNUAL_DECLINE
+from .depreciation import CALIBRATED_ANNUAL_DECLINE, depreciation_fact
 from .spv import lease_payment
 
 __all__ = [
@@ -63,7 +71,11 @@ __all__ = [
     "DEFAULT_COVERAGE",
     "DEFAULT_DEBT_ADVANTAGE",
     "DEFAULT_PAYOUT_RATE",
+    "DIRECT_BANKRUPTCY_COST_FRACTION",
+    "DEFAULT_COST_OF_DEFAULT",
     "STRUCTURES",
+    "EQUITY_ORDERS",
+    "FEE_RULES",
     "WATERFALL_ORDER",
     "backstop_assumptions",
     "drift_from_annual_decline",
@@ -117,12 +129,29 @@ DEFAULT_HORIZON_YEARS: float = 3.0
 DEFAULT_COVERAGE: float = 0.8
 
 #: What each dollar borrowed instead of raised as equity is worth to the sponsor, a fraction of
-#: the debt per year (keeping its founders undiluted, tax deductions). An assumption.
+#: the debt per year (keeping its founders undiluted, tax deductions), earned while the vehicle
+#: stays solvent. An assumption.
 DEFAULT_DEBT_ADVANTAGE: float = 0.05
 
 #: The share of their value the GPUs pay out each year as rent: the prologue deal's lease payment
 #: (:func:`gpu_finance.lease_payment`) over its cost. Derived from the model, not reported.
 DEFAULT_PAYOUT_RATE: float = lease_payment(COLOSSUS_2) / COLOSSUS_2.total_cost_usd
+
+#: Direct costs of bankruptcy (lawyers, accountants, the court), a fraction of the firm's value:
+#: the average Weiss (1990) measured for 37 firms listed in New York that filed for bankruptcy
+#: from 1979 to 1986, as a share of the book value of their debt plus the market value of their
+#: equity. A row of ``backstop_history.csv`` (``weiss_direct_bankruptcy_costs``).
+DIRECT_BANKRUPTCY_COST_FRACTION: float = float(
+    load_dataset("backstop_history").set_index("key").loc["weiss_direct_bankruptcy_costs", "value"]
+)
+
+#: The share of the collateral's value lost when the vehicle defaults: what the economy loses, as
+#: opposed to what passes from the owners to the lenders. Chapter 2's assumed forced-sale loss on
+#: seized GPUs (``depreciation_facts.csv``, ``chapter2.liquidation_cost_fraction``) plus the direct
+#: costs of bankruptcy (:data:`DIRECT_BANKRUPTCY_COST_FRACTION`). It leaves out the indirect costs
+#: of distress (lost customers, managers' time), which matter more for an operating company than
+#: for a vehicle that holds leased chips.
+DEFAULT_COST_OF_DEFAULT: float = depreciation_fact("chapter2.liquidation_cost_fraction") + DIRECT_BANKRUPTCY_COST_FRACTION
 
 #: How a guarantee shares the lenders' losses (see :func:`loss_waterfall`).
 STRUCTURES: dict[str, str] = {
@@ -130,7 +159,23 @@ STRUCTURES: dict[str, str] = {
     "pro_rata": "Pro rata: the guarantor pays its share of every dollar the lenders lose",
 }
 
-#: The order in which the parties absorb a loss (keys of :data:`gpu_finance.parties.PARTIES`).
+#: How the SPV's two equity holders, the outside investors and the chip vendor, share the equity's
+#: part of a loss (see :func:`loss_waterfall`). No source says the vendor's equity is senior or junior
+#: to the other equity, so the default is ``"pari_passu"``.
+EQUITY_ORDERS: dict[str, str] = {
+    "pari_passu": "Pari passu: the equity holders share losses in proportion to their stakes",
+    "vendor_last": "Vendor last: the outside equity absorbs losses before the chip vendor's",
+    "vendor_first": "Vendor first: the chip vendor's equity absorbs losses before the outside equity",
+}
+
+#: Fees a guarantor can charge besides a flat yearly rate (see :func:`leverage_curve`).
+FEE_RULES: dict[str, str] = {
+    "risk_based": "Risk-based: at each leverage, the yearly fee whose value covers the expected claims",
+}
+
+#: The parties that can absorb a loss, in the order of the waterfall's layers (keys of
+#: :data:`gpu_finance.parties.PARTIES`): the equity (outside investors and vendor), the lenders,
+#: the taxpayers.
 WATERFALL_ORDER: tuple[str, ...] = ("spv_equity", "vendor", "lenders", "taxpayers")
 
 # Ranges the model accepts.
@@ -174,6 +219,9 @@ def backstop_assumptions() -> pd.DataFrame:
         ("DEFAULT_PAYOUT_RATE", DEFAULT_PAYOUT_RATE, "fraction per year",
          "Rent the GPUs pay out each year, as a share of their value (the prologue deal's lease "
          "payment over its cost)"),
+        ("DEFAULT_COST_OF_DEFAULT", DEFAULT_COST_OF_DEFAULT, "fraction",
+         "Share of the GPUs' value lost if the vehicle defaults: chapter 2's assumed forced-sale loss "
+         "plus the direct costs of bankruptcy measured by Weiss (1990)"),
     ]
     frame = pd.DataFrame(rows, columns=["name", "value", "unit", "description"])
     frame["confidence"] = "A"
@@ -817,12 +865,20 @@ def path_summary(paths: np.ndarray, years: float, quantiles=(0.05, 0.5, 0.95)) -
 # ------------------------------------------------------------------------------------------------
 # The loss waterfall
 # ------------------------------------------------------------------------------------------------
-def _allocate(losses: np.ndarray, deal: Deal, coverage: float, structure: str) -> np.ndarray:
+def _allocate(losses: np.ndarray, deal: Deal, coverage: float, structure: str, equity_order: str) -> np.ndarray:
     """Split each loss among the parties of :data:`WATERFALL_ORDER`; shape ``(n, 4)``."""
     outside, vendor, debt = deal.outside_equity_usd, deal.vendor_equity_usd, deal.debt_usd
-    to_outside = np.minimum(losses, outside)
-    to_vendor = np.minimum(losses - to_outside, vendor)
-    debt_loss = np.clip(losses - to_outside - to_vendor, 0.0, debt)
+    to_equity = np.minimum(losses, outside + vendor)
+    if equity_order == "pari_passu":
+        to_outside = to_equity * (outside / (outside + vendor)) if outside + vendor > 0 else np.zeros_like(losses)
+        to_vendor = to_equity - to_outside
+    elif equity_order == "vendor_last":
+        to_outside = np.minimum(to_equity, outside)
+        to_vendor = to_equity - to_outside
+    else:  # vendor_first
+        to_vendor = np.minimum(to_equity, vendor)
+        to_outside = to_equity - to_vendor
+    debt_loss = np.clip(losses - to_equity, 0.0, debt)
     if structure == "pro_rata":
         to_taxpayers = coverage * debt_loss
         to_lenders = debt_loss - to_taxpayers
@@ -832,21 +888,38 @@ def _allocate(losses: np.ndarray, deal: Deal, coverage: float, structure: str) -
     return np.column_stack([to_outside, to_vendor, to_lenders, to_taxpayers])
 
 
-def _waterfall_inputs(deal: Deal, coverage: float, structure: str) -> tuple[float, str]:
+def _waterfall_inputs(deal: Deal, coverage: float, structure: str, equity_order: str) -> tuple[float, str, str]:
     _require_deal(deal)
-    return check_fraction("coverage", coverage), check_choice("structure", structure, tuple(STRUCTURES))
+    return (check_fraction("coverage", coverage), check_choice("structure", structure, tuple(STRUCTURES)),
+            check_choice("equity_order", equity_order, tuple(EQUITY_ORDERS)))
 
 
 def loss_waterfall(
-    deal: Deal, loss_usd: float, coverage: float = 0.0, structure: str = "lenders_first"
+    deal: Deal,
+    loss_usd: float,
+    coverage: float = 0.0,
+    structure: str = "lenders_first",
+    equity_order: str = "pari_passu",
 ) -> pd.DataFrame:
-    """Who absorbs a loss, in order: outside equity, the chip vendor's equity, lenders, taxpayers.
+    """Who absorbs a loss, in order: the equity, then the lenders, then the taxpayers.
 
     A loss is a fall in the value of the SPV's assets below what was put in (``deal.total_cost_usd``).
-    The SPV's outside equity absorbs it first, up to its whole stake; then the vendor's equity
-    (assumed junior to nobody but the outside equity); then the debt. A guarantee of ``coverage`` of
-    the debt splits the debt's loss between the lenders and the guarantor, standing for the
-    taxpayers, in one of two ways (``structure``):
+    The SPV's equity absorbs it first, up to the whole equity; then the debt. The equity has two
+    holders, the outside investors and the chip vendor, who share the equity's part in one of three
+    ways (``equity_order``, :data:`EQUITY_ORDERS`):
+
+    ``"pari_passu"`` (default)
+        In proportion to their stakes: a loss of a fifth of the equity costs each holder a fifth of
+        its stake. No source says the vendor's equity ranks above or below the other equity.
+    ``"vendor_last"``
+        The outside equity first, then the vendor's: the vendor, an anchor investor, stands behind
+        the other owners (it would have to have negotiated a senior class of shares).
+    ``"vendor_first"``
+        The vendor's equity first, then the outside equity's: the vendor takes a first loss to
+        attract the other investors.
+
+    A guarantee of ``coverage`` of the debt splits the debt's loss between the lenders and the
+    guarantor, standing for the taxpayers, in one of two ways (``structure``):
 
     ``"lenders_first"``
         The lenders absorb losses up to the unguaranteed part of the debt, ``(1 - coverage) *
@@ -866,6 +939,8 @@ def loss_waterfall(
         Share of the debt guaranteed, a fraction in [0, 1]; 0 means no guarantee.
     structure : str
         ``"lenders_first"`` (default) or ``"pro_rata"``.
+    equity_order : str
+        ``"pari_passu"`` (default), ``"vendor_last"`` or ``"vendor_first"``.
 
     Returns
     -------
@@ -876,15 +951,21 @@ def loss_waterfall(
 
     Examples
     --------
+    Outside equity of 30 and vendor equity of 10: a loss of 20 costs each half of its stake.
+
     >>> deal = Deal(100, 40, 60, 10, 0.08, 5, 5)
+    >>> loss_waterfall(deal, 20)["absorbed_usd"].tolist()
+    [15.0, 5.0, 0.0, 0.0]
+    >>> loss_waterfall(deal, 20, equity_order="vendor_last")["absorbed_usd"].tolist()
+    [20.0, 0.0, 0.0, 0.0]
     >>> loss_waterfall(deal, 70, coverage=0.5)["absorbed_usd"].tolist()
     [30.0, 10.0, 30.0, 0.0]
     >>> loss_waterfall(deal, 70, coverage=0.5, structure="pro_rata")["absorbed_usd"].tolist()
     [30.0, 10.0, 15.0, 15.0]
     """
-    c, how = _waterfall_inputs(deal, coverage, structure)
+    c, how, order = _waterfall_inputs(deal, coverage, structure, equity_order)
     loss = check_number("loss_usd", loss_usd, 0.0, deal.total_cost_usd)
-    absorbed = _allocate(np.array([loss]), deal, c, how)[0]
+    absorbed = _allocate(np.array([loss]), deal, c, how, order)[0]
     stakes = np.array([deal.outside_equity_usd, deal.vendor_equity_usd, deal.debt_usd, c * deal.debt_usd])
     frame = pd.DataFrame({"party": list(WATERFALL_ORDER), "stake_usd": stakes, "absorbed_usd": absorbed})
     frame["share_of_loss"] = absorbed / loss if loss > 0 else 0.0
@@ -894,7 +975,7 @@ def loss_waterfall(
 
 
 def waterfall_scenarios(
-    deal: Deal, declines, coverage: float = 0.0, structure: str = "lenders_first"
+    deal: Deal, declines, coverage: float = 0.0, structure: str = "lenders_first", equity_order: str = "pari_passu"
 ) -> pd.DataFrame:
     """:func:`loss_waterfall` for several falls in the GPUs' value, stacked into one long table.
 
@@ -904,7 +985,7 @@ def waterfall_scenarios(
         The SPV's funding.
     declines : sequence of float
         Falls in the value of the SPV's assets, each a fraction of its cost in [0, 1].
-    coverage, structure
+    coverage, structure, equity_order
         As in :func:`loss_waterfall`.
 
     Returns
@@ -919,11 +1000,11 @@ def waterfall_scenarios(
     >>> table.groupby("decline")["absorbed_usd"].sum().tolist()
     [20.0, 50.0]
     """
-    c, how = _waterfall_inputs(deal, coverage, structure)
+    c, how, order = _waterfall_inputs(deal, coverage, structure, equity_order)
     falls = [check_fraction("declines", d) for d in np.atleast_1d(np.asarray(declines, dtype=float))]
     pieces = []
     for fall in falls:
-        piece = loss_waterfall(deal, fall * deal.total_cost_usd, c, how)
+        piece = loss_waterfall(deal, fall * deal.total_cost_usd, c, how, order)
         piece.insert(0, "loss_usd", fall * deal.total_cost_usd)
         piece.insert(0, "decline", fall)
         pieces.append(piece[["decline", "loss_usd", "party", "absorbed_usd", "share_of_loss"]])
@@ -931,7 +1012,8 @@ def waterfall_scenarios(
 
 
 def expected_loss_by_party(
-    deal: Deal, terminal_usd, coverage: float = 0.0, structure: str = "lenders_first"
+    deal: Deal, terminal_usd, coverage: float = 0.0, structure: str = "lenders_first",
+    equity_order: str = "pari_passu",
 ) -> pd.DataFrame:
     """Each party's average loss over simulated values of the SPV's assets at the horizon.
 
@@ -945,7 +1027,7 @@ def expected_loss_by_party(
         The SPV's funding; the simulation should start from ``deal.total_cost_usd``.
     terminal_usd : array-like
         Simulated values at the horizon, in USD (``MonteCarloGuarantee.terminal_usd``).
-    coverage, structure
+    coverage, structure, equity_order
         As in :func:`loss_waterfall`.
 
     Returns
@@ -960,12 +1042,12 @@ def expected_loss_by_party(
     >>> expected_loss_by_party(deal, [100.0, 30.0], coverage=0.5)["expected_loss_usd"].tolist()
     [15.0, 5.0, 15.0, 0.0]
     """
-    c, how = _waterfall_inputs(deal, coverage, structure)
+    c, how, order = _waterfall_inputs(deal, coverage, structure, equity_order)
     values = np.asarray(terminal_usd, dtype=float).ravel()
     if values.size == 0 or not np.all(np.isfinite(values)) or (values < 0).any():
         raise ValueError("terminal_usd must be a non-empty array of finite values, each at least zero")
     losses = np.clip(deal.total_cost_usd - values, 0.0, deal.total_cost_usd)
-    shares = _allocate(losses, deal, c, how)
+    shares = _allocate(losses, deal, c, how, order)
     errors = [_standard_error(shares[:, k]) for k in range(shares.shape[1])]
     return pd.DataFrame({"party": list(WATERFALL_ORDER), "expected_loss_usd": shares.mean(axis=0),
                          "standard_error_usd": errors})
@@ -978,19 +1060,24 @@ def expected_loss_by_party(
 class LeverageProblem:
     """The sponsor's choice of how much of the GPUs' cost to borrow: the inputs.
 
-    The model, kept as simple as it can be while still showing moral hazard:
+    The model is the trade-off theory of capital structure in its one-period form (Kraus and
+    Litzenberger, 1973), kept as simple as it can be while still showing moral hazard:
 
     * The sponsor's vehicle buys GPUs worth ``asset_value_usd`` and borrows a share ``ltv`` of it
       (the loan-to-value ratio), ``D = ltv * V``, repaid in one payment at the horizon ``years``;
       interest is paid along the way from the lease.
     * At the horizon the GPUs are worth ``V_T`` (real-world drift ``drift``, volatility
-      ``volatility``); the debt loses ``max(D - V_T, 0)``.
+      ``volatility``). The vehicle defaults if ``V_T < D``; the lenders then take the GPUs and
+      recover ``(1 - default_cost_fraction) * V_T``: the rest of the collateral's value is lost to
+      forced-sale discounts and the costs of bankruptcy. That loss, not the lenders' shortfall, is
+      what default costs the economy.
     * Each dollar borrowed instead of raised as equity is worth ``debt_advantage`` a year to the
-      sponsor.
+      sponsor, earned only if the vehicle does not default (as an interest deduction is worth
+      nothing to a borrower with no profit to deduct it from).
     * Lenders are competitive and price risk: the loan's rate is the risk-free rate plus a spread
-      whose present value equals the expected loss *they* bear. So the sponsor pays for the
-      lenders' expected loss through the rate.
-    * A guarantee of ``coverage`` takes part of that loss off the lenders (and off the rate) and
+      whose present value equals the expected loss *they* bear. The sponsor's equity is protected
+      by limited liability: in default it loses the GPUs, not more.
+    * A guarantee of ``coverage`` takes part of the lenders' loss off them (and off the rate) and
       puts it on the taxpayers, in return for a yearly ``fee`` on the guaranteed debt.
 
     All values are today's, discounted at ``risk_free_rate``; flows are paid continuously.
@@ -1003,7 +1090,7 @@ class LeverageProblem:
         A fraction per year in (0, 2].
     drift : float
         Real-world drift of the GPUs' value, a fraction per year in [-1, 1] (:data:`DEFAULT_DRIFT`,
-        an assumption to be replaced by chapter 2's calibration).
+        chapter 2's calibration).
     risk_free_rate : float
         A fraction per year in [-0.05, 0.25].
     years : float
@@ -1013,6 +1100,9 @@ class LeverageProblem:
     max_ltv : float
         The most the sponsor can borrow, a fraction of the cost in (0, 1]. Defaults to what the
         prologue deal allows once the chip vendor's equity is in.
+    default_cost_fraction : float
+        Share of the collateral's value at the horizon lost if the vehicle defaults, a fraction in
+        [0, 1] (:data:`DEFAULT_COST_OF_DEFAULT`: a forced-sale loss plus bankruptcy costs).
 
     Examples
     --------
@@ -1022,6 +1112,10 @@ class LeverageProblem:
     Traceback (most recent call last):
     ...
     ValueError: max_ltv=1.2 is outside (0, 1]
+    >>> LeverageProblem(default_cost_fraction=-0.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: default_cost_fraction=-0.1 is outside [0, 1]
     """
 
     asset_value_usd: float = COLOSSUS_2.total_cost_usd
@@ -1031,6 +1125,7 @@ class LeverageProblem:
     years: float = DEFAULT_HORIZON_YEARS
     debt_advantage: float = DEFAULT_DEBT_ADVANTAGE
     max_ltv: float = round(1.0 - COLOSSUS_2.vendor_share_of_cost, 10)
+    default_cost_fraction: float = DEFAULT_COST_OF_DEFAULT
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -1042,6 +1137,7 @@ class LeverageProblem:
         set_(self, "years", _years(self.years))
         set_(self, "debt_advantage", check_number("debt_advantage", self.debt_advantage, 0.0, 1.0))
         set_(self, "max_ltv", check_number("max_ltv", self.max_ltv, 0.0, 1.0, low_closed=False))
+        set_(self, "default_cost_fraction", check_fraction("default_cost_fraction", self.default_cost_fraction))
 
     def replace(self, **changes) -> LeverageProblem:
         """A copy with some inputs changed, validated again."""
@@ -1069,10 +1165,12 @@ class LeverageChoice:
     taxpayer_cost_usd : float
         The taxpayers' expected payments less the fees they collect, today's USD.
     surplus_usd : float
-        Debt advantage less the whole expected loss, today's USD: the sponsor's payoff plus the
-        lenders' and taxpayers' results, which is what the economy as a whole gains.
+        The debt advantage less the expected cost of default, today's USD: what the economy as a
+        whole gains from the borrowing (the sponsor's, the lenders' and the taxpayers' results).
+    default_cost_usd : float
+        The expected value destroyed by default, today's USD.
     coverage, fee : float
-        The guarantee's terms.
+        The guarantee's terms; ``fee`` is the yearly rate charged at the chosen leverage.
     structure : str
         How the guarantee shares losses (:data:`STRUCTURES`).
     """
@@ -1084,90 +1182,109 @@ class LeverageChoice:
     sponsor_payoff_usd: float
     taxpayer_cost_usd: float
     surplus_usd: float
+    default_cost_usd: float
     coverage: float
     fee: float
     structure: str
 
 
-def _guarantee_terms(coverage: float, fee: float, structure: str) -> tuple[float, float, str]:
+def _guarantee_terms(coverage: float, fee: float | str, structure: str) -> tuple[float, float | str, str]:
     c = check_fraction("coverage", coverage)
-    phi = check_number("fee", fee, 0.0, 1.0)
+    if isinstance(fee, str):
+        phi: float | str = check_choice("fee", fee, tuple(FEE_RULES))
+    else:
+        phi = check_number("fee", fee, 0.0, 1.0)
     how = check_choice("structure", structure, tuple(STRUCTURES))
     return c, phi, how
 
 
-def _shortfalls(problem: LeverageProblem, debts: np.ndarray) -> np.ndarray:
-    """E[max(D - V_T, 0)] in the real world, for each debt in ``debts`` (vectorised)."""
+def _below(problem: LeverageProblem, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``P(V_T < x)`` and ``E[V_T; V_T < x]`` (USD, at the horizon) in the real world, for each
+    level ``x`` in ``levels`` (vectorised; zero for ``x <= 0``)."""
     p = problem
-    v, s, m, t = p.asset_value_usd, p.volatility, p.drift, p.years
-    out = np.zeros_like(debts, dtype=float)
-    positive = debts > 0
+    spread = p.volatility * math.sqrt(p.years)
+    probability = np.zeros_like(levels, dtype=float)
+    partial = np.zeros_like(levels, dtype=float)
+    positive = levels > 0
     if positive.any():
-        d = debts[positive]
-        spread = s * math.sqrt(t)
-        # For a debt vanishingly small against the collateral, v / d overflows to inf and the
-        # shortfall comes out as exactly 0, which is right; only the warning is silenced.
-        with np.errstate(over="ignore"):
-            d1 = (np.log(v / d) + (m + 0.5 * s * s) * t) / spread
-        d2 = d1 - spread
-        out[positive] = np.maximum(d * special.ndtr(-d2) - v * math.exp(m * t) * special.ndtr(-d1), 0.0)
-    return out
+        z = (np.log(levels[positive] / p.asset_value_usd) - (p.drift - 0.5 * p.volatility**2) * p.years) / spread
+        probability[positive] = special.ndtr(z)
+        partial[positive] = p.asset_value_usd * math.exp(p.drift * p.years) * special.ndtr(z - spread)
+    return probability, partial
 
 
-def _outcomes(problem: LeverageProblem, ltv: np.ndarray, c: float, phi: float, how: str) -> dict[str, np.ndarray]:
+def _outcomes(problem: LeverageProblem, ltv: np.ndarray, c: float, phi: float | str, how: str) -> dict[str, np.ndarray]:
     p = problem
+    k = p.default_cost_fraction
     debt = ltv * p.asset_value_usd
     discount = math.exp(-p.risk_free_rate * p.years)
     annuity = _annuity(p.risk_free_rate, p.years)
-    total = _shortfalls(p, debt)
+    defaults, collateral_if_default = _below(p, debt)
+    # The lenders' loss at the horizon before any guarantee: D - (1 - k) V_T when V_T < D.
+    lenders_loss = np.maximum(debt * defaults - (1.0 - k) * collateral_if_default, 0.0)
     if how == "pro_rata":
-        to_taxpayers = c * total
-    else:  # lenders_first: the guarantor pays max(c D - V_T, 0), a put struck at the guaranteed debt
-        to_taxpayers = _shortfalls(p, c * debt)
-    to_lenders = total - to_taxpayers
-    fees = phi * c * debt * annuity
-    advantage = p.debt_advantage * debt * annuity
+        to_taxpayers = c * lenders_loss
+    else:
+        # Lenders first: the guarantor pays max(L - (1 - c) D, 0) = max(c D - (1 - k) V_T, 0) on
+        # default, which is positive only while V_T < min(D, c D / (1 - k)).
+        reach = debt if k >= 1.0 else np.minimum(debt, c * debt / (1.0 - k))
+        p_reach, m_reach = _below(p, reach)
+        to_taxpayers = np.clip(c * debt * p_reach - (1.0 - k) * m_reach, 0.0, lenders_loss)
+    to_lenders = lenders_loss - to_taxpayers
+    guaranteed = c * debt * annuity  # today's value of 1 a year on the guaranteed debt
+    if isinstance(phi, str):  # risk-based: the fee's value covers the expected claims at each leverage
+        fees = discount * to_taxpayers
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate_charged = np.where(guaranteed > 0, fees / np.where(guaranteed > 0, guaranteed, 1.0), 0.0)
+    else:
+        fees = phi * guaranteed
+        rate_charged = np.full_like(debt, phi, dtype=float)
+    advantage = p.debt_advantage * debt * annuity * (1.0 - defaults)
+    default_cost = discount * k * collateral_if_default
+    taxpayer_cost = discount * to_taxpayers - fees
+    surplus = advantage - default_cost
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = np.where(debt > 0, discount * to_lenders / np.where(debt > 0, debt, 1.0) / annuity, 0.0)
-    spacing = p.volatility * math.sqrt(p.years)
-    with np.errstate(divide="ignore"):
-        z = (np.log(np.where(debt > 0, debt, 1.0) / p.asset_value_usd)
-             - (p.drift - 0.5 * p.volatility**2) * p.years) / spacing
-    probability = np.where(debt > 0, special.ndtr(z), 0.0)
     return {
         "ltv": ltv,
         "debt_usd": debt,
         "loan_rate": p.risk_free_rate + spread,
-        "default_probability": probability,
-        "expected_loss_usd": discount * total,
+        "default_probability": defaults,
+        "debt_advantage_usd": advantage,
+        "default_cost_usd": default_cost,
+        "expected_loss_usd": discount * lenders_loss,
         "lenders_expected_loss_usd": discount * to_lenders,
+        "fee": rate_charged,
         "fee_income_usd": fees,
-        "taxpayer_cost_usd": discount * to_taxpayers - fees,
-        "sponsor_payoff_usd": advantage - discount * to_lenders - fees,
-        "surplus_usd": advantage - discount * total,
+        "taxpayer_cost_usd": taxpayer_cost,
+        "sponsor_payoff_usd": surplus + taxpayer_cost,
+        "surplus_usd": surplus,
     }
 
 
 def leverage_curve(
     problem: LeverageProblem,
     coverage: float = 0.0,
-    fee: float = 0.0,
+    fee: float | str = 0.0,
     structure: str = "pro_rata",
     ltv=None,
 ) -> pd.DataFrame:
     """The sponsor's payoff, the loan's rate and the taxpayers' expected cost at each leverage.
 
     For a loan-to-value ``l`` (debt ``D = l V``), with ``a = (1 - exp(-rT)) / r`` the value of 1 USD
-    a year until the horizon and ``EL`` the real-world expected shortfall at the horizon:
+    a year until the horizon, ``k`` the share of the collateral lost in default, and the lenders'
+    loss ``L = D - (1 - k) V_T`` when ``V_T < D`` (zero otherwise):
 
     .. math::
 
-        \\text{sponsor} = w D a - e^{-rT} EL_{\\text{lenders}} - \\varphi c D a,\\qquad
-        \\text{taxpayers} = e^{-rT} EL_{\\text{taxpayers}} - \\varphi c D a,
+        \\text{surplus} = w D a \\, P(V_T \\ge D) - e^{-rT} k \\, E[V_T; V_T < D],\\qquad
+        \\text{taxpayers} = e^{-rT} E[L_{\\text{taxpayers}}] - \\varphi c D a,
 
-    and the sponsor's payoff always equals the surplus ``w D a - exp(-rT) EL`` plus the taxpayers'
-    cost: whatever the taxpayers are expected to pay, the sponsor gains, less the value the extra
-    borrowing destroys.
+    and the sponsor's payoff is their sum. It is the debt advantage, less the spread it pays the
+    lenders for their share of ``L`` and the fees, plus the shortfall ``max(D - V_T, 0)`` that
+    limited liability leaves with the lenders: the shortfall passes from the owners to the lenders
+    and costs the economy nothing; only the share ``k`` of the collateral lost in default does. So
+    whatever the taxpayers are expected to pay, the sponsor gains, on top of the surplus.
 
     Parameters
     ----------
@@ -1175,8 +1292,9 @@ def leverage_curve(
         The collateral and the sponsor's debt advantage.
     coverage : float
         Share guaranteed, in [0, 1]; 0 means no guarantee.
-    fee : float
-        Yearly fee on the guaranteed debt, a fraction in [0, 1].
+    fee : float or str
+        Yearly fee on the guaranteed debt, a fraction in [0, 1]; or ``"risk_based"``
+        (:data:`FEE_RULES`): at each leverage, the fee whose value equals the expected claims.
     structure : str
         ``"pro_rata"`` (default) or ``"lenders_first"`` (see :func:`loss_waterfall`).
     ltv : array-like, optional
@@ -1186,14 +1304,19 @@ def leverage_curve(
     -------
     pandas.DataFrame
         Columns ``ltv``, ``debt_usd``, ``loan_rate``, ``default_probability``,
-        ``expected_loss_usd``, ``lenders_expected_loss_usd``, ``fee_income_usd``,
-        ``taxpayer_cost_usd``, ``sponsor_payoff_usd`` and ``surplus_usd`` (values in today's USD).
+        ``debt_advantage_usd``, ``default_cost_usd``, ``expected_loss_usd`` (the lenders' whole
+        expected loss before the guarantee), ``lenders_expected_loss_usd`` (after it), ``fee`` (the
+        yearly rate charged), ``fee_income_usd``, ``taxpayer_cost_usd``, ``sponsor_payoff_usd`` and
+        ``surplus_usd`` (values in today's USD).
 
     Examples
     --------
     >>> curve = leverage_curve(LeverageProblem(), coverage=0.8, ltv=[0.0, 0.5])
     >>> float(curve["taxpayer_cost_usd"].iloc[0]), bool(curve["taxpayer_cost_usd"].iloc[1] > 0)
     (0.0, True)
+    >>> risk_based = leverage_curve(LeverageProblem(), coverage=0.8, fee="risk_based", ltv=[0.5])
+    >>> bool(abs(risk_based["taxpayer_cost_usd"].iloc[0]) < 1e-3)
+    True
     """
     _require_problem(problem)
     c, phi, how = _guarantee_terms(coverage, fee, structure)
@@ -1207,22 +1330,25 @@ def leverage_curve(
 
 
 def optimal_leverage(
-    problem: LeverageProblem, coverage: float = 0.0, fee: float = 0.0, structure: str = "pro_rata"
+    problem: LeverageProblem, coverage: float = 0.0, fee: float | str = 0.0, structure: str = "pro_rata"
 ) -> LeverageChoice:
     """The loan-to-value that maximises the sponsor's payoff, with or without a guarantee.
 
-    Without a guarantee (``coverage=0``) the sponsor pays for the whole expected loss through the
-    rate, so it borrows until the marginal dollar's advantage equals its marginal expected loss:
-    for a pro-rata guarantee the optimum solves
+    Without a guarantee the sponsor's payoff is the surplus of :func:`leverage_curve`: it borrows
+    until one more dollar of debt adds as much expected cost of default as advantage,
 
     .. math::
 
-        P(V_T < D) = \\frac{(w - \\varphi c)\\, a\\, e^{rT}}{1 - c},
+        w a \\left[ P(V_T \\ge D) - D f(D) \\right] = e^{-rT} k \\, D f(D),
 
-    so a guarantee raises the leverage chosen exactly when its fee is below the debt advantage
-    (``fee <= debt_advantage``), and lowers it otherwise. Found numerically (a grid of 2,001
-    points, then a bounded search around the best), for either structure; ties go to the smaller
-    leverage.
+    with ``f`` the density of ``V_T``: the marginal dollar earns ``w a`` if the vehicle stays
+    solvent, but it tips the vehicle into default a little more often, losing the advantage on the
+    whole debt and a share ``k`` of the collateral. For the lognormal ``V_T`` the condition reads
+    ``sigma sqrt(T) N(-z) / N'(z) = 1 + k exp(-rT) / (w a)``, with ``z`` the standardised log
+    distance of the debt from the collateral's median, so the optimum is unique. A guarantee adds
+    the taxpayers' expected cost to the payoff, which rises with the debt: unless the fee rises with
+    it (``fee="risk_based"``), the sponsor borrows more. Found numerically (a grid of 2,001 points,
+    then a bounded search around the best), for either structure; ties go to the smaller leverage.
 
     Parameters
     ----------
@@ -1239,6 +1365,8 @@ def optimal_leverage(
     >>> with_guarantee = optimal_leverage(LeverageProblem(), coverage=0.8)
     >>> with_guarantee.ltv > without.ltv
     True
+    >>> round(optimal_leverage(LeverageProblem(), coverage=0.8, fee="risk_based").ltv - without.ltv, 6)
+    0.0
     """
     _require_problem(problem)
     c, phi, how = _guarantee_terms(coverage, fee, structure)
@@ -1266,8 +1394,9 @@ def optimal_leverage(
         sponsor_payoff_usd=float(row["sponsor_payoff_usd"][0]),
         taxpayer_cost_usd=float(row["taxpayer_cost_usd"][0]),
         surplus_usd=float(row["surplus_usd"][0]),
+        default_cost_usd=float(row["default_cost_usd"][0]),
         coverage=c,
-        fee=phi,
+        fee=float(row["fee"][0]),
         structure=how,
     )
 
@@ -1283,16 +1412,19 @@ def design_comparison(
     """Ways to design a guarantee, side by side: the leverage each leads to and who pays.
 
     Rows: no guarantee; the guarantee as asked for (``coverage`` pro rata, no fee); the same with a
-    fee equal to the sponsor's debt advantage; with the lenders keeping the first loss (the
-    guarantor pays last); and with coverage capped at ``capped_coverage``. For each, the sponsor
-    chooses its leverage with :func:`optimal_leverage`.
+    flat fee equal to the sponsor's debt advantage; with a risk-based fee that covers the expected
+    claims at every leverage; with the lenders keeping the first loss (the guarantor pays last);
+    with coverage capped at ``capped_coverage``; and with the loan-to-value the guarantee supports
+    capped at what the sponsor would choose without it. For each, the sponsor chooses its leverage
+    with :func:`optimal_leverage`.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``design``, ``coverage``, ``fee``, ``structure``, ``ltv``, ``default_probability``,
-        ``sponsor_payoff_usd``, ``taxpayer_cost_usd``, ``surplus_usd`` and ``value_lost_usd`` (the
-        surplus lost against no guarantee: what the design's distortion destroys).
+        Columns ``design``, ``coverage``, ``fee`` (the yearly rate charged at the chosen leverage),
+        ``structure``, ``ltv``, ``default_probability``, ``sponsor_payoff_usd``,
+        ``taxpayer_cost_usd``, ``surplus_usd`` and ``value_lost_usd`` (the surplus lost against no
+        guarantee: what the design's distortion destroys).
 
     Examples
     --------
@@ -1307,15 +1439,23 @@ def design_comparison(
     designs = [
         ("No guarantee", 0.0, 0.0, "pro_rata"),
         ("As asked: pro rata, no fee", c, 0.0, "pro_rata"),
-        ("Fee equal to the debt advantage", c, w, "pro_rata"),
+        ("Flat fee equal to the debt advantage", c, w, "pro_rata"),
+        ("Risk-based fee", c, "risk_based", "pro_rata"),
         ("Lenders keep the first loss", c, 0.0, "lenders_first"),
         ("Coverage capped", capped, 0.0, "pro_rata"),
     ]
     rows = []
     for name, cov, phi, how in designs:
         choice = optimal_leverage(problem, cov, phi, how)
-        rows.append((name, cov, phi, how, choice.ltv, choice.default_probability,
+        rows.append((name, cov, choice.fee, how, choice.ltv, choice.default_probability,
                      choice.sponsor_payoff_usd, choice.taxpayer_cost_usd, choice.surplus_usd))
+    # The guarantee supports no more debt than the sponsor would borrow without it.
+    unguaranteed_ltv = rows[0][4]
+    limit = problem.replace(max_ltv=unguaranteed_ltv) if unguaranteed_ltv > 0 else None
+    choice = optimal_leverage(limit, c) if limit is not None else optimal_leverage(problem)
+    rows.append(("Loan-to-value capped", c if limit is not None else 0.0, choice.fee, "pro_rata", choice.ltv,
+                 choice.default_probability, choice.sponsor_payoff_usd, choice.taxpayer_cost_usd,
+                 choice.surplus_usd))
     frame = pd.DataFrame(rows, columns=["design", "coverage", "fee", "structure", "ltv", "default_probability",
                                         "sponsor_payoff_usd", "taxpayer_cost_usd", "surplus_usd"])
     frame["value_lost_usd"] = frame["surplus_usd"].iloc[0] - frame["surplus_usd"]

@@ -30,9 +30,9 @@ Who loses what:
 * **If the lease stops**, the vehicle sells the chips for their market value less a forced-sale
   cost (``liquidation_cost_fraction``). It still owes its lenders the debt outstanding (chapter 1's
   debt schedule) and its owners the capital not yet returned to them. The shortfall runs down
-  chapter 3's loss waterfall (:func:`~gpu_finance.expected_loss_by_party`): the outside equity,
-  then the chip vendor's equity, then the lenders, with ``coverage`` of the lenders' loss passed to
-  the taxpayers if there is a guarantee.
+  chapter 3's loss waterfall (:func:`~gpu_finance.expected_loss_by_party`): the equity first, the
+  outside investors and the chip vendor sharing it pari passu (in proportion to their stakes), then
+  the lenders, with ``coverage`` of the lenders' loss passed to the taxpayers if there is a guarantee.
 * **If the lease runs to its end**, the vehicle gets its residual value from the chips (the
   sponsor buys them for it if they are worth it); a shortfall is the sponsor's if it gave a
   residual value guarantee, and otherwise runs down the same waterfall.

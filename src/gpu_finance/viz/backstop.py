@@ -23,6 +23,7 @@ from ..backstop import (
     DEFAULT_HORIZON_YEARS,
     DEFAULT_RISK_FREE_RATE,
     DEFAULT_VOLATILITY,
+    EQUITY_ORDERS,
     STRUCTURES,
     WATERFALL_ORDER,
     LeverageProblem,
@@ -257,9 +258,9 @@ _DECLINES = np.round(np.arange(0, 11) / 10, 10)
 _PARTY_NAMES = [PARTIES[k] for k in WATERFALL_ORDER]
 
 
-def _waterfall_rows(deal: Deal, coverage: float, structure: str) -> pd.DataFrame:
+def _waterfall_rows(deal: Deal, coverage: float, structure: str, equity_order: str = "pari_passu") -> pd.DataFrame:
     """Compact rows: ``d`` the fall in value (%), ``k`` the party's place in the waterfall, ``y`` USD billions."""
-    frame = waterfall_scenarios(deal, _DECLINES, coverage, structure)
+    frame = waterfall_scenarios(deal, _DECLINES, coverage, structure, equity_order)
     return pd.DataFrame({
         "d": np.round(frame["decline"] * 100).astype(int),
         "k": frame["party"].map(list(WATERFALL_ORDER).index),
@@ -281,21 +282,32 @@ def _waterfall_bars(data, total_bn: float) -> alt.Chart:
     )
 
 
-def waterfall_chart(deal: Deal, coverage: float = 0.0, structure: str = "lenders_first") -> alt.Chart:
+def _equity_sentence(deal: Deal, equity_order: str) -> str:
+    outside, vendor = usd(deal.outside_equity_usd), usd(deal.vendor_equity_usd)
+    if equity_order == "pari_passu":
+        return (f"the equity absorbs losses first, the outside investors ({outside}) and the chip vendor "
+                f"({vendor}) in proportion to their stakes")
+    if equity_order == "vendor_last":
+        return f"outside equity ({outside}) absorbs losses first, then the chip vendor's equity ({vendor})"
+    return f"the chip vendor's equity ({vendor}) absorbs losses first, then the outside equity ({outside})"
+
+
+def waterfall_chart(deal: Deal, coverage: float = 0.0, structure: str = "lenders_first",
+                    equity_order: str = "pari_passu") -> alt.Chart:
     """Stacked bars: for each fall in the GPUs' value, who absorbs the loss, in order."""
-    rows = _waterfall_rows(deal, coverage, structure)
+    rows = _waterfall_rows(deal, coverage, structure, equity_order)
     guarantee = ("no guarantee" if coverage == 0 else
                  f"{percent(coverage, 0)} of the debt guaranteed, {STRUCTURES[structure].split(':')[0].lower()}")
+    equity = EQUITY_ORDERS[equity_order].split(":")[0].lower()
     return _waterfall_bars(rows, deal.total_cost_usd / 1e9).properties(
         title=alt.TitleParams(
             f"The lenders lose nothing until the GPUs lose {percent(deal.equity_share, 1)} of their value",
-            subtitle=f"{deal.name}; {guarantee}",
+            subtitle=f"{deal.name}; equity {equity}; {guarantee}",
         ),
         width=420, height=260,
         description=(
             f"Stacked bars for falls in the GPUs' value from 0% to 100% of their cost {usd(deal.total_cost_usd)}: "
-            f"outside equity ({usd(deal.outside_equity_usd)}) absorbs losses first, then the chip vendor's "
-            f"equity ({usd(deal.vendor_equity_usd)}), then the lenders and, with a guarantee, the taxpayers; "
+            f"{_equity_sentence(deal, equity_order)}; then the lenders and, with a guarantee, the taxpayers; "
             f"{guarantee}."
         ),
     )
@@ -307,13 +319,15 @@ def waterfall_explorer(deal: Deal, note_fall: float = 0.7) -> alt.LayerChart:
     A line of text gives what the lenders and the taxpayers absorb when the GPUs lose ``note_fall``
     of their value.
     """
-    coverage = Slider("cov", "Share of the debt guaranteed (%)", 0.0, 1.0, 0.1,
-                      snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.1), scale=100)
+    coverage = Slider("cov", "Share of the debt guaranteed (%)", 0.0, 1.0, 0.2,
+                      snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.2), scale=100)
     structure = Dropdown("how", "How the guarantee shares losses",
                          tuple((label.split(":")[0], key) for key, label in sorted(STRUCTURES.items())),
                          "lenders_first")
-    controls = [coverage, structure]
-    data = grid(lambda cov, how: _waterfall_rows(deal, cov, how), controls)
+    order = Dropdown("eq", "How the equity holders share losses",
+                     tuple((label.split(":")[0], key) for key, label in EQUITY_ORDERS.items()), "pari_passu")
+    controls = [coverage, structure, order]
+    data = grid(lambda cov, how, eq: _waterfall_rows(deal, cov, how, eq), controls)
     pick = selected(controls)
     bars = _waterfall_bars(data, deal.total_cost_usd / 1e9).transform_filter(pick)
     fall = int(round(note_fall * 100))
@@ -333,22 +347,24 @@ def waterfall_explorer(deal: Deal, note_fall: float = 0.7) -> alt.LayerChart:
     return bind(alt.layer(bars, note), controls).properties(
         title=alt.TitleParams(
             "A guarantee decides who is last in line: the lenders or the taxpayers",
-            subtitle=f"{deal.name}; move the slider and pick the structure",
+            subtitle=f"{deal.name}; move the slider and pick the structures",
         ),
         width=420, height=280,
         description=(
             "Interactive stacked bars of who absorbs the loss for falls in the GPUs' value from 0% to 100%. "
             "A slider sets the share of the debt guaranteed; a menu chooses whether the lenders absorb their "
-            "unguaranteed part first or share every loss with the guarantor pro rata. A line of text gives "
+            "unguaranteed part first or share every loss with the guarantor pro rata; another whether the "
+            "outside investors and the chip vendor share the equity's losses pari passu (the default) or "
+            "one of them stands first. A line of text gives "
             f"the lenders' and the taxpayers' losses when the GPUs lose {fall}%."
         ),
     )
 
 
 def expected_loss_by_party_chart(deal: Deal, terminal_usd, coverage: float,
-                                 structure: str = "lenders_first") -> alt.Chart:
+                                 structure: str = "lenders_first", equity_order: str = "pari_passu") -> alt.Chart:
     """Bars of each party's average loss over simulated values of the GPUs at the horizon."""
-    frame = expected_loss_by_party(deal, terminal_usd, coverage, structure)
+    frame = expected_loss_by_party(deal, terminal_usd, coverage, structure, equity_order)
     frame["party_label"] = frame["party"].map(PARTIES)
     frame["loss_bn"] = significant(frame["expected_loss_usd"] / 1e9)
     total = float(frame["expected_loss_usd"].sum())
@@ -441,7 +457,7 @@ def _leverage_layers(curves, choices, filter_expr: str | None, baseline=None):
     return layers + [points, text1, text2]
 
 
-def leverage_chart(problem: LeverageProblem, coverage: float = DEFAULT_COVERAGE, fee: float = 0.0) -> alt.LayerChart:
+def leverage_chart(problem: LeverageProblem, coverage: float = DEFAULT_COVERAGE, fee: float | str = 0.0) -> alt.LayerChart:
     """The sponsor's payoff with and without the guarantee, and the taxpayers' expected cost, by leverage."""
     ratios = np.round(np.linspace(0.0, problem.max_ltv, 46), 10)
     curves = _curve_rows(problem, coverage, fee, ratios)
@@ -450,7 +466,7 @@ def leverage_chart(problem: LeverageProblem, coverage: float = DEFAULT_COVERAGE,
     return alt.layer(*_leverage_layers(curves, choices, None)).properties(
         title=alt.TitleParams(
             f"With the guarantee the sponsor borrows {percent(with_.ltv, 0)} of the cost, not {percent(without.ltv, 0)}",
-            subtitle=(f"{percent(coverage, 0)} guaranteed pro rata, fee {percent(fee, 1)} a year; "
+            subtitle=(f"{percent(coverage, 0)} guaranteed pro rata, fee {percent(with_.fee, 1)} a year; "
                       f"diamonds mark the sponsor's choices"),
         ),
         width=440, height=300,
@@ -468,7 +484,7 @@ def moral_hazard_explorer(problem: LeverageProblem) -> alt.LayerChart:
     """Kernel-free version of :func:`leverage_chart`: sliders set the share guaranteed and the fee."""
     coverage = Slider("cov", "Share guaranteed, pro rata (%)", 0.0, 1.0, 0.2,
                       snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.2), scale=100)
-    fee = Slider("fee", "Guarantee fee (% of the guaranteed debt a year)", 0.0, 0.08, 0.02, 0.0, scale=100)
+    fee = Slider("fee", "Guarantee fee (% of the guaranteed debt a year)", 0.0, 0.3, 0.1, 0.0, scale=100)
     controls = [coverage, fee]
     ratios = np.round(np.linspace(0.0, problem.max_ltv, 31), 10)
     baseline = _curve_rows(problem, 0.0, 0.0, ratios).query("k == 0")
@@ -478,8 +494,8 @@ def moral_hazard_explorer(problem: LeverageProblem) -> alt.LayerChart:
     return bind(alt.layer(*layers), controls).properties(
         title=alt.TitleParams(
             "A cheap guarantee buys more borrowing",
-            subtitle=(f"Move the sliders: a fee above the sponsor's debt advantage "
-                      f"({percent(problem.debt_advantage, 1)} a year) buys less"),
+            subtitle=("Move the sliders: a flat fee either leaves the guarantee a gift "
+                      "or makes it a tax that stops the borrowing"),
         ),
         width=440, height=300,
         description=(
@@ -538,7 +554,7 @@ def design_table(frame: pd.DataFrame):
     shown = pd.DataFrame({
         "Design": frame["design"],
         "Share guaranteed": [percent(c, 0) for c in frame["coverage"]],
-        "Fee a year": [percent(f, 1) for f in frame["fee"]],
+        "Fee a year (at the leverage chosen)": [percent(f, 1) for f in frame["fee"]],
         "Loan-to-value chosen": [percent(x, 0) for x in frame["ltv"]],
         "Sponsor's payoff": [usd(v) for v in frame["sponsor_payoff_usd"]],
         "Taxpayers' expected cost": [usd(v) for v in frame["taxpayer_cost_usd"]],
