@@ -66,10 +66,11 @@ def _fail(row: int, claim_id: object, column: str, problem: str) -> None:
     raise ValueError(f"essay_claims.csv row {row} (id={claim_id!r}), column {column!r}: {problem}")
 
 
-def _known_fact_keys() -> set[str]:
-    keys = set(load_dataset("deal_facts")["key"])
-    keys |= set(load_dataset("depreciation_facts")["key"])
-    return keys
+@lru_cache(maxsize=1)
+def _facts() -> pd.DataFrame:
+    """``value`` and ``unit`` of every row of the two fact tables a ``{fact:KEY}`` may name, by key."""
+    tables = [load_dataset(name).set_index("key")[["value", "unit"]] for name in ("deal_facts", "depreciation_facts")]
+    return pd.concat(tables)
 
 
 def _validate(frame: pd.DataFrame) -> pd.DataFrame:
@@ -80,7 +81,7 @@ def _validate(frame: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in CLAIM_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"essay_claims.csv lacks the columns {missing}")
-    facts = _known_fact_keys()
+    facts = set(_facts().index)
     seen: set[str] = set()
     for number, (_, row) in enumerate(frame.iterrows(), start=1):
         claim_id = row["id"]
@@ -176,18 +177,15 @@ def render_claim_text(text: str) -> str:
     >>> render_claim_text("Debt of {fact:colossus2.debt_usd}, equity {fact:colossus2.reported_equity_share}.")
     'Debt of $12.5B, equity 40%.'
     """
-    from .depreciation import depreciation_facts
     from .formatting import percent, usd, years
 
-    deal = load_dataset("deal_facts").set_index("key")
-    dep = depreciation_facts()
+    facts = _facts()
 
     def fill(match: re.Match) -> str:
         key = match.group(1)
-        row = deal.loc[key] if key in deal.index else dep.loc[key] if key in dep.index else None
-        if row is None:
+        if key not in facts.index:
             raise ValueError(f"text names a fact that does not exist: {key!r}")
-        value, unit = float(row["value"]), str(row["unit"])
+        value, unit = float(facts.loc[key, "value"]), str(facts.loc[key, "unit"])
         if unit == "USD":
             return str(usd(value))
         if unit.startswith("fraction"):
