@@ -70,3 +70,103 @@ def test_financing_events_agree_with_the_deal_facts():
     assert pd.api.types.is_datetime64_any_dtype(events["date"])
     assert events["date"].is_monotonic_increasing
     assert set(events["status"]) == {"denial", "reported plan", "closed", "reported loan", "separate deal"}
+
+
+# --------------------------------------------------------------------------- the record to FACTS_AS_OF
+def _as_date(text: str) -> pd.Timestamp:
+    """The first day a ``YYYY[-MM[-DD]]`` date can mean (a year is its 1 January)."""
+    return pd.Timestamp(text if len(text) > 7 else (f"{text}-01" if len(text) == 7 else f"{text}-01-01"))
+
+
+def test_facts_as_of_is_a_full_date():
+    from gpu_finance import FACTS_AS_OF
+
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", FACTS_AS_OF)
+    pd.Timestamp(FACTS_AS_OF)  # a real calendar date
+
+
+@pytest.mark.parametrize("name", list_datasets())
+def test_no_row_is_dated_after_the_facts_were_checked(name):
+    from gpu_finance import FACTS_AS_OF
+
+    frame = load_dataset(name)
+    if "event" in frame.columns:
+        # A planned product launch is dated when it is planned for (gpu_generations.csv): a forecast
+        # read before FACTS_AS_OF, not a fact from after it.
+        frame = frame[frame["event"] != "planned"]
+    late = [d for d in frame["date"].astype(str) if _as_date(d) > pd.Timestamp(FACTS_AS_OF)]
+    assert late == [], f"{name}.csv has rows dated after FACTS_AS_OF={FACTS_AS_OF}: {late}"
+
+
+def test_the_date_check_can_fail():
+    assert _as_date("2026-12") > pd.Timestamp("2026-11-30")
+    assert _as_date("2027") > pd.Timestamp("2026-11-30")
+    assert not _as_date("2026-11") > pd.Timestamp("2026-11-30")
+
+
+def test_the_chapters_default_is_the_vehicle_and_its_sponsor():
+    from gpu_finance.datasets import CHAPTER_EVENT_KINDS
+
+    chapters = financing_events()
+    assert set(chapters["kind"]) == set(CHAPTER_EVENT_KINDS)
+    everything = financing_events(None)
+    assert len(everything) > len(chapters)
+    assert everything["event_id"].is_unique
+    assert everything["date"].is_monotonic_increasing
+    assert (everything["date"].dt.year == 2026).sum() >= 10  # the 2026 record is in the data
+    assert set(financing_events("parent")["kind"]) == {"parent"}
+
+
+def test_the_timeline_reaches_the_latest_filing():
+    events = financing_events(None).set_index("event_id")
+    latest = events.loc["spacex-10q-valor"]
+    assert latest["date"] == pd.Timestamp("2026-08-04") and latest["status"] == "filed"
+    assert latest["amount_usd"] == fact("spacex.valor_related_party_debt_usd")
+    assert latest["date"] == events["date"].max()
+    assert events.loc["colossus2-plan", "date"] == pd.Timestamp("2025-10-08")
+
+
+def test_what_was_read_in_the_filing_is_coded_confirmed():
+    for name in ("deal_facts", "financing_events"):
+        frame = load_dataset(name)
+        tenq = frame[frame["bibkey"] == "spacex2026q2tenq"]
+        assert len(tenq) > 0
+        assert set(tenq["confidence"]) == {"C"}, f"{name}.csv: rows read in the 10-Q must be C"
+        relayed = frame[frame["source"].str.contains("relayed by", case=False, na=False)]
+        assert "C" not in set(relayed.loc[relayed["bibkey"].str.startswith("spacex2026s1", na=False), "confidence"])
+
+
+def test_every_event_links_only_to_real_claims():
+    from gpu_finance import essay_claims
+
+    ids = set(essay_claims()["id"]) if "id" in essay_claims().columns else set(essay_claims().index)
+    linked = {c for text in financing_events(None)["claims"] for c in text.split(";") if c}
+    assert linked and linked <= ids
+    assert "debt-off-balance-sheet" in linked and "taxpayers-last" in linked
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("status", "rumoured", r"status='rumoured' \(event 'xai-deny'\) is not one of"),
+    ("kind", "gossip", r"kind='gossip' \(event 'xai-deny'\) is not one of"),
+    ("claims", "no-such-claim", r"names \['no-such-claim'\], not ids of essay_claims.csv"),
+])
+def test_event_vocabulary_is_checked(column, value, message):
+    from gpu_finance.datasets import check_financing_events
+
+    rows = load_dataset("financing_events")
+    rows.loc[0, column] = value
+    with pytest.raises(ValueError, match=message):
+        check_financing_events(rows)
+
+
+def test_duplicate_events_are_refused():
+    from gpu_finance.datasets import check_financing_events
+
+    rows = load_dataset("financing_events")
+    with pytest.raises(ValueError, match=r"event_id values \['xai-deny'\] appear more than once"):
+        check_financing_events(pd.concat([rows, rows.iloc[[0]]], ignore_index=True))
+
+
+def test_unknown_event_kind_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"kinds='nope' is not one of"):
+        financing_events(("vehicle", "nope"))

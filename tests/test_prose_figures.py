@@ -63,6 +63,8 @@ ALLOWED = [
 def strip_markdown(text: str) -> str:
     """The prose of one MyST markdown text, without the parts that may hold digits."""
     text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    # A MyST text notebook's front matter (jupytext and kernel settings), not prose.
+    text = re.sub(r"\A---\n.*?\n---\n", " ", text, flags=re.S)
     # Exercise statements may type their inputs; solutions may not.
     text = re.sub(r"```\{exercise-start\}.*?```\{exercise-end\}\s*```", " ", text, flags=re.S)
     text = re.sub(r"````\{exercise\}.*?````", " ", text, flags=re.S)
@@ -152,3 +154,8 @@ def test_ledger_texts_type_no_figures():
     for column in ("why", "what_would_change_it"):
         for claim_id, text in zip(claims["id"], claims[column]):
             assert typed_figures(re.sub(r"\{fact:[\w.]+\}", " ", text)) == [], (claim_id, column)
+
+
+def test_a_text_notebooks_front_matter_is_not_prose():
+    page = "---\nkernelspec:\n  name: python3\n---\n\n# A page\n\nIt costs 12 dollars.\n"
+    assert typed_figures(page) == ["It costs 12 dollars."]

@@ -41,6 +41,7 @@ viz
 """
 
 from .datasets import (
+    FACTS_AS_OF,
     CONFIDENCE_CODES,
     deal_facts,
     fact,
@@ -258,6 +259,7 @@ __all__ = [
     "collateral_path",
     "covenant_breach_year",
     # data
+    "FACTS_AS_OF",
     "CONFIDENCE_CODES",
     "list_datasets",
     "load_dataset",

@@ -26,6 +26,7 @@ import pandas as pd
 from ._validation import check_choice
 
 __all__ = [
+    "FACTS_AS_OF",
     "CONFIDENCE_CODES",
     "REQUIRED_COLUMNS",
     "list_datasets",
@@ -34,9 +35,17 @@ __all__ = [
     "fact",
     "fact_row",
     "financing_events",
+    "EVENT_KINDS",
+    "EVENT_STATUSES",
+    "CHAPTER_EVENT_KINDS",
+    "check_financing_events",
     "circular_deals",
     "accounting_history",
 ]
+
+#: The date the book's data was last checked against its sources, ``YYYY-MM-DD``. No row of any
+#: data file is dated later (the tests check it). The landing page and every chapter show it.
+FACTS_AS_OF: str = "2026-11-30"
 
 #: Columns every data file must have, filled on every row (``url`` may be empty for assumptions).
 REQUIRED_COLUMNS: tuple[str, ...] = ("source", "url", "date", "confidence")
@@ -132,15 +141,121 @@ def fact(key: str) -> float:
     return float(fact_row(key)["value"])
 
 
-def financing_events() -> pd.DataFrame:
-    """What was reported, denied and closed around the Colossus 2 vehicle, in date order.
+#: What the ``kind`` column of ``financing_events.csv`` may say: whose story an event belongs to.
+EVENT_KINDS: dict[str, str] = {
+    "vehicle": "the GPU vehicle's own financing: plans, loans and closings",
+    "sponsor": "xAI's own corporate financing, before SpaceX acquired it",
+    "parent": "SpaceX, xAI's parent from February 2026: its filings, debt and listing",
+    "vendor": "the chip vendor's investments, commitments and support for its customers",
+    "credit": "the wider market for loans backed by GPUs and the contracts that use them",
+}
 
-    The ``status`` column tells a reported plan from a deal known to have closed, and marks xAI's
-    separate Series E round, which some coverage mixes up with the vehicle.
+#: The kinds the chapters' tables of "what was reported, and what closed" show by default: the
+#: vehicle and its sponsor as the essay described them. The timeline page shows every kind.
+CHAPTER_EVENT_KINDS: tuple[str, ...] = ("vehicle", "sponsor")
+
+#: What the ``status`` column of ``financing_events.csv`` may say, and what each means.
+EVENT_STATUSES: dict[str, str] = {
+    "denial": "a party denied the report",
+    "reported plan": "a plan reported by the press, not known to have closed",
+    "reported loan": "a loan reported by the press, not confirmed by a party to it",
+    "closed": "a deal known to have closed (a party's release or filing says so)",
+    "separate deal": "a different deal that coverage mixed up with the vehicle",
+    "walked back": "a headline figure a party later said was not a commitment",
+    "announced": "a deal its parties announced, with parts still conditional",
+    "repaid": "debt repaid in full",
+    "filed": "a figure or fact stated in a filing with the SEC",
+    "reported support": "support for lenders or customers reported, terms not public",
+}
+
+
+def check_financing_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Check the vocabulary and links of ``financing_events`` rows; return them unchanged.
+
+    Every ``status`` must be in :data:`EVENT_STATUSES`, every ``kind`` in :data:`EVENT_KINDS`, every
+    ``event_id`` unique, and every id in ``claims`` (semicolon-separated, may be empty) a claim of
+    ``essay_claims.csv``.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Rows as in ``financing_events.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``events`` itself.
+
+    Raises
+    ------
+    ValueError
+        Naming the column, the row and the value that is not allowed.
+
+    Examples
+    --------
+    >>> rows = load_dataset("financing_events")
+    >>> check_financing_events(rows) is rows
+    True
+    >>> check_financing_events(rows.assign(status="rumoured"))
+    Traceback (most recent call last):
+    ...
+    ValueError: status='rumoured' (event 'xai-deny') is not one of 'denial', 'reported plan', 'reported loan', 'closed', 'separate deal', 'walked back', 'announced', 'repaid', 'filed', 'reported support'
     """
-    events = load_dataset("financing_events")
-    events["date"] = pd.to_datetime(events["date"])
-    return events.sort_values("date", ignore_index=True)
+    duplicated = events.loc[events["event_id"].duplicated(), "event_id"].tolist()
+    if duplicated:
+        raise ValueError(f"event_id values {duplicated} appear more than once in financing_events")
+    claim_ids = set(load_dataset("essay_claims")["id"])
+    for _, row in events.iterrows():
+        for column, allowed in (("status", EVENT_STATUSES), ("kind", EVENT_KINDS)):
+            if row[column] not in allowed:
+                options = ", ".join(repr(c) for c in allowed)
+                raise ValueError(f"{column}={row[column]!r} (event {row['event_id']!r}) is not one of {options}")
+        claims = row["claims"] if isinstance(row["claims"], str) else ""
+        unknown = [c for c in claims.split(";") if c and c not in claim_ids]
+        if unknown:
+            raise ValueError(
+                f"claims={claims!r} (event {row['event_id']!r}) names {unknown}, not ids of essay_claims.csv"
+            )
+    return events
+
+
+def financing_events(kinds: tuple[str, ...] | list[str] | None = CHAPTER_EVENT_KINDS) -> pd.DataFrame:
+    """What was reported, denied, closed, filed and repaid around the Colossus 2 vehicle, in date order.
+
+    The ``status`` column (:data:`EVENT_STATUSES`) tells a reported plan from a deal known to have
+    closed, and marks xAI's separate Series E round, which some coverage mixes up with the vehicle.
+    The ``kind`` column (:data:`EVENT_KINDS`) says whose story the event belongs to; ``claims`` lists
+    the ids of the essay's claims (``essay_claims.csv``) the event bears on, separated by ``;``.
+
+    Parameters
+    ----------
+    kinds : sequence of str or None, default :data:`CHAPTER_EVENT_KINDS`
+        Keep the events of these kinds. The default keeps the vehicle and its sponsor, the story
+        the chapters tell; ``None`` keeps the whole record since the essay (the timeline page).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per event; ``date`` is a datetime (a month-only date, ``YYYY-MM``, falls on the
+        first of the month).
+
+    Examples
+    --------
+    >>> set(financing_events()["kind"]) == {"vehicle", "sponsor"}
+    True
+    >>> len(financing_events(None)) > len(financing_events())
+    True
+    """
+    events = check_financing_events(load_dataset("financing_events"))
+    if kinds is not None:
+        if isinstance(kinds, str):
+            kinds = (kinds,)
+        for kind in kinds:
+            check_choice("kinds", kind, tuple(EVENT_KINDS))
+        events = events[events["kind"].isin(list(kinds))]
+    events = events.assign(claims=events["claims"].fillna(""))
+    events["date"] = pd.to_datetime(events["date"], format="mixed")
+    return events.sort_values("date", kind="stable", ignore_index=True)
 
 
 def circular_deals() -> pd.DataFrame:

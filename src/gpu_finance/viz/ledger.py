@@ -16,7 +16,20 @@ from IPython.display import Markdown
 
 from ..claims import CHAPTERS, essay_claims, render_claim_text
 
-__all__ = ["verdict_list", "verdict_table", "ledger_markdown", "ledger_table_markdown"]
+__all__ = ["verdict_list", "verdict_table", "ledger_markdown", "ledger_table_markdown", "claim_label"]
+
+
+def claim_label(claim_id: str) -> str:
+    """The MyST label of one claim's verdict, as :func:`verdict_list` writes it: ``claim-<id>``.
+
+    Link to it from any page with ``{ref}`the verdict <claim-<id>>```.
+
+    Examples
+    --------
+    >>> claim_label("debt-off-balance-sheet")
+    'claim-debt-off-balance-sheet'
+    """
+    return f"claim-{claim_id}"
 
 
 def _date(iso: str) -> str:
@@ -33,23 +46,29 @@ def _one_line(text: str) -> str:
     return " ".join(text.replace("|", "/").split())
 
 
-def ledger_markdown(chapter: str | None = None) -> str:
+def ledger_markdown(chapter: str | None = None, *, anchors: bool = False) -> str:
     """The claims of one chapter (or all of them), one block each, as MyST Markdown.
 
     Each block quotes the essay in Chinese and in English, then gives the verdict with its date and
-    confidence code, the reason, the evidence (citations) and what would change the verdict.
+    confidence code, the reason, the evidence (citations) and what would change the verdict. With
+    ``anchors``, each block starts with its label (:func:`claim_label`), so other pages can link to
+    one verdict; only :func:`verdict_list` sets it, once per chapter, so every label is unique.
 
     Examples
     --------
     >>> text = ledger_markdown("the-spv")
     >>> "**Verdict: contradicted**" in text and "{cite:p}`spacex2026q2tenq" in text
     True
+    >>> ledger_markdown("the-spv", anchors=True).startswith("(claim-")
+    True
     """
     blocks = []
     for _, claim in essay_claims(chapter).iterrows():
+        label = [f"({claim_label(claim['id'])})="] if anchors else []
         blocks.append(
             "\n".join(
-                [
+                label
+                + [
                     f"> 「{claim['claim_zh']}」  ",
                     f"> *{claim['claim_en']}*",
                     "",
@@ -86,8 +105,8 @@ def ledger_table_markdown() -> str:
 
 
 def verdict_list(chapter: str | None = None) -> Markdown:
-    """:func:`ledger_markdown` for display in a notebook cell."""
-    return Markdown(ledger_markdown(chapter))
+    """:func:`ledger_markdown` for display in a notebook cell, each verdict labelled ``claim-<id>``."""
+    return Markdown(ledger_markdown(chapter, anchors=True))
 
 
 def verdict_table() -> Markdown:
