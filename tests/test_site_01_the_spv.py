@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gpu_finance import COLOSSUS_2, founder_dilution, percent, sponsor_balance_sheets, usd
+from gpu_finance import COLOSSUS_2, fact, founder_dilution, percent, sponsor_balance_sheets, usd
 from tests.website import (
     assert_charts_and_no_live_panel_output, assert_control_redraws, chart_with_control, open_page,
     set_control, wait_for_charts,
@@ -59,7 +59,17 @@ def test_balance_sheets_follow_the_year_and_the_lease_type(chapter):
     assert f"(b) {_headline('lease', 'operating')}" in after
     _, at_end = assert_control_redraws(chapter, "Year of the lease", COLOSSUS_2.lease_term_years)
     end = _headline("lease", "finance", COLOSSUS_2.lease_term_years, "adjusted_debt_usd")
-    assert f"Adjusted debt: (a) {end} · (b) {end} · (c) {end} · (d) {end}" in at_end
+    assert f"Adjusted debt: (a) {end} · (b) {end} · (c) {end} · (d) {end} · (e) {end}" in at_end
+    # view (e), the failed sale-leaseback, counts the vehicle's whole price as debt at signing
+    assert f"(e) {_headline('failed_sale')}" in before
+
+
+def test_what_the_filings_show_sets_the_filed_debt_beside_the_model(chapter):
+    section = chapter.locator("section#what-the-filings-show")
+    assert section.count() == 1
+    text = section.inner_text()
+    assert usd(fact("spacex.valor_related_party_debt_usd")) in text and "failed sale-leaseback" in text.lower()
+    assert "Filed: SpaceX" in text and "(e) Failed sale-leaseback" in text
 
 
 def test_lease_liability_chart_follows_its_sliders(chapter):

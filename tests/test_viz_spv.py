@@ -14,9 +14,11 @@ from gpu_finance import (
     PRE_MONEY_VALUATION_USD,
     accounting_history,
     consolidation_decision,
+    fact,
     founder_dilution,
     lease_payment,
     money_flows,
+    sale_leaseback_test,
     sponsor_balance_sheets,
     spv_cash_flows,
     usd,
@@ -220,6 +222,50 @@ def test_views_table_writes_money_and_ratios():
     shown = figures.views_table(sponsor_balance_sheets(COLOSSUS_2)).data.set_index("")
     assert shown.loc["Lease liability", "(b) Leases them (ASC 842)"] == "$20.9B"
     assert shown.loc["Debt to equity", "(d) Consolidates the SPV"] == "0.64"
+    # (e): the vehicle's whole $20B price is owed back to it; 25 / 20 of debt to equity
+    assert shown.loc["Financing liability (failed sale)", "(e) Failed sale-leaseback (ASC 842-40)"] == "$20B"
+    assert shown.loc["Debt to equity", "(e) Failed sale-leaseback (ASC 842-40)"] == "1.25"
+
+
+def test_balance_sheet_chart_draws_all_five_views_and_they_balance():
+    chart = figures.balance_sheet_chart(sponsor_balance_sheets(COLOSSUS_2))
+    bars = _dataset_with(chart, "view_label", "side", "amount_bn")
+    assert bars["view_label"].nunique() == 5
+    sums = bars.groupby(["view_label", "side"])["amount_bn"].sum().unstack("side")
+    np.testing.assert_allclose(sums["Assets"], sums["Liabilities and equity"], rtol=1e-4)
+    failed = bars[bars["view_label"] == "(e) Failed sale"].set_index("item")["amount_bn"]
+    assert failed["Financing liability (failed sale)"] == pytest.approx(20.0)
+    assert failed["GPUs"] == pytest.approx(20.0)
+    spec = chart.to_dict()
+    assert "five balance sheets" in json.dumps(spec["title"]) and "(e) Failed sale-leaseback" in spec["description"]
+
+
+def test_filings_table_sets_the_filed_debt_beside_the_five_views():
+    filed = fact("spacex.valor_related_party_debt_usd")
+    shown = figures.filings_table(sponsor_balance_sheets(COLOSSUS_2),
+                                  [("SpaceX 10-Q, 30 June 2026", filed)]).data.set_index("Books")
+    assert len(shown) == 6
+    failed = shown.loc["Model: (e) Failed sale-leaseback (ASC 842-40)"]
+    assert failed["Amount"] == usd(COLOSSUS_2.total_cost_usd) and failed["Counted as debt"] == "Yes"
+    assert shown.loc["Model: (c) Compute contract", "Counted as debt"] == "No"
+    assert shown.loc["Model: (a) Buys the GPUs itself", "Amount"] == usd(COLOSSUS_2.debt_usd)
+    row = shown.loc["Filed: SpaceX 10-Q, 30 June 2026"]
+    assert row["Amount"] == usd(filed) == "$13.3B"
+    # the filing's treatment is view (e)'s: the GPUs in property, plant and equipment, the lease as debt
+    assert row["The GPUs on the balance sheet"] == failed["The GPUs on the balance sheet"]
+    with pytest.raises(ValueError, match=r"filed=-1 is outside"):
+        figures.filings_table(sponsor_balance_sheets(COLOSSUS_2), [("bad", -1)])
+    with pytest.raises(ValueError, match="sheets must be a DataFrame"):
+        figures.filings_table(pd.DataFrame(), [])
+
+
+def test_sale_leaseback_table_gives_the_verdict():
+    styled = figures.sale_leaseback_table(sale_leaseback_test(COLOSSUS_2))
+    assert styled.caption.startswith("Verdict: not a sale")
+    assert list(styled.data["Rules out a sale"]) == ["yes", "no"]
+    short = COLOSSUS_2.replace(lease_term_years=3, debt_term_years=3)
+    assert figures.sale_leaseback_table(sale_leaseback_test(short, residual_value_fraction=0.4)).caption.startswith(
+        "Verdict: a sale")
 
 
 def _title(item) -> str:
@@ -285,3 +331,12 @@ def test_views_table_says_how_view_b_is_accounted_for():
 def test_live_panel_starts_at_the_classified_lease_type():
     panel = figures.spv_panel(COLOSSUS_2)
     assert panel.sliders["view"].value == "lease:finance"
+
+
+def test_live_panel_shows_the_failed_sale_leaseback_view():
+    panel = figures.spv_panel(COLOSSUS_2)
+    panel.sliders["view"].value = "failed_sale"
+    panel.select("The sponsor's books")
+    assert panel.message == ""
+    title = _title(panel.shown[1])
+    assert "Failed sale-leaseback" in title and f"{usd(25e9)} in headlines" in title

@@ -24,7 +24,7 @@ collateral
     equity earns; :func:`spv_cash_flows`, :func:`money_flows`, :func:`founder_dilution` and
     :func:`vendor_loop` (chapter 1).
 accounting
-    :func:`sponsor_balance_sheets` (the four views of the sponsor's books), the lease
+    :func:`sponsor_balance_sheets` (the five views of the sponsor's books), the lease
     classification and the consolidation test (chapter 1).
 scenario
     The closing chapter: :class:`Scenario` (one story through all three tricks), the named
@@ -132,12 +132,15 @@ from .accounting import (
     SPONSOR_DEBT_USD,
     SPE_OUTSIDE_EQUITY_MINIMUM,
     SPONSOR_EQUITY_USD,
+    REPURCHASE_OPTIONS,
     VIEWS,
     ConsolidationDecision,
     compare_views,
     consolidation_decision,
+    financing_liability_schedule,
     lease_classification,
     lease_liability_schedule,
+    sale_leaseback_test,
     sponsor_balance_sheets,
 )
 from .datasets import accounting_history, circular_deals
@@ -291,6 +294,9 @@ __all__ = [
     "lease_liability_schedule",
     "sponsor_balance_sheets",
     "compare_views",
+    "sale_leaseback_test",
+    "financing_liability_schedule",
+    "REPURCHASE_OPTIONS",
     "lease_classification",
     "ConsolidationDecision",
     "consolidation_decision",

@@ -1,7 +1,7 @@
 """The sponsor's books: where the vehicle's debt shows up, depending on how the deal is accounted for.
 
 The same deal (the sponsor gets the use of the GPUs for the lease term) can reach the sponsor's
-balance sheet in four ways, the *views* of :func:`sponsor_balance_sheets`:
+balance sheet in five ways, the *views* of :func:`sponsor_balance_sheets`:
 
 ``own``
     (a) The sponsor buys the GPUs itself, with the same debt and new equity.
@@ -15,8 +15,15 @@ balance sheet in four ways, the *views* of :func:`sponsor_balance_sheets`:
 ``consolidate``
     (d) The sponsor is the vehicle's primary beneficiary and consolidates it: the GPUs and the
     vehicle's debt come onto its books, the vehicle's outside equity as a non-controlling interest.
+``failed_sale``
+    (e) The sponsor controlled the GPUs and "sold" them to the vehicle, leasing them back, but under
+    ASC 842-40 the transfer is not a sale (for instance because the leaseback is a finance lease):
+    the GPUs stay in its property, plant and equipment and the whole price the vehicle paid, its
+    debt and its equity, is a financial liability, repaid by the rent.
 
-:func:`lease_classification` applies ASC 842's tests for a finance lease and
+:func:`lease_classification` applies ASC 842's tests for a finance lease,
+:func:`sale_leaseback_test` ASC 842-40's test of whether a transfer to the lessor is a sale,
+:func:`financing_liability_schedule` the seller-lessee's liability when it is not, and
 :func:`consolidation_decision` the variable-interest-entity test, under the rule of three eras
 (before 2003, FIN 46(R) and ASC 810 after FAS 167).
 
@@ -30,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
 
 from ._validation import check_choice, check_fraction, check_number, check_whole
 from .datasets import fact
@@ -45,10 +53,13 @@ __all__ = [
     "LEASE_TYPES",
     "CONSOLIDATION_RULES",
     "SPE_OUTSIDE_EQUITY_MINIMUM",
+    "REPURCHASE_OPTIONS",
     "lease_liability_schedule",
+    "financing_liability_schedule",
     "sponsor_balance_sheets",
     "compare_views",
     "lease_classification",
+    "sale_leaseback_test",
     "ConsolidationDecision",
     "consolidation_decision",
 ]
@@ -69,12 +80,22 @@ SPONSOR_EQUITY_USD: float = fact("sponsor.book_equity_usd")
 #: (``colossus2.gpu_economic_life_years``).
 GPU_ECONOMIC_LIFE_YEARS: int = int(fact("colossus2.gpu_economic_life_years"))
 
-#: The four ways the deal can reach the sponsor's books: key -> label shown to readers.
+#: The five ways the deal can reach the sponsor's books: key -> label shown to readers.
 VIEWS: dict[str, str] = {
     "own": "(a) Buys the GPUs itself",
     "lease": "(b) Leases them (ASC 842)",
     "service": "(c) Compute contract",
     "consolidate": "(d) Consolidates the SPV",
+    "failed_sale": "(e) Failed sale-leaseback (ASC 842-40)",
+}
+
+#: Repurchase terms a seller-lessee may hold in a sale and leaseback: key -> label. Under ASC
+#: 842-40-25-3 only an option at the asset's fair value, on an asset with substantially the same
+#: alternatives readily available, leaves the transfer a sale.
+REPURCHASE_OPTIONS: dict[str, str] = {
+    "none": "No repurchase option",
+    "fair_value": "An option to buy the GPUs back at their fair value when exercised",
+    "fixed_price": "An option or obligation to buy them back at a price set in advance",
 }
 
 #: Lease types under ASC 842. IFRS 16 treats every lease like a finance lease.
@@ -158,6 +179,126 @@ def lease_liability_schedule(
     )
 
 
+def _annuity_factor(rate: float, years: int) -> float:
+    """Present value of 1 a year for ``years`` years at ``rate``, accurate for rates near zero."""
+    if rate == 0.0:
+        return float(years)
+    return float(-math.expm1(-years * math.log1p(rate)) / rate)
+
+
+def _rate_reaching(cost: float, payment: float, years: int, end_usd: float) -> float:
+    """The rate at which ``cost``, paid down by ``payment`` a year, is exactly ``end_usd`` after
+    ``years``; ``-inf`` if no rate above -99% gets it that low.
+
+    ``cost - payment * a(r) - end * (1+r)**-n`` rises with ``r`` (``a`` is the annuity factor), so
+    the root is unique and bracketed.
+    """
+    def gap(rate: float) -> float:
+        return cost - end_usd * math.exp(-years * math.log1p(rate)) - payment * _annuity_factor(rate, years)
+
+    low, high = -0.99, 10.0 * max(payment, 0.0) / cost + 10.0
+    if gap(low) >= 0.0:
+        return -math.inf
+    return float(brentq(gap, low, high, xtol=1e-16, rtol=1e-15, maxiter=500))
+
+
+def financing_liability_schedule(
+    deal: Deal,
+    target_equity_return: float = TARGET_EQUITY_RETURN,
+    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    incremental_borrowing_rate: float = INCREMENTAL_BORROWING_RATE,
+) -> pd.DataFrame:
+    """The seller-lessee's financial liability in a failed sale and leaseback (ASC 842-40).
+
+    When the transfer of the GPUs to the vehicle is not a sale, the sponsor keeps the GPUs on its
+    books and records what the vehicle paid, ``deal.total_cost_usd`` (the vehicle's debt *and*
+    equity), as a financial liability (ASC 842-40-25-5). Each lease payment ``X`` is split into
+    interest at a rate ``r`` and repayment:
+
+    .. math::
+
+        F_t = F_{t-1}(1+r) - X, \\qquad F_0 = C
+
+    The sponsor starts from its incremental borrowing rate, but ASC 842-40-30-6 has it adjust the
+    rate where needed so that (a) interest over the lease term is not more than the payments (no
+    negative amortisation: ``F_n <= C``, so ``r <= X / C``) and (b) the GPUs' carrying amount at
+    the end of the lease is not more than the liability (no built-in loss: ``F_n >= R``, the
+    residual value to which the GPUs are depreciated). The rate used is therefore the incremental
+    borrowing rate held between those two bounds; at the lower bound, the rate implicit in the
+    lease, the liability amortises exactly to the GPUs' carrying amount and no gain or loss arises
+    when the vehicle takes them back.
+
+    Parameters
+    ----------
+    deal, target_equity_return, residual_value_fraction
+        As for :func:`~gpu_finance.lease_payment`.
+    incremental_borrowing_rate : float
+        The sponsor's incremental borrowing rate, a fraction per year in [0, 1). An assumption;
+        default :data:`INCREMENTAL_BORROWING_RATE`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year, ``0`` to ``lease_term_years``, in USD: ``year``, ``payment_usd``,
+        ``interest_usd``, ``principal_usd`` (payment less interest) and ``liability_usd`` (at the
+        end of the year). ``DataFrame.attrs``: ``"interest_rate"`` (the rate used, a fraction per
+        year), ``"rate_basis"`` (``"incremental borrowing rate"``, ``"raised: no built-in loss"``
+        or ``"lowered: no negative amortisation"``) and ``"end_carrying_amount_usd"`` (the GPUs'
+        book value when the lease ends).
+
+    References
+    ----------
+    ASC 842-40-25-5 and 842-40-30-6, as quoted and explained in PwC's *Leases* guide, section 6.5
+    (the book's reference ``pwc2026saleleaseback``).
+
+    Examples
+    --------
+    A $100 asset "sold" to an all-equity vehicle that wants 13.1% a year, and leased back for two
+    years with nothing left at the end: the rent repays the $100 at 13.1%, above a 10% borrowing
+    rate, so the rate is raised to 13.1% and the liability runs off to zero.
+
+    >>> small = Deal(100, 100, 0, 0, 0.0, 2, 2)
+    >>> schedule = financing_liability_schedule(small, 0.131, 0.0, 0.10)
+    >>> schedule["liability_usd"].round(2).tolist()
+    [100.0, 53.07, 0.0]
+    >>> round(schedule.attrs["interest_rate"], 6)
+    0.131
+    >>> schedule.attrs["rate_basis"]
+    'raised: no built-in loss'
+    """
+    k, residual = _check_terms(deal, target_equity_return, residual_value_fraction)
+    i = _check_rate("incremental_borrowing_rate", incremental_borrowing_rate)
+    n = deal.lease_term_years
+    cost = deal.total_cost_usd
+    payment = lease_payment(deal, k, residual)
+    end_value = residual * cost
+    no_loss = _rate_reaching(cost, payment, n, end_value)  # at least this, or a loss is built in
+    no_growth = payment / cost  # at most this, or interest outruns the payments
+    if i < no_loss:
+        rate, basis = no_loss, "raised: no built-in loss"
+    elif i > no_growth:
+        rate, basis = no_growth, "lowered: no negative amortisation"
+    else:
+        rate, basis = i, "incremental borrowing rate"
+    liability = np.empty(n + 1)
+    liability[0] = cost
+    for t in range(1, n + 1):
+        liability[t] = liability[t - 1] * (1.0 + rate) - payment
+    if basis.startswith("raised") and abs(liability[-1] - end_value) <= 1e-9 * cost:
+        liability[-1] = end_value  # exact by construction: drop the root finder's last digits
+    interest = np.r_[0.0, liability[:-1] * rate]
+    payments = np.r_[0.0, np.full(n, payment)]
+    frame = pd.DataFrame({
+        "year": np.arange(0, n + 1),
+        "payment_usd": payments,
+        "interest_usd": interest,
+        "principal_usd": payments - interest,
+        "liability_usd": liability,
+    })
+    frame.attrs.update(interest_rate=float(rate), rate_basis=basis, end_carrying_amount_usd=float(end_value))
+    return frame
+
+
 def sponsor_balance_sheets(
     deal: Deal,
     target_equity_return: float = TARGET_EQUITY_RETURN,
@@ -167,7 +308,7 @@ def sponsor_balance_sheets(
     sponsor_debt_usd: float = SPONSOR_DEBT_USD,
     sponsor_equity_usd: float = SPONSOR_EQUITY_USD,
 ) -> pd.DataFrame:
-    """The sponsor's balance sheet in each of the four views, at signing and at each year end.
+    """The sponsor's balance sheet in each of the five views, at signing and at each year end.
 
     The sponsor starts with ``sponsor_debt_usd`` of borrowings and ``sponsor_equity_usd`` of
     equity, held as cash and other assets. To compare accounting rather than business, the GPUs'
@@ -186,6 +327,12 @@ def sponsor_balance_sheets(
     * **consolidate**: the GPUs and the vehicle's debt as in ``own``; the vehicle's equity belongs
       to outside investors and shows as a non-controlling interest, which earns the vehicle's
       profit and receives its cash to equity. The lease is eliminated within the group.
+    * **failed_sale**: a sale and leaseback that ASC 842-40 does not accept as a sale (see
+      :func:`sale_leaseback_test`). The GPUs stay on the sponsor's books, depreciated exactly as in
+      ``own``; the price the vehicle paid, all of ``deal.total_cost_usd`` (its debt *and* its
+      equity), is a financial liability (:func:`financing_liability_schedule`) that the lease
+      payments repay, with interest, to the GPUs' carrying amount at the end of the lease. It
+      counts as debt, in the headlines and for a credit analyst alike.
 
     Parameters
     ----------
@@ -215,17 +362,20 @@ def sponsor_balance_sheets(
 
         ``view``, ``year``; assets: ``cash_and_other_assets_usd``, ``gpus_usd``,
         ``right_of_use_asset_usd``, ``total_assets_usd``; liabilities: ``borrowings_usd``,
-        ``lease_liability_usd``, ``total_liabilities_usd``; equity: ``shareholders_equity_usd``,
+        ``lease_liability_usd``, ``financing_liability_usd`` (the failed sale-leaseback's
+        liability to the vehicle), ``total_liabilities_usd``; equity: ``shareholders_equity_usd``,
         ``noncontrolling_interest_usd``, ``total_equity_usd``; then ``headline_debt_usd`` (what
-        headlines call debt: borrowings, plus finance-lease liabilities), ``debt_to_equity``
+        headlines call debt: borrowings and financing liabilities, plus finance-lease
+        liabilities), ``debt_to_equity``
         (headline debt over total equity), ``commitments_in_notes_usd`` (undiscounted lease or
         contract payments still to come), ``adjusted_debt_usd`` (what a credit analyst counts:
-        borrowings plus the present value of the remaining lease or contract payments at the
-        incremental borrowing rate) and ``adjusted_debt_to_equity``. Ratios are ``NaN`` where
+        borrowings and financing liabilities plus the present value of the remaining lease or
+        contract payments at the incremental borrowing rate) and ``adjusted_debt_to_equity``. Ratios are ``NaN`` where
         total equity is not positive.
 
         In every row ``total_assets_usd == total_liabilities_usd + total_equity_usd``.
-        ``DataFrame.attrs["lease_type"]`` holds the lease type used for the ``lease`` view.
+        ``DataFrame.attrs["lease_type"]`` holds the lease type used for the ``lease`` view and
+        ``DataFrame.attrs["financing_rate"]`` the interest rate of the ``failed_sale`` view.
 
     Examples
     --------
@@ -233,11 +383,16 @@ def sponsor_balance_sheets(
     >>> sheets = sponsor_balance_sheets(COLOSSUS_2)
     >>> signing = sheets[sheets["year"] == 0].set_index("view")
     >>> (signing["headline_debt_usd"] / 1e9).round(1).to_dict()
-    {'own': 17.5, 'lease': 25.9, 'service': 5.0, 'consolidate': 17.5}
+    {'own': 17.5, 'lease': 25.9, 'service': 5.0, 'consolidate': 17.5, 'failed_sale': 25.0}
     >>> sheets.attrs["lease_type"]
     'finance'
     >>> (signing["adjusted_debt_usd"] / 1e9).round(1).to_dict()
-    {'own': 17.5, 'lease': 25.9, 'service': 25.9, 'consolidate': 17.5}
+    {'own': 17.5, 'lease': 25.9, 'service': 25.9, 'consolidate': 17.5, 'failed_sale': 25.0}
+
+In the failed sale-leaseback the liability is the whole price the vehicle paid, debt and equity:
+
+    >>> float(signing.loc["failed_sale", "financing_liability_usd"]) == COLOSSUS_2.total_cost_usd
+    True
 
     Read as an operating lease, the same lease leaves the headline debt at the sponsor's own:
 
@@ -270,6 +425,7 @@ def sponsor_balance_sheets(
     lease = lease_liability_schedule(deal, k, residual_fraction, i)
     liability = lease["liability_usd"].to_numpy()
     remaining = lease["remaining_payments_usd"].to_numpy()
+    financing = financing_liability_schedule(deal, k, residual_fraction, i)
     other0 = debt0 + equity0
     zeros = np.zeros(n + 1)
 
@@ -277,7 +433,7 @@ def sponsor_balance_sheets(
     # (a) own: the sponsor's profit is the compute's earnings less depreciation and interest.
     views["own"] = dict(
         cash=other0 + np.cumsum(earnings - interest - principal), gpus=gpus, rou=zeros,
-        borrowings=debt0 + balance, lease=zeros,
+        borrowings=debt0 + balance, lease=zeros, financing=zeros,
         equity=equity0 + deal.equity_usd + np.cumsum(earnings - depreciation - interest), nci=zeros,
         headline_extra=zeros, adjusted_extra=zeros, notes=zeros,
     )
@@ -291,30 +447,38 @@ def sponsor_balance_sheets(
         lease_equity = equity0 + np.cumsum(earnings - amortisation - lease_interest)
     views["lease"] = dict(
         cash=np.full(n + 1, other0), gpus=zeros, rou=rou, borrowings=np.full(n + 1, debt0),
-        lease=liability, equity=lease_equity, nci=zeros,
+        lease=liability, financing=zeros, equity=lease_equity, nci=zeros,
         headline_extra=liability if kind == "finance" else zeros, adjusted_extra=liability, notes=remaining,
     )
     # (c) a compute contract: nothing on the balance sheet.
     views["service"] = dict(
         cash=np.full(n + 1, other0), gpus=zeros, rou=zeros, borrowings=np.full(n + 1, debt0),
-        lease=zeros, equity=np.full(n + 1, equity0), nci=zeros,
+        lease=zeros, financing=zeros, equity=np.full(n + 1, equity0), nci=zeros,
         headline_extra=zeros, adjusted_extra=liability, notes=remaining,
     )
     # (d) consolidated: the vehicle's profit and cash to equity belong to its outside owners.
     views["consolidate"] = dict(
         cash=np.full(n + 1, other0), gpus=gpus, rou=zeros, borrowings=debt0 + balance, lease=zeros,
-        equity=np.full(n + 1, equity0),
+        financing=zeros, equity=np.full(n + 1, equity0),
         nci=deal.equity_usd - np.cumsum(depreciation) + np.cumsum(principal),
+        headline_extra=zeros, adjusted_extra=zeros, notes=zeros,
+    )
+    # (e) failed sale-leaseback: the GPUs stay, the vehicle's whole price is owed back to it. The
+    # rent the compute earns pays the liability, so cash does not move.
+    views["failed_sale"] = dict(
+        cash=np.full(n + 1, other0), gpus=gpus, rou=zeros, borrowings=np.full(n + 1, debt0), lease=zeros,
+        financing=financing["liability_usd"].to_numpy(),
+        equity=equity0 + np.cumsum(earnings - depreciation - financing["interest_usd"].to_numpy()), nci=zeros,
         headline_extra=zeros, adjusted_extra=zeros, notes=zeros,
     )
 
     frames = []
     for view, v in views.items():
         assets = v["cash"] + v["gpus"] + v["rou"]
-        liabilities = v["borrowings"] + v["lease"]
+        liabilities = v["borrowings"] + v["lease"] + v["financing"]
         equity = v["equity"] + v["nci"]
-        headline = v["borrowings"] + v["headline_extra"]
-        adjusted = v["borrowings"] + v["adjusted_extra"]
+        headline = v["borrowings"] + v["financing"] + v["headline_extra"]
+        adjusted = v["borrowings"] + v["financing"] + v["adjusted_extra"]
         positive = equity > 0
         safe = np.where(positive, equity, 1.0)
         frames.append(pd.DataFrame({
@@ -326,6 +490,7 @@ def sponsor_balance_sheets(
             "total_assets_usd": assets,
             "borrowings_usd": v["borrowings"],
             "lease_liability_usd": v["lease"],
+            "financing_liability_usd": v["financing"],
             "total_liabilities_usd": liabilities,
             "shareholders_equity_usd": v["equity"],
             "noncontrolling_interest_usd": v["nci"],
@@ -338,6 +503,7 @@ def sponsor_balance_sheets(
         }))
     result = pd.concat(frames, ignore_index=True)
     result.attrs["lease_type"] = kind
+    result.attrs["financing_rate"] = financing.attrs["interest_rate"]
     return result
 
 
@@ -348,6 +514,7 @@ _LINE_ITEMS: dict[str, str] = {
     "total_assets_usd": "Total assets",
     "borrowings_usd": "Borrowings",
     "lease_liability_usd": "Lease liability",
+    "financing_liability_usd": "Financing liability (failed sale)",
     "total_liabilities_usd": "Total liabilities",
     "shareholders_equity_usd": "Shareholders' equity",
     "noncontrolling_interest_usd": "Non-controlling interest",
@@ -361,7 +528,7 @@ _LINE_ITEMS: dict[str, str] = {
 
 
 def compare_views(sheets: pd.DataFrame, year: int = 0) -> pd.DataFrame:
-    """The four views side by side for one year: one row per line item, one column per view.
+    """The five views side by side for one year: one row per line item, one column per view.
 
     Parameters
     ----------
@@ -460,6 +627,102 @@ def lease_classification(
     ]
     frame = pd.DataFrame(rows, columns=["test", "measure", "threshold", "met"])
     frame.attrs["lease_type"] = "finance" if frame["met"].any() else "operating"
+    return frame
+
+
+def sale_leaseback_test(
+    deal: Deal,
+    target_equity_return: float = TARGET_EQUITY_RETURN,
+    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    incremental_borrowing_rate: float = INCREMENTAL_BORROWING_RATE,
+    economic_life_years: int = GPU_ECONOMIC_LIFE_YEARS,
+    repurchase_option: str = "none",
+    alternative_assets_available: bool = True,
+) -> pd.DataFrame:
+    """Is handing the GPUs to the vehicle a sale? ASC 842-40's test for a sale and leaseback.
+
+    When the sponsor controls the GPUs before the vehicle buys them and leases them back, ASC
+    842-40-25-1 accepts the transfer as a sale only if it is one under the revenue standard (ASC
+    606: control passes to the buyer-lessor). Two terms of the deal rule a sale out:
+
+    * **the leaseback is a finance lease** (ASC 842-40-25-2): a finance lease is in substance a
+      purchase, so the sponsor would hand control over and take it straight back. The test uses
+      :func:`lease_classification` on the same terms;
+    * **a repurchase option or obligation** (ASC 842-40-25-3): it blocks a sale unless it can be
+      exercised only at the asset's fair value when exercised *and* alternative assets,
+      substantially the same, are readily available in the market.
+
+    If either applies, the transfer is not a sale: the sponsor's books are view ``failed_sale`` of
+    :func:`sponsor_balance_sheets`. Otherwise it is a sale, and the leaseback (then an operating
+    lease) is view ``lease``. The other conditions of ASC 606 (an enforceable contract, control
+    passing in every other respect) are taken as met.
+
+    Parameters
+    ----------
+    deal, target_equity_return, residual_value_fraction, incremental_borrowing_rate, economic_life_years
+        As for :func:`lease_classification`.
+    repurchase_option : str
+        One of :data:`REPURCHASE_OPTIONS`: ``"none"``, ``"fair_value"`` or ``"fixed_price"``.
+    alternative_assets_available : bool
+        Are GPUs substantially the same as these readily available in the market? Matters only for
+        a fair-value repurchase option.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per condition: ``test``, ``answer`` (in words) and ``precludes_sale`` (bool).
+        ``DataFrame.attrs``: ``"is_sale"`` (bool), ``"lease_type"`` (the leaseback's class) and
+        ``"view"`` (``"lease"`` or ``"failed_sale"``, the view of :func:`sponsor_balance_sheets`
+        that then shows the sponsor's books).
+
+    References
+    ----------
+    ASC 842-40-25-1 to 25-5, as quoted and explained in PwC's *Leases* guide, sections 6.3.4,
+    6.3.5 and 6.5, and Deloitte's *Roadmap: Leasing*, chapter 10 (the book's references
+    ``pwc2026saleleaseback`` and ``deloitte2026leasingroadmap``).
+
+    Examples
+    --------
+    The reported Colossus 2 terms: the leaseback would be a finance lease, so no sale.
+
+    >>> from gpu_finance import COLOSSUS_2
+    >>> test = sale_leaseback_test(COLOSSUS_2)
+    >>> test["precludes_sale"].tolist(), test.attrs["is_sale"], test.attrs["view"]
+    ([True, False], False, 'failed_sale')
+
+    A three-year leaseback whose vehicle keeps 40% of the value is an operating lease, and a sale;
+    a repurchase option at a fixed price would undo it.
+
+    >>> short = COLOSSUS_2.replace(lease_term_years=3, debt_term_years=3)
+    >>> sale_leaseback_test(short, residual_value_fraction=0.4).attrs["view"]
+    'lease'
+    >>> sale_leaseback_test(short, residual_value_fraction=0.4, repurchase_option="fixed_price").attrs["is_sale"]
+    False
+    """
+    classification = lease_classification(deal, target_equity_return, residual_value_fraction,
+                                          incremental_borrowing_rate, economic_life_years)
+    option = check_choice("repurchase_option", repurchase_option, tuple(REPURCHASE_OPTIONS))
+    available = _check_flag("alternative_assets_available", alternative_assets_available)
+    kind = classification.attrs["lease_type"]
+    finance = kind == "finance"
+    met = "; ".join(classification.loc[classification["met"], "test"])
+    blocks = option == "fixed_price" or (option == "fair_value" and not available)
+    if option == "none":
+        option_answer = "No: the sponsor holds no repurchase option"
+    elif option == "fixed_price":
+        option_answer = "Yes: a repurchase at a price set in advance keeps control with the sponsor"
+    elif available:
+        option_answer = "No: the option is at fair value and similar GPUs are readily available"
+    else:
+        option_answer = "Yes: the option is at fair value, but no similar GPUs are readily available"
+    rows = [
+        ("Is the leaseback a finance lease? (ASC 842-40-25-2)",
+         f"Yes: {met}" if finance else "No: an operating lease, no test of ASC 842-10-25-2 is met", finance),
+        ("Does a repurchase option keep control with the sponsor? (ASC 842-40-25-3)", option_answer, blocks),
+    ]
+    frame = pd.DataFrame(rows, columns=["test", "answer", "precludes_sale"])
+    is_sale = not frame["precludes_sale"].any()
+    frame.attrs.update(is_sale=bool(is_sale), lease_type=kind, view="lease" if is_sale else "failed_sale")
     return frame
 
 

@@ -31,6 +31,7 @@ from ..accounting import (
     lease_liability_schedule,
     sponsor_balance_sheets,
 )
+from .._validation import check_number
 from ..deal import Deal
 from ..formatting import percent, styled, table, usd
 from ..spv import (
@@ -70,6 +71,8 @@ __all__ = [
     "money_flow_chart",
     "money_flow_explorer",
     "views_table",
+    "filings_table",
+    "sale_leaseback_table",
     "classification_table",
     "circular_deals_table",
     "history_table",
@@ -231,13 +234,15 @@ def cash_flow_table(flows: pd.DataFrame):
 
 
 # ------------------------------------------------------------------------------------ 2. the books
-_SHORT_VIEWS = {"own": "(a) Owns", "lease": "(b) Leases", "service": "(c) Contract", "consolidate": "(d) Consolidates"}
+_SHORT_VIEWS = {"own": "(a) Owns", "lease": "(b) Leases", "service": "(c) Contract", "consolidate": "(d) Consolidates",
+                "failed_sale": "(e) Failed sale"}
 _ITEMS = {  # column -> (side, label, colour)
     "cash_and_other_assets_usd": ("Assets", "Cash and other assets", "#d4d4d4"),
     "gpus_usd": ("Assets", "GPUs", OKABE_ITO["grey"]),
     "right_of_use_asset_usd": ("Assets", "Right-of-use asset", OKABE_ITO["reddish_purple"]),
     "borrowings_usd": ("Liabilities and equity", "Borrowings", PARTY_COLORS["lenders"]),
     "lease_liability_usd": ("Liabilities and equity", "Lease liability", OKABE_ITO["vermillion"]),
+    "financing_liability_usd": ("Liabilities and equity", "Financing liability (failed sale)", OKABE_ITO["black"]),
     "shareholders_equity_usd": ("Liabilities and equity", "Shareholders' equity", PARTY_COLORS["sponsor"]),
     "noncontrolling_interest_usd": ("Liabilities and equity", "Non-controlling interest",
                                     PARTY_COLORS["spv_equity"]),
@@ -288,7 +293,7 @@ def _sheet_layers(bars: pd.DataFrame, note: pd.DataFrame, controls: Sequence[Con
 
 
 def balance_sheet_chart(sheets: pd.DataFrame, year: int = 0) -> alt.LayerChart:
-    """The four views of the sponsor's balance sheet side by side, for one year."""
+    """The five views of the sponsor's balance sheet side by side, for one year."""
     rows = sheets[sheets["year"] == year]
     if rows.empty:
         raise ValueError(f"year={year!r} is not in the sheets (years {sorted(sheets['year'].unique())})")
@@ -299,14 +304,14 @@ def balance_sheet_chart(sheets: pd.DataFrame, year: int = 0) -> alt.LayerChart:
     height = 230
     return _sheet_layers(bars, note, [], height).properties(
         title=alt.TitleParams(
-            ["Same GPUs, four balance sheets:",
+            ["Same GPUs, five balance sheets:",
              f"liabilities from {usd(by_view['total_liabilities_usd'].min())} "
              f"to {usd(by_view['total_liabilities_usd'].max())}"],
             subtitle=f"The sponsor's books {when}, in each accounting view",
         ),
         width=420, height=height,
         description=(
-            f"Grouped stacked bars of the sponsor's balance sheet {when} in four views: "
+            f"Grouped stacked bars of the sponsor's balance sheet {when} in five views: "
             + "; ".join(
                 f"{VIEWS[v]}: assets {usd(by_view.loc[v, 'total_assets_usd'])}, liabilities "
                 f"{usd(by_view.loc[v, 'total_liabilities_usd'])}, equity {usd(by_view.loc[v, 'total_equity_usd'])}"
@@ -322,7 +327,7 @@ def balance_sheet_explorer(
     residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
     incremental_borrowing_rate: float = INCREMENTAL_BORROWING_RATE,
 ) -> alt.LayerChart:
-    """Kernel-free four-view balance sheet: a slider picks the year, a menu the lease type.
+    """Kernel-free five-view balance sheet: a slider picks the year, a menu the lease type.
 
     The menu starts at the lease type :func:`~gpu_finance.lease_classification` gives the deal's
     terms, so the first picture agrees with the classification; the other type is one click away.
@@ -347,13 +352,15 @@ def balance_sheet_explorer(
                          controls, height).properties(
         title=alt.TitleParams(
             ["Leasing under ASC 842 brings a liability back;", "a compute contract does not"],
-            subtitle="The sponsor's books in four views; left bar assets, right bar claims",
+            subtitle="The sponsor's books in five views; left bar assets, right bar claims",
         ),
         width=420, height=height,
         description=(
-            "Interactive grouped stacked bars of the sponsor's balance sheet in four views: (a) it owns the "
+            "Interactive grouped stacked bars of the sponsor's balance sheet in five views: (a) it owns the "
             "GPUs, (b) it leases them under ASC 842, (c) it signs a compute contract, (d) it consolidates the "
-            "SPV. A slider picks the year of the lease and a menu whether view (b) is an operating or a "
+            "SPV, (e) a failed sale-leaseback under ASC 842-40, where the GPUs stay on its books and the "
+            "vehicle's whole price is a financing liability. A slider picks the year of the lease and a menu "
+            "whether view (b) is an operating or a "
             f"finance lease; it starts at the {classified} lease that ASC 842's tests give these terms. "
             "At signing the lease liability is "
             f"{usd(signing.loc['lease', 'lease_liability_usd'])}, against {usd(deal.debt_usd)} of debt in the "
@@ -438,7 +445,7 @@ def accounting_history_chart(history: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(spine, points, label, amount).properties(
         title=alt.TitleParams(
             ["Each rule closed a route off the balance sheet", "that companies had been using"],
-            subtitle="From Enron's special purpose entities to ASC 842 (hover for details and sources)",
+            subtitle="From Enron's special purpose entities to ASC 842-40 (hover for details and sources)",
         ),
         width=420, height=40 * len(shown),
         description="Timeline of accounting events: " + "; ".join(
@@ -905,6 +912,7 @@ _PANEL_VIEWS = (
     ("(b) Finance lease (ASC 842)", "lease:finance"),
     ("(c) Compute contract", "service"),
     ("(d) Consolidates the SPV", "consolidate"),
+    ("(e) Failed sale-leaseback (ASC 842-40)", "failed_sale"),
 )
 
 
@@ -1022,6 +1030,58 @@ def views_table(sheets: pd.DataFrame, year: int = 0):
     return result
 
 
+#: What each view puts on the sponsor's books, in words, for :func:`filings_table`.
+_VIEW_BOOKS: dict[str, tuple[str, str]] = {  # view -> (the GPUs, the liability the deal adds)
+    "own": ("Yes, as its own equipment", "The vehicle's debt, as its own borrowings"),
+    "lease": ("As a right-of-use asset", "A lease liability"),
+    "service": ("No", "None: a commitment in the notes"),
+    "consolidate": ("Yes, in the consolidated group", "The vehicle's debt; its equity as a non-controlling interest"),
+    "failed_sale": ("Yes, in property, plant and equipment", "A financing liability: the vehicle's whole price"),
+}
+
+
+def filings_table(sheets: pd.DataFrame, filed: Sequence[tuple[str, float]]):
+    """The model's five views at signing beside what a company's filing shows.
+
+    Parameters
+    ----------
+    sheets : pandas.DataFrame
+        A table from :func:`~gpu_finance.sponsor_balance_sheets`.
+    filed : sequence of (str, float)
+        Rows from a filing: a label (the filing, the line and the date) and the amount it records as
+        debt, in USD. Each is shown as GPUs in property, plant and equipment and the amount as debt,
+        which is how a failed sale-leaseback is filed.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        One row per view, then one per filed row: where the GPUs are, what liability the deal adds,
+        whether it counts as debt in the headlines, and the amount it adds to the sponsor's
+        liabilities (the model at signing, or the filed figure).
+    """
+    if not isinstance(sheets, pd.DataFrame) or not {"view", "year", "financing_liability_usd"} <= set(sheets.columns):
+        raise ValueError("sheets must be a DataFrame from sponsor_balance_sheets")
+    signing = sheets[sheets["year"] == 0].set_index("view")
+    own_debt = signing.loc["service", "total_liabilities_usd"]  # the sponsor's own borrowings
+    rows = []
+    for view, label in VIEWS.items():
+        gpus, liability = _VIEW_BOOKS[view]
+        if view == "lease":
+            liability = f"A {sheets.attrs.get('lease_type', 'finance')} lease liability"
+        added = signing.loc[view, "total_liabilities_usd"] - own_debt
+        in_headlines = signing.loc[view, "headline_debt_usd"] - own_debt > 1.0
+        rows.append((f"Model: {label}", gpus, liability, "Yes" if in_headlines else "No", str(usd(added))))
+    for label, amount in filed:
+        value = check_number("filed", amount, 0, math.inf)
+        rows.append((f"Filed: {label}", "Yes, in property, plant and equipment", "Related-party debt", "Yes",
+                     str(usd(value))))
+    frame = pd.DataFrame(rows, columns=["Books", "The GPUs on the balance sheet", "The liability the deal adds",
+                                        "Counted as debt", "Amount"])
+    return styled(frame).hide(axis="index").set_caption(
+        "The model's amounts are for the reported Colossus 2 plan at signing; the filed ones are the "
+        "parent's debt on all its Valor transactions")
+
+
 def _blank_or(formatter):
     return lambda value: "" if value != value else str(formatter(value))
 
@@ -1031,6 +1091,14 @@ def classification_table(tests: pd.DataFrame):
     shown = tests.assign(met=tests["met"].map({True: "yes", False: "no"}))
     styled = table(shown, formats={"measure": _blank_or(percent), "threshold": _blank_or(percent)})
     return styled.set_caption(f"Verdict: a {tests.attrs.get('lease_type', '?')} lease")
+
+
+def sale_leaseback_table(test: pd.DataFrame):
+    """:func:`~gpu_finance.sale_leaseback_test`'s conditions, styled, with the verdict in the caption."""
+    shown = test.assign(precludes_sale=test["precludes_sale"].map({True: "yes", False: "no"}))
+    verdict = ("a sale: the leaseback is accounted for as a lease" if test.attrs.get("is_sale")
+               else "not a sale: a failed sale-leaseback, accounted for as a financing")
+    return table(shown, labels={"precludes_sale": "Rules out a sale"}).set_caption(f"Verdict: {verdict}")
 
 
 def circular_deals_table(deals: pd.DataFrame):
