@@ -38,7 +38,22 @@ from gpu_finance import (
     useful_life_changes,
 )
 from gpu_finance.datasets import load_dataset
-from gpu_finance.depreciation import NEOCLOUD_FLEET, OWNER_REQUIRED_RETURN, Fleet, owner_profit_comparison
+from gpu_finance.depreciation import (
+    HOURS_PER_MONTH,
+    NEOCLOUD_FLEET,
+    OWNER_REQUIRED_RETURN,
+    PEAK_OBSERVATIONS,
+    PRICE_BOUNDS,
+    PRICE_KINDS,
+    Fleet,
+    calibrated_decline,
+    calibration_prices,
+    compute_contracts,
+    decline_interval,
+    decline_readings,
+    owner_profit_comparison,
+    usd_per_gpu_hour,
+)
 
 from .strategies import deals, declines, fractions, lives, methods, money, steps
 
@@ -519,14 +534,147 @@ def test_unknown_fit_method_names_the_parameter():
         implied_annual_decline([2020, 2021], [2.0, 1.0], method="median")
 
 
-def test_the_preset_is_the_fit_to_the_h100_rows_of_the_data():
+def test_the_preset_is_the_fit_to_the_h100_market_rents_of_the_data():
     prices = rental_prices()
     h100 = prices[prices["gpu"] == "H100"]
-    assert len(h100) == 5 and (h100["confidence"] == "S").all()
+    assert set(h100["price_kind"]) == {"on-demand", "spot/index", "1-year contract"}
+    # independent arithmetic: numpy's polynomial fit of ln(price) on the decimal year
     slope = np.polyfit(h100["year_decimal"], np.log(h100["price_usd_per_hour"]), 1)[0]
     assert CALIBRATED_ANNUAL_DECLINE == pytest.approx(-math.expm1(slope), rel=1e-9)
+    assert CALIBRATED_ANNUAL_DECLINE == calibrated_decline().estimate
+    assert calibrated_decline().n_observations == len(h100)
     # the peak above $8 and the trough below $2 bracket a steep fall; the 2026 rebound tempers it
     assert 0.2 < CALIBRATED_ANNUAL_DECLINE < 0.5
+
+
+def test_the_presets_carry_the_calibrated_point_estimate():
+    presets = load_dataset("scenario_presets")
+    rows = presets[(presets["field"] == "annual_decline") & (presets["preset"].isin(["as_told", "what_closed"]))]
+    assert len(rows) == 2
+    assert (rows["value"].astype(float) == CALIBRATED_ANNUAL_DECLINE).all()
+
+
+# ------------------------------------------------------------------------------ the interval
+def test_a_series_with_an_exact_exponential_decline_has_no_spread():
+    years = [2020.0, 2020.5, 2021.25, 2022.0, 2023.75]
+    rate = 0.3
+    prices = [5.0 * (1 - rate) ** (t - 2020.0) for t in years]
+    fit = decline_interval(years, prices, 0.9, seed=7)
+    assert fit.estimate == pytest.approx(rate, abs=1e-12)
+    assert fit.estimate == fit.low == fit.high
+    assert fit.n_observations == len(years) and fit.confidence == 0.9
+
+
+def test_the_bootstrap_is_deterministic_under_a_seed_and_moves_with_it():
+    first = decline_interval([2020, 2021, 2022, 2023, 2024], [8.0, 5.0, 4.5, 2.0, 2.2], seed=11)
+    again = decline_interval([2020, 2021, 2022, 2023, 2024], [8.0, 5.0, 4.5, 2.0, 2.2], seed=11)
+    other = decline_interval([2020, 2021, 2022, 2023, 2024], [8.0, 5.0, 4.5, 2.0, 2.2], seed=12)
+    assert first == again
+    assert (first.low, first.high) != (other.low, other.high)
+    assert first.estimate == other.estimate  # the point estimate does not depend on the seed
+    assert calibrated_decline(seed=3) == calibrated_decline(seed=3)
+
+
+def test_the_interval_contains_the_estimate_and_widens_with_confidence():
+    for include_peak in (True, False):
+        narrow = calibrated_decline(0.5, include_peak=include_peak)
+        wide = calibrated_decline(0.95, include_peak=include_peak)
+        assert narrow.low <= narrow.estimate <= narrow.high
+        assert wide.low <= narrow.low and narrow.high <= wide.high
+        assert "bootstrap" in wide.method and "independent" in wide.method
+
+
+def test_the_estimate_is_numpys_polyfit_on_the_rows_chosen():
+    for include_peak in (True, False):
+        rows = calibration_prices(include_peak=include_peak)
+        slope = np.polyfit(rows["year_decimal"], np.log(rows["price_usd_per_hour"]), 1)[0]
+        fit = calibrated_decline(include_peak=include_peak)
+        assert fit.estimate == pytest.approx(-math.expm1(slope), rel=1e-9)
+        assert fit.include_peak is include_peak
+
+
+def test_leaving_out_the_peak_drops_exactly_the_peak_rows():
+    prices = rental_prices()
+    peak_rows = prices["observation_id"].isin(PEAK_OBSERVATIONS) & (prices["gpu"] == "H100")
+    assert peak_rows.sum() == len(PEAK_OBSERVATIONS) == 1
+    with_peak, without = calibrated_decline(), calibrated_decline(include_peak=False)
+    assert with_peak.n_observations - without.n_observations == peak_rows.sum()
+    assert without.estimate < with_peak.estimate  # the scarcity peak steepens the fall
+
+
+def test_the_bootstrap_by_hand_for_one_resample():
+    # with the same generator, the first resample's refit is the fit to the rows it picked
+    years, prices = np.array([2020.0, 2021.0, 2022.0, 2023.0]), np.array([8.0, 5.0, 4.0, 1.5])
+    picks = np.random.default_rng(5).integers(0, 4, size=(100, 4))[0]
+    if np.ptp(years[picks]) > 0:
+        expected = implied_annual_decline(years[picks], prices[picks])
+        fit = decline_interval(years, prices, 0.98, seed=5, n_resamples=100)
+        assert fit.low - 1e-9 <= expected <= fit.high + 1e-9
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"confidence": 1.0}, r"confidence=1.0 is outside \(0, 1\)"),
+        ({"confidence": 0}, r"confidence=0 is outside \(0, 1\)"),
+        ({"confidence": "90%"}, r"confidence="),
+        ({"n_resamples": 10}, r"n_resamples=10 is outside \[100, 1000000\]"),
+        ({"n_resamples": 2000.5}, r"n_resamples="),
+        ({"seed": -1}, r"seed=-1 is outside"),
+        ({"seed": True}, r"seed=True is not a whole number"),
+        ({"include_peak": "no"}, r"include_peak='no' is not True or False"),
+        ({"gpu": "TPU"}, r"gpu='TPU' is not one of"),
+    ],
+)
+def test_calibrated_decline_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        calibrated_decline(**kwargs)
+
+
+def test_decline_interval_rejects_a_series_without_a_trend():
+    with pytest.raises(ValueError, match=r"all the same date"):
+        decline_interval([2020, 2020], [2.0, 1.0])
+    with pytest.raises(ValueError, match=r"prices=.* must all be finite and greater than zero"):
+        decline_interval([2020, 2021], [2.0, 0.0])
+
+
+# ------------------------------------------------------------------------------ the price data
+def test_every_rental_row_has_a_known_kind_and_bound():
+    prices = rental_prices()
+    assert set(prices["price_kind"]) <= set(PRICE_KINDS)
+    assert set(prices["bound"]) <= set(PRICE_BOUNDS)
+    assert (prices[prices["date"] >= "2026"]["gpu"] == "H100").sum() >= 3  # the 2026 rebound is in the data
+
+
+def test_a_bad_price_kind_names_the_row_and_the_column(monkeypatch):
+    import gpu_finance.depreciation as module
+
+    real = module.load_dataset
+
+    def broken(name):
+        frame = real(name)
+        if name == "gpu_rental_prices":
+            frame.loc[frame["observation_id"] == "h100-peak", "price_kind"] = "rental"
+        return frame
+
+    monkeypatch.setattr(module, "load_dataset", broken)
+    with pytest.raises(ValueError, match=r"gpu_rental_prices.csv row 'h100-peak': price_kind='rental' is not one of"):
+        module.rental_prices()
+
+
+def test_contract_prices_per_gpu_hour_by_hand():
+    contracts = compute_contracts().set_index("contract_id")
+    anthropic = contracts.loc["anthropic-colossus"]
+    assert anthropic["monthly_fee_usd"] == 1.25e9 and anthropic["gpu_count"] == 325_000
+    # $1.25B a month over 325,000 GPUs and 730.5 hours a month
+    assert anthropic["usd_per_gpu_hour"] == pytest.approx(1.25e9 / 325_000 / (365.25 * 24 / 12))
+    assert contracts.loc["google-colossus2", "usd_per_gpu_hour"] == pytest.approx(0.92e9 / 110_000 / 730.5)
+    assert HOURS_PER_MONTH == 730.5
+    assert (contracts["confidence"] == "S").all()
+    for text in contracts["description"]:
+        assert "not bare GPUs" in text
+    with pytest.raises(ValueError, match=r"monthly_fee_usd=-1.0 is outside"):
+        usd_per_gpu_hour(-1.0, 10)
 
 
 def test_decimal_years_by_hand():
@@ -556,7 +704,8 @@ def test_useful_life_rows_match_the_disclosures():
     changes = useful_life_changes().set_index("change_id")
     assert changes.loc["msft-2023", ["life_from_years", "life_to_years", "profit_effect_usd"]].tolist() == [4, 6, 3.7e9]
     assert changes.loc["googl-2023", "profit_effect_usd"] == 3.9e9
-    assert changes.loc["meta-2025", ["life_to_years", "profit_effect_usd"]].tolist() == [5.5, 2.9e9]
+    assert changes.loc["meta-2025", ["life_to_years", "profit_effect_usd"]].tolist() == [5.5, 2.92e9]
+    assert changes.loc["meta-2025", "confidence"] == "C"  # read in Meta's 10-K for 2025
     assert changes.loc["amzn-2025", ["life_from_years", "life_to_years", "profit_effect_usd"]].tolist() == [6, 5, -0.7e9]
     assert changes.loc["nbis-2025", "life_to_years"] == 4 and changes.loc["crwv-2023", "life_to_years"] == 6
     assert changes.loc["crwv-2023", "confidence"] == "X"  # the earlier life is disputed
@@ -614,3 +763,29 @@ def test_rbcs_changes_are_year_to_date_not_yearly_rates():
     h100 = changes.loc["rbc-h100-ytd"]
     yearly = implied_annual_decline([0, h100["period_months"] / 12], [1, 1 + h100["change_fraction"]], "endpoints")
     assert yearly == pytest.approx(1 - 0.78 ** (12 / 9))
+
+
+def test_the_four_readings_of_the_calibration():
+    readings = decline_readings()
+    assert list(readings.index) == ["all prices", "without the 2023 peak", "before the 2026 rebound",
+                                    "on-demand prices only"]
+    assert readings.loc["all prices", "estimate"] == calibrated_decline().estimate
+    assert readings.loc["without the 2023 peak", "high"] == calibrated_decline(include_peak=False).high
+    rows = calibration_prices()
+    before = rows[rows["year_decimal"] < 2026]
+    slope = np.polyfit(before["year_decimal"], np.log(before["price_usd_per_hour"]), 1)[0]
+    assert readings.loc["before the 2026 rebound", "estimate"] == pytest.approx(-math.expm1(slope), rel=1e-9)
+    # the 2026 rebound slows the fitted fall
+    assert readings.loc["before the 2026 rebound", "estimate"] > readings.loc["all prices", "estimate"]
+    assert (readings["low"] <= readings["estimate"]).all() and (readings["estimate"] <= readings["high"]).all()
+
+
+def test_the_default_resample_count_is_the_module_constant():
+    # chapter 2 quotes BOOTSTRAP_RESAMPLES: every bootstrap must use it by default
+    import inspect
+
+    from gpu_finance.depreciation import BOOTSTRAP_RESAMPLES, decline_readings
+
+    for function in (decline_interval, calibrated_decline, decline_readings):
+        assert inspect.signature(function).parameters["n_resamples"].default == BOOTSTRAP_RESAMPLES
+    assert f"{BOOTSTRAP_RESAMPLES} resamples" in calibrated_decline().method

@@ -55,3 +55,55 @@ def test_tables_have_the_same_ids_in_every_run_and_distinct_ids_on_one_page():
     assert runs[0] == runs[1] and "<table id=" in runs[0]
     frame = pd.DataFrame({"amount_usd": [2e9]})
     assert table(frame).uuid != table(frame).uuid
+
+
+# ------------------------------------------------------------------ the precision rule for estimates
+@pytest.mark.parametrize(
+    "value, digits, expected",
+    [(249.70e6, 2, "$250M"), (636.94e6, 3, "$637M"), (10.22e9, 2, "$10B"), (10.22e9, 3, "$10.2B"),
+     (-1.234e9, 2, "−$1.2B"), (4_749.0, 2, "$4,700"), (999.6e6, 3, "$1.00B"), (0.0, 2, "$0")],
+)
+def test_estimate_usd_rounds_to_significant_digits(value, digits, expected):
+    from gpu_finance.formatting import estimate_usd
+
+    assert str(estimate_usd(value, digits)) == expected
+
+
+def test_estimates_show_their_uncertainty():
+    from gpu_finance.formatting import estimate_percent, estimate_usd
+
+    assert str(estimate_usd(1.234e9, stderr=5.2e6)) == "$1.2B (± $5.2M)"
+    assert str(estimate_percent(0.2742, interval=(0.1317, 0.3972), confidence=0.9)) == "27% (90% interval: 13% to 40%)"
+    assert str(estimate_percent(-0.0561, 3)) == "−5.61%"
+    assert str(estimate_percent(0.9361)) == "94%"
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda f: f.estimate_usd(1.0, 4), "digits"),
+        (lambda f: f.estimate_usd(1.0, 0), "digits"),
+        (lambda f: f.estimate_percent(0.1, True), "digits"),
+        (lambda f: f.estimate_usd(float("nan")), "amount"),
+        (lambda f: f.estimate_usd(1.0, stderr=-1.0), "stderr"),
+        (lambda f: f.estimate_usd(1.0, stderr=1.0, interval=(0.0, 2.0)), "not both"),
+        (lambda f: f.estimate_usd(1.0, interval=(2.0, 0.0)), "low <= high"),
+        (lambda f: f.estimate_percent(0.1, interval=(0.0, 0.2), confidence=1.0), "confidence"),
+        (lambda f: f.significant(1.0, 5), "digits"),
+    ],
+)
+def test_estimate_formatting_rejects_bad_input(call, name):
+    from gpu_finance import formatting
+
+    with pytest.raises(ValueError, match=name):
+        call(formatting)
+
+
+@pytest.mark.parametrize("text", ["100,000", "2,000 resamples", "9.50", "$12.5B", "5", "(a note)", "30 November 2026"])
+def test_glued_prose_survives_myst_nbs_literal_eval(text):
+    """The glue role literal-evals the text it pastes: "100,000" must not come out as "(100, 0)"."""
+    from IPython.lib.pretty import pretty
+    from myst_nb.core.variables import format_plain_text
+
+    assert format_plain_text(pretty(Prose(text)), "") == text
+    assert format_plain_text(repr(Prose(text)), "") == text

@@ -132,9 +132,11 @@ def test_risk_path_explorer_follows_its_menu(chapter):
     chart.locator(".vega-bind select").first.select_option("1")
     page.wait_for_function("([el, old]) => el.querySelector('svg').innerHTML !== old",
                            arg=[chart.element_handle(), svg], timeout=5_000)
-    # in what closed the sponsor bears most of the expected loss both before and after the tricks
+    # in what closed (chapter 3's calibrated base case) the sponsor bears most of the expected loss with the
+    # vehicle alone, and the lenders once the sponsor may walk away from dead chips
     steps = risk_path(PRESETS["what_closed"], n_paths=20_000).pivot_table(
         index="step", columns="party", values="expected_loss_usd", sort=False)
-    assert steps.loc["spv"].idxmax() == steps.loc["backstop"].idxmax() == "sponsor"
-    assert "The sponsor bears most of it at every step" in chart.locator("svg text").evaluate_all(TEXTS)
+    assert steps.loc["spv"].idxmax() == "sponsor" and steps.loc["backstop"].idxmax() == "lenders"
+    after = chart.locator("svg text").evaluate_all(TEXTS)
+    assert "The tricks move most of the loss from the sponsor to the lenders" in after
     assert errors == []

@@ -13,8 +13,10 @@ import pytest
 from gpu_finance import (
     CALIBRATED_ANNUAL_DECLINE,
     COLOSSUS_2,
+    calibrated_decline,
     book_versus_market,
     collateral_path,
+    covenant_breach_year,
     gpu_generations,
     peak_overstatement,
     profit_comparison,
@@ -22,6 +24,7 @@ from gpu_finance import (
     useful_life_changes,
 )
 from gpu_finance.depreciation import NEOCLOUD_FLEET, owner_profit_comparison
+from gpu_finance.formatting import estimate_percent, estimate_usd
 from gpu_finance.viz import depreciation as figures
 from gpu_finance.viz import render
 
@@ -42,6 +45,8 @@ CHARTS = {
     "useful_lives": lambda: figures.useful_lives_chart(useful_life_changes()),
     "profit_effects": lambda: figures.profit_effects_chart(useful_life_changes()),
     "rental_prices": lambda: figures.rental_prices_chart(rental_prices(), CALIBRATED_ANNUAL_DECLINE),
+    "rental_prices_interval": lambda: figures.rental_prices_chart(
+        rental_prices(), calibrated_decline(), without_peak=calibrated_decline(include_peak=False)),
     "generations": lambda: figures.generations_chart(gpu_generations()),
     "lives": lambda: figures.lives_chart(useful_life_changes()),
 }
@@ -79,10 +84,17 @@ def test_every_chart_has_a_finding_units_and_a_description(name):
 
 
 def test_static_titles_state_the_models_findings():
-    assert _title(CHARTS["profit"]().to_dict()) == "$6.7B of profit is reported before it is earned"
-    assert _title(CHARTS["ltv"]().to_dict()) == "The loan breaks the 80% loan-to-value covenant in year 2"
+    vehicle = peak_overstatement(profit_comparison(COLOSSUS_2, 6, 4))
+    assert _title(CHARTS["profit"]().to_dict()) == f"{estimate_usd(vehicle, 3)} of profit is reported before it is earned"
+    breach = covenant_breach_year(collateral_path(COLOSSUS_2))
+    assert _title(CHARTS["ltv"]().to_dict()) == (
+        "The loan stays within the 80% loan-to-value covenant" if breach is None
+        else f"The loan breaks the 80% loan-to-value covenant in year {breach}")
     assert _title(CHARTS["book_market"]().to_dict()) == "Market value falls below book value in year 1"
-    assert "33%" in _title(CHARTS["rental_prices"]().to_dict())
+    assert f"{round(CALIBRATED_ANNUAL_DECLINE * 100)}%" in _title(CHARTS["rental_prices"]().to_dict())
+    fit = calibrated_decline()
+    title = _title(CHARTS["rental_prices_interval"]().to_dict())
+    assert str(estimate_percent(fit.estimate)) in title and "rose again in 2026" in title
     lives = useful_life_changes()
     assert _title(CHARTS["useful_lives"]().to_dict()).startswith(
         f"{int((lives['life_to_years'] > lives['life_from_years']).sum())} of the ")
@@ -115,7 +127,7 @@ def test_profit_explorer_rows_and_notes_match_the_model():
     table = profit_comparison(COLOSSUS_2, 6, 4)
     np.testing.assert_allclose(row["reported_bn"], table["reported_profit_usd"] / 1e9, atol=1e-4)
     np.testing.assert_allclose(row["cumulative_bn"], table["cumulative_overstatement_usd"] / 1e9, atol=1e-4)
-    assert row["text"] == "$6.7B of profit reported early; it comes back from year 5"
+    assert row["text"] == f"{estimate_usd(peak_overstatement(table), 3)} of profit reported early; it comes back from year 5"
     same = data[(data["accounting_life_years"] == 5) & (data["economic_life_years"] == 5)
                 & (data["method"] == "straight_line")].iloc[0]
     assert same["text"] == "Reported and economic profit agree every year"
@@ -135,10 +147,10 @@ def test_heatmap_cells_are_the_peak_overstatement():
 def test_owner_charts_state_the_models_findings():
     table = owner_profit_comparison(NEOCLOUD_FLEET, 6, 4)
     spec = CHARTS["owner_profit"]().to_dict()
-    assert _title(spec) == f"{figures.usd(peak_overstatement(table))} of profit is reported before it is earned"
+    assert _title(spec) == f"{estimate_usd(peak_overstatement(table), 3)} of profit is reported before it is earned"
     assert "Profit before interest and tax (USD billions)" in json.dumps(spec)
     assert _title(CHARTS["owner_heatmap"]().to_dict()) == (
-        f"6-year books on 4-year chips report {figures.usd(round(peak_overstatement(table) / 1e9, 2) * 1e9)} too early")
+        f"6-year books on 4-year chips report {estimate_usd(round(peak_overstatement(table) / 1e9, 2) * 1e9, 3)} too early")
 
 
 def test_owner_explorer_rows_and_notes_match_the_model():
@@ -188,7 +200,8 @@ def _first_title(panel, index=0) -> str:
 def test_live_panel_recomputes_when_a_control_moves():
     panel = figures.depreciation_panel(COLOSSUS_2)
     assert panel.message == "" and list(panel.sections) == _TABS and len(panel.shown) == 1
-    assert _first_title(panel, 1) == "$6.7B of profit is reported before it is earned"
+    vehicle = peak_overstatement(profit_comparison(COLOSSUS_2, 6, 4))
+    assert _first_title(panel, 1) == f"{estimate_usd(vehicle, 3)} of profit is reported before it is earned"
     panel.sliders["economic_life_years"].value = 6
     assert _first_title(panel, 1) == "Reported and economic profit agree every year"
     panel.sliders["covenant_max_ltv"].value = 100.0  # shown in percent
@@ -215,7 +228,7 @@ def test_live_panel_with_a_fleet_shows_the_owner():
     panel = figures.depreciation_panel(COLOSSUS_2, fleet=NEOCLOUD_FLEET)
     decline = panel.sliders["annual_decline"].value / 100
     expected = peak_overstatement(owner_profit_comparison(NEOCLOUD_FLEET, 6, 4, rent_decline=decline))
-    assert _first_title(panel, 1) == f"{figures.usd(expected)} of profit is reported before it is earned"
+    assert _first_title(panel, 1) == f"{estimate_usd(expected, 3)} of profit is reported before it is earned"
     panel.sliders["annual_decline"].value = 0.0  # flat rents on the right life: the books are cautious
     panel.sliders["economic_life_years"].value = 6
     assert _first_title(panel, 1).startswith("The books hold back")
@@ -224,3 +237,59 @@ def test_live_panel_with_a_fleet_shows_the_owner():
             widget.value = getattr(widget, corner) if hasattr(widget, "min") else widget.options[-1][1]
             panel.select(_TABS[1])
             assert panel.message == "" and len(panel.shown) == 1, f"{name} at its {corner}"
+
+
+def test_the_interval_band_runs_between_the_fits_ends():
+    fit, calm = calibrated_decline(), calibrated_decline(include_peak=False)
+    spec = CHARTS["rental_prices_interval"]().to_dict()
+    band = _dataset(spec, "low")
+    band = band.sort_values("year_decimal")
+    # on a log scale, the band's edges fall at the interval's two rates per year
+    years_ = band["year_decimal"].iloc[-1] - band["year_decimal"].iloc[0]
+    low_rate = 1 - (band["low"].iloc[-1] / band["low"].iloc[0]) ** (1 / years_)
+    high_rate = 1 - (band["high"].iloc[-1] / band["high"].iloc[0]) ** (1 / years_)
+    assert low_rate == pytest.approx(fit.low, abs=0.01) and high_rate == pytest.approx(fit.high, abs=0.01)
+    lines = _dataset(spec, "part")
+    assert set(lines["fit"]) == {"All prices", "Without the 2023 peak"}
+    assert str(estimate_percent(calm.estimate)) in spec["description"]
+
+
+def _significant_digits(text: str) -> int:
+    """Significant digits of the first dollar figure in ``text`` (``$829.8M`` has four)."""
+    import re
+
+    number = re.search(r"\$([\d,]+(?:\.\d+)?)", text).group(1).replace(",", "")
+    return len(number.replace(".", "").lstrip("0"))
+
+
+def test_model_estimates_in_chart_texts_have_at_most_three_significant_digits():
+    import re
+
+    owner = CHARTS["owner_profit"]().to_dict()
+    figures_shown = re.findall(r"\$[\d,.]+[BM]?", owner["description"]) + re.findall(r"\$[\d,.]+[BM]?", _title(owner))
+    assert figures_shown and all(_significant_digits(f) <= 3 for f in figures_shown), figures_shown
+    market = CHARTS["book_market"]().to_dict()
+    assert _significant_digits(market["title"]["subtitle"]) <= 3
+
+
+def test_reported_figures_keep_their_digits():
+    lives = useful_life_changes().set_index("change_id")
+    spec = CHARTS["profit_effects"]().to_dict()
+    shown = set(_dataset(spec, "shown")["shown"])
+    assert str(figures.usd(lives.loc["meta-2025", "profit_effect_usd"], 2)) in shown  # $2.92B, not $2.9B
+    from gpu_finance import compute_contracts
+
+    contracts = compute_contracts()
+    html = figures.contracts_table(contracts).to_html()
+    assert "$1.25B" in html and "$920M" in html
+    assert "GPUs" in html and "Gpu count" not in html
+
+
+def test_bounds_sentence_names_every_bound_by_its_date():
+    rows = pd.DataFrame({"bound": ["at least", "at least", "about", "at most"],
+                         "date": ["2023", "2024-02", "2025-10", "2024-10"]})
+    assert figures.bounds_sentence(rows) == ('the prices dated 2023 and February 2024 are lower bounds ("above"); '
+                                            'the price dated October 2024 is an upper bound ("below")')
+    assert figures.bounds_sentence(rows[rows["bound"] == "about"]) == ""
+    with pytest.raises(ValueError, match="bound"):
+        figures.bounds_sentence(pd.DataFrame({"date": ["2023"]}))

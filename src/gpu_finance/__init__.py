@@ -30,6 +30,10 @@ scenario
     The closing chapter: :class:`Scenario` (one story through all three tricks), the named
     :data:`PRESETS`, :func:`who_pays` (who bears the loss, by seeded simulation) and
     :func:`risk_path` (the loss as each trick is switched on).
+loan
+    Chapter 3's calibrated base case: :func:`break_even_loan_rate` and
+    :func:`implied_collateral_volatility` for the vehicle's amortising loan (the rent first, the
+    GPUs second).
 datasets
     The sourced CSV data the book cites.
 claims
@@ -52,7 +56,7 @@ from .datasets import (
 )
 from .claims import VERDICTS, essay_claim, essay_claims
 from .deal import COLOSSUS_2, MAX_TERM_YEARS, Deal, annuity_payment, capital_structure, debt_schedule
-from .formatting import Prose, percent, usd, usd_billions, years
+from .formatting import Prose, date_text, estimate_percent, estimate_usd, percent, significant, usd, usd_billions, years
 from .parties import PARTIES, party_label
 from .spv import TARGET_EQUITY_RETURN, equity_cash_flows, lease_payment
 
@@ -99,6 +103,9 @@ from .backstop import (
 from .collateral import COVENANT_MAX_LTV, LIQUIDATION_COST_FRACTION, collateral_path, covenant_breach_year
 from .depreciation import (
     CALIBRATED_ANNUAL_DECLINE,
+    DeclineEstimate,
+    calibrated_decline,
+    compute_contracts,
     METHODS,
     NEOCLOUD_FLEET,
     OWNER_REQUIRED_RETURN,
@@ -159,6 +166,22 @@ from .spv import (
     vendor_loop,
 )
 
+# the loan that closed (chapter 3's calibrated base case)
+from .loan import (
+    CALIBRATED_LESSEE_DEFAULT_PROBABILITY,
+    CALIBRATED_VOLATILITY,
+    DEFAULT_FORCED_SALE_LOSS,
+    DEFAULT_LESSEE_DEFAULT_INTENSITY,
+    LESSEE_RECOVERY_CONVENTION,
+    REPORTED_LOAN_RATE,
+    LoanValuation,
+    amortising_loan_value,
+    break_even_loan_rate,
+    decline_sensitivity,
+    implied_collateral_volatility,
+    lessee_default_intensity,
+)
+
 # the closing chapter, "Who pays?": one scenario through all three tricks
 from .scenario import (
     PRESET_DESCRIPTIONS,
@@ -172,6 +195,7 @@ from .scenario import (
     WhoPays,
     compare_presets,
     implied_default_rate,
+    who_pays_by_decline,
     preset,
     risk_path,
     scenario_flows,
@@ -236,6 +260,9 @@ __all__ = [
     # depreciation and collateral (chapter 2)
     "METHODS",
     "CALIBRATED_ANNUAL_DECLINE",
+    "DeclineEstimate",
+    "calibrated_decline",
+    "compute_contracts",
     "depreciation_schedule",
     "market_value_path",
     "book_versus_market",
@@ -309,7 +336,24 @@ __all__ = [
     "usd",
     "usd_billions",
     "percent",
+    "estimate_usd",
+    "date_text",
+    "estimate_percent",
+    "significant",
     "years",
+    # the loan that closed (loan, chapter 3)
+    "REPORTED_LOAN_RATE",
+    "LESSEE_RECOVERY_CONVENTION",
+    "DEFAULT_LESSEE_DEFAULT_INTENSITY",
+    "DEFAULT_FORCED_SALE_LOSS",
+    "CALIBRATED_VOLATILITY",
+    "CALIBRATED_LESSEE_DEFAULT_PROBABILITY",
+    "LoanValuation",
+    "lessee_default_intensity",
+    "amortising_loan_value",
+    "break_even_loan_rate",
+    "implied_collateral_volatility",
+    "decline_sensitivity",
     # the closing chapter (scenario)
     "Scenario",
     "WhoPays",
@@ -327,4 +371,5 @@ __all__ = [
     "risk_path",
     "scenario_flows",
     "implied_default_rate",
+    "who_pays_by_decline",
 ]

@@ -207,7 +207,8 @@ def backstop_assumptions() -> pd.DataFrame:
          "Real-world drift of the GPUs' value (obsolescence): chapter 2's calibration from H100 "
          "rental prices, taken as the expected path"),
         ("DEFAULT_VOLATILITY", DEFAULT_VOLATILITY, "fraction per year",
-         "Volatility of the GPUs' value"),
+         "Volatility of the GPUs' value in the simplified model with a single repayment; the loan that "
+         "closed uses the volatility its reported rate implies (CALIBRATED_VOLATILITY)"),
         ("DEFAULT_RISK_FREE_RATE", DEFAULT_RISK_FREE_RATE, "fraction per year",
          "Risk-free interest rate, continuously compounded"),
         ("DEFAULT_HORIZON_YEARS", DEFAULT_HORIZON_YEARS, "years",

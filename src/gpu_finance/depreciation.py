@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,19 @@ __all__ = [
     "implied_annual_decline",
     "price_trend",
     "decimal_year",
+    "PRICE_KINDS",
+    "PRICE_BOUNDS",
+    "HOURS_PER_MONTH",
     "rental_prices",
+    "compute_contracts",
+    "usd_per_gpu_hour",
+    "DeclineEstimate",
+    "decline_interval",
+    "BOOTSTRAP_RESAMPLES",
+    "calibrated_decline",
+    "calibration_prices",
+    "decline_readings",
+    "PEAK_OBSERVATIONS",
     "useful_life_changes",
     "gpu_generations",
     "generation_gap_years",
@@ -130,16 +143,112 @@ def decimal_year(date: str) -> float:
     return round(float(year) + (stamp.day_of_year - 1) / days_in_year, 4)
 
 
+#: What kind of price a row of ``gpu_rental_prices.csv`` is, by ``price_kind``. Prices of one chip
+#: differ by kind: a one-year contract is cheaper than renting by the hour on demand, and a spot or
+#: index price is a market average of short rentals.
+PRICE_KINDS: dict[str, str] = {
+    "on-demand": "renting by the hour, with no commitment (a posted or open-market hourly price)",
+    "spot/index": "a spot or interruptible price, or an index that averages short rentals across providers",
+    "1-year contract": "capacity reserved for a year at a fixed hourly price",
+    "multi-year contract": "capacity reserved for more than a year at a fixed price",
+}
+
+#: How a source gave a price, by ``bound``: a point (``about``), a bound (``at least``,
+#: ``at most``) or one end of a quoted range (``low end``, ``high end``).
+PRICE_BOUNDS: tuple[str, ...] = ("about", "at least", "at most", "low end", "high end")
+
+#: Hours in an average month (365.25 × 24 / 12), to turn a monthly fee into an hourly price.
+HOURS_PER_MONTH: float = 365.25 * 24 / 12
+
+
+def _check_column_values(frame: pd.DataFrame, name: str, column: str, allowed, id_column: str) -> None:
+    """Raise ``ValueError`` naming the row and column of the first value not in ``allowed``."""
+    for row_id, value in zip(frame[id_column], frame[column]):
+        if value not in allowed:
+            raise ValueError(f"{name}.csv row {row_id!r}: {column}={value!r} is not one of "
+                             + ", ".join(repr(a) for a in allowed))
+
+
 def rental_prices() -> pd.DataFrame:
     """Reported GPU rental prices (USD per GPU-hour), with the date as a decimal year.
 
     Columns as in ``gpu_rental_prices.csv`` (``gpu``, ``price_usd_per_hour``, ``bound``,
     ``price_kind``, ``description`` and the source columns) plus ``year_decimal``
-    (:func:`decimal_year` of ``date``). Sorted by GPU and date.
+    (:func:`decimal_year` of ``date``). Sorted by GPU and date. ``price_kind`` is one of
+    :data:`PRICE_KINDS` and ``bound`` one of :data:`PRICE_BOUNDS`; a row with another value
+    raises ``ValueError`` naming the row and the column.
+
+    Examples
+    --------
+    >>> sorted(set(rental_prices()["price_kind"])) == sorted(set(rental_prices()["price_kind"]) & set(PRICE_KINDS))
+    True
     """
     prices = load_dataset("gpu_rental_prices")
+    _check_column_values(prices, "gpu_rental_prices", "price_kind", tuple(PRICE_KINDS), "observation_id")
+    _check_column_values(prices, "gpu_rental_prices", "bound", PRICE_BOUNDS, "observation_id")
     prices["year_decimal"] = prices["date"].map(decimal_year)
     return prices.sort_values(["gpu", "year_decimal"], ignore_index=True)
+
+
+def usd_per_gpu_hour(monthly_fee_usd: float, gpu_count: float) -> float:
+    """A monthly fee for a block of GPUs as dollars per GPU-hour.
+
+    ``monthly_fee_usd / gpu_count / HOURS_PER_MONTH``: the fee spread over every GPU and every hour
+    of an average month (:data:`HOURS_PER_MONTH`), as if the capacity were fully delivered.
+
+    Parameters
+    ----------
+    monthly_fee_usd : float
+        The fee per month, in USD; greater than zero.
+    gpu_count : float
+        How many GPUs the fee pays for; greater than zero.
+
+    Returns
+    -------
+    float
+        USD per GPU-hour.
+
+    Examples
+    --------
+    >>> round(usd_per_gpu_hour(730.5, 1), 6)
+    1.0
+    >>> usd_per_gpu_hour(1e9, 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: gpu_count=0 is outside (0, inf)
+    """
+    fee = check_number("monthly_fee_usd", monthly_fee_usd, 0, math.inf, low_closed=False, high_closed=False)
+    count = check_number("gpu_count", gpu_count, 0, math.inf, low_closed=False, high_closed=False)
+    return fee / count / HOURS_PER_MONTH
+
+
+def compute_contracts() -> pd.DataFrame:
+    """Reported contracts that rent out frontier compute capacity, with a price per GPU-hour.
+
+    One row per contract of ``compute_contracts.csv``: ``customer``, ``provider``,
+    ``monthly_fee_usd``, ``gpu_count`` (empty when no source gives it), ``chips`` (what the
+    sources say of the chip generation), ``start``, ``end``, ``termination`` and the source
+    columns, plus ``usd_per_gpu_hour`` (:func:`usd_per_gpu_hour`; NaN where the GPU count is not
+    given).
+
+    A contract price is not a bare GPU rent: the fee pays for the chips together with the
+    buildings, power, cooling and networking around them (and, in the Google contract, the CPUs
+    and memory), for a mix of chip generations the sources do not break down. It is a market price
+    for *frontier capacity*, above what a single GPU rents for.
+
+    Examples
+    --------
+    >>> contracts = compute_contracts()
+    >>> bool((contracts["usd_per_gpu_hour"] > 0).any())
+    True
+    """
+    contracts = load_dataset("compute_contracts")
+    prices = []
+    for row in contracts.itertuples():
+        count = row.gpu_count
+        prices.append(usd_per_gpu_hour(row.monthly_fee_usd, count) if pd.notna(count) else math.nan)
+    contracts["usd_per_gpu_hour"] = prices
+    return contracts
 
 
 def useful_life_changes() -> pd.DataFrame:
@@ -785,19 +894,282 @@ def price_trend(years, prices, at) -> np.ndarray:
     return np.exp(intercept + slope * points)
 
 
-def _calibrated_decline() -> float:
+#: The rows of ``gpu_rental_prices.csv`` that record the 2023 scarcity peak, which
+#: ``calibrated_decline(include_peak=False)`` leaves out.
+PEAK_OBSERVATIONS: tuple[str, ...] = ("h100-peak",)
+
+#: The kinds of price that enter the calibration: every market rent of the chip, on demand, spot
+#: or index, and one-year contracts. Multi-year contracts (which fix a price for years ahead) are
+#: left out.
+CALIBRATION_KINDS: tuple[str, ...] = ("on-demand", "spot/index", "1-year contract")
+
+
+def calibration_prices(gpu: str = CALIBRATION_GPU, *, include_peak: bool = True) -> pd.DataFrame:
+    """The rental-price rows that :func:`calibrated_decline` fits, in date order.
+
+    Every row of ``gpu`` whose ``price_kind`` is in :data:`CALIBRATION_KINDS`; with
+    ``include_peak=False``, without the rows of :data:`PEAK_OBSERVATIONS`.
+
+    Examples
+    --------
+    >>> len(calibration_prices()) - len(calibration_prices(include_peak=False))
+    1
+    """
+    if not isinstance(include_peak, bool):
+        raise ValueError(f"include_peak={include_peak!r} is not True or False")
     prices = rental_prices()
-    chip = prices[prices["gpu"] == CALIBRATION_GPU]
-    return implied_annual_decline(chip["year_decimal"], chip["price_usd_per_hour"])
+    check_choice("gpu", gpu, tuple(sorted(set(prices["gpu"]))))
+    chosen = prices[(prices["gpu"] == gpu) & prices["price_kind"].isin(CALIBRATION_KINDS)]
+    if not include_peak:
+        chosen = chosen[~chosen["observation_id"].isin(PEAK_OBSERVATIONS)]
+    return chosen.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class DeclineEstimate:
+    """A yearly decline in price, estimated from observations, with an interval around it.
+
+    Attributes
+    ----------
+    estimate : float
+        The fraction lost per year (0.33 = 33%): the log-linear least-squares fit on all the
+        observations included (:func:`implied_annual_decline`).
+    low, high : float
+        The ends of the interval, fractions per year; ``low`` may be negative (prices rising).
+    confidence : float
+        The interval's nominal coverage, e.g. 0.9.
+    n_observations : int
+        How many observations the fit used.
+    include_peak : bool
+        Whether the 2023 scarcity peak was among them.
+    method : str
+        A sentence saying what the interval is and what it assumes.
+    """
+
+    estimate: float
+    low: float
+    high: float
+    confidence: float
+    n_observations: int
+    include_peak: bool
+    method: str
+
+
+#: Bootstrap samples :func:`decline_interval`, :func:`calibrated_decline` and
+#: :func:`decline_readings` draw by default (a whole number). Chapter 2 quotes it.
+BOOTSTRAP_RESAMPLES: int = 2000
+
+
+def _check_bootstrap(confidence: object, seed: object, n_resamples: object) -> tuple[float, int, int]:
+    level = check_number("confidence", confidence, 0.0, 1.0, low_closed=False, high_closed=False)
+    if isinstance(seed, bool):
+        raise ValueError(f"seed={seed!r} is not a whole number")
+    seed_ = check_whole("seed", seed, 0, 2**63 - 1)
+    if isinstance(n_resamples, bool):
+        raise ValueError(f"n_resamples={n_resamples!r} is not a whole number")
+    count = check_whole("n_resamples", n_resamples, 100, 1_000_000)
+    return level, seed_, count
+
+
+def decline_interval(
+    years,
+    prices,
+    confidence: float = 0.9,
+    *,
+    seed: int = 2025,
+    n_resamples: int = BOOTSTRAP_RESAMPLES,
+    include_peak: bool = True,
+) -> DeclineEstimate:
+    """The log-linear yearly decline of a price series, with a bootstrap interval.
+
+    The estimate is :func:`implied_annual_decline` (``"log_linear"``) on all the observations.
+    The interval is a *percentile bootstrap* over the observations: draw ``n_resamples`` samples
+    of the (date, price) pairs with replacement, each as large as the data; refit the line to each
+    (skipping samples whose dates are all the same, which fix no slope); and take the
+    ``(1 − confidence) / 2`` and ``(1 + confidence) / 2`` quantiles of the refitted declines.
+
+    It assumes the observations are independent draws, representative of the market, around a
+    log-linear trend that is the right shape. With few observations the interval is wide, and
+    its coverage is only approximate: the bootstrap cannot see errors the sample does not show.
+
+    Parameters
+    ----------
+    years, prices : array-like of float
+        The observations, as for :func:`implied_annual_decline` (at least two distinct dates;
+        prices greater than zero).
+    confidence : float
+        The interval's coverage, in (0, 1).
+    seed : int
+        Seeds ``numpy.random.default_rng``: the same seed gives the same interval.
+    n_resamples : int
+        Bootstrap samples to draw, a whole number from 100 to 1,000,000.
+    include_peak : bool
+        Recorded in the result: whether the series holds the 2023 scarcity peak.
+
+    Returns
+    -------
+    DeclineEstimate
+
+    Examples
+    --------
+    A price that halves every year: every resample finds the same 50% decline.
+
+    >>> result = decline_interval([2020, 2021, 2022, 2023], [8.0, 4.0, 2.0, 1.0])
+    >>> result.estimate, result.low, result.high, result.n_observations
+    (0.5, 0.5, 0.5, 4)
+    >>> decline_interval([2020, 2021], [2.0, 1.0], confidence=1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: confidence=1.0 is outside (0, 1)
+    """
+    t, p = _check_series(years, prices)
+    level, seed_, count = _check_bootstrap(confidence, seed, n_resamples)
+    if not isinstance(include_peak, bool):
+        raise ValueError(f"include_peak={include_peak!r} is not True or False")
+    estimate = implied_annual_decline(t, p)
+    rng = np.random.default_rng(seed_)
+    n = len(t)
+    picks = rng.integers(0, n, size=(count, n))
+    ts, logs = t[picks], np.log(p)[picks]
+    dt = ts - ts.mean(axis=1, keepdims=True)
+    spread = np.sum(dt * dt, axis=1)
+    usable = spread > 1e-12 * max(1.0, float(np.ptp(t))) ** 2
+    slopes = np.sum(dt[usable] * (logs[usable] - logs[usable].mean(axis=1, keepdims=True)), axis=1) / spread[usable]
+    declines = -np.expm1(slopes)
+    low, high = np.quantile(declines, [(1 - level) / 2, (1 + level) / 2])
+    method = (
+        f"A {level:.0%} percentile bootstrap: {count} resamples of the {n} (date, price) observations "
+        f"with replacement (seed {seed_}; {count - int(usable.sum())} with a single date skipped), each "
+        "refitted by log-linear least squares. It assumes the observations are independent, "
+        "representative of the market, and scattered around a log-linear trend of the right shape; "
+        "with so few points the interval is wide and its coverage only approximate."
+    )
+    return DeclineEstimate(
+        estimate=float(estimate),
+        low=float(round(min(low, estimate), 12)),
+        high=float(round(max(high, estimate), 12)),
+        confidence=level,
+        n_observations=n,
+        include_peak=include_peak,
+        method=method,
+    )
+
+
+@lru_cache(maxsize=64)
+def _calibrated(confidence: float, include_peak: bool, seed: int, n_resamples: int, gpu: str) -> DeclineEstimate:
+    chosen = calibration_prices(gpu, include_peak=include_peak)
+    return decline_interval(chosen["year_decimal"], chosen["price_usd_per_hour"], confidence,
+                            seed=seed, n_resamples=n_resamples, include_peak=include_peak)
+
+
+def calibrated_decline(
+    confidence: float = 0.9,
+    *,
+    include_peak: bool = True,
+    seed: int = 2025,
+    n_resamples: int = BOOTSTRAP_RESAMPLES,
+    gpu: str = CALIBRATION_GPU,
+) -> DeclineEstimate:
+    """How fast a GPU's rent falls each year, estimated from the book's rental prices, with an interval.
+
+    The observations are every market rent of ``gpu`` in ``gpu_rental_prices.csv``
+    (:func:`calibration_prices`): on-demand prices, spot and index prices, and one-year contracts,
+    mixed. One kind alone is too few points over too short a span (the one-year contract index
+    has two, both from 2025-26), and chapter 2 shows the on-demand prices alone beside the mix.
+    Mixing has a cost the reader should know: a one-year contract rents for less than on demand,
+    and the contract prices come late in the record, so the mix tilts the fit towards a faster
+    fall. ``include_peak=False`` leaves out the 2023 scarcity peak (:data:`PEAK_OBSERVATIONS`).
+
+    The point estimate is the log-linear least-squares fit, :func:`implied_annual_decline`; the
+    interval is :func:`decline_interval`'s seeded bootstrap over the observations, which assumes
+    them independent, representative and scattered around a log-linear trend; with so few points
+    the interval is wide. Results are cached: the chapters call this often.
+
+    Parameters
+    ----------
+    confidence : float
+        The interval's coverage, in (0, 1).
+    include_peak : bool
+        Whether the 2023 scarcity peak enters the fit.
+    seed : int
+        The bootstrap's seed; the same seed gives the same interval.
+    n_resamples : int
+        Bootstrap samples, a whole number from 100 to 1,000,000.
+    gpu : str
+        The chip whose rents are fitted (a ``gpu`` of the data); the H100 by default.
+
+    Returns
+    -------
+    DeclineEstimate
+        Fractions per year; ``low`` is negative if rents may be rising.
+
+    Examples
+    --------
+    >>> fit = calibrated_decline()
+    >>> fit.low < fit.estimate < fit.high, fit.n_observations
+    (True, 8)
+    >>> calibrated_decline(include_peak=False).n_observations
+    7
+    >>> calibrated_decline(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: confidence=0 is outside (0, 1)
+    """
+    level, seed_, count = _check_bootstrap(confidence, seed, n_resamples)
+    if not isinstance(include_peak, bool):
+        raise ValueError(f"include_peak={include_peak!r} is not True or False")
+    if not isinstance(gpu, str):
+        raise ValueError(f"gpu={gpu!r} is not the name of a GPU in the data")
+    check_choice("gpu", gpu, tuple(sorted(set(rental_prices()["gpu"]))))
+    return _calibrated(level, include_peak, seed_, count, gpu)
+
+
+def decline_readings(confidence: float = 0.9, *, seed: int = 2025, n_resamples: int = BOOTSTRAP_RESAMPLES,
+                     gpu: str = CALIBRATION_GPU) -> pd.DataFrame:
+    """The calibration read four ways, each with its bootstrap interval (:func:`decline_interval`).
+
+    ``all prices`` is :func:`calibrated_decline`; ``without the 2023 peak`` leaves out
+    :data:`PEAK_OBSERVATIONS`; ``before the 2026 rebound`` keeps the observations dated before
+    2026; ``on-demand prices only`` keeps one kind of price. The subsets show how much the answer
+    depends on the points chosen.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``reading``: ``estimate``, ``low``, ``high`` (fractions per year) and
+        ``n_observations``.
+
+    Examples
+    --------
+    >>> readings = decline_readings()
+    >>> bool(readings.loc["all prices", "estimate"] == calibrated_decline().estimate)
+    True
+    """
+    level, seed_, count = _check_bootstrap(confidence, seed, n_resamples)
+    rows = calibration_prices(gpu)
+    subsets = {
+        "all prices": rows,
+        "without the 2023 peak": calibration_prices(gpu, include_peak=False),
+        "before the 2026 rebound": rows[rows["year_decimal"] < 2026],
+        "on-demand prices only": rows[rows["price_kind"] == "on-demand"],
+    }
+    table = []
+    for reading, chosen in subsets.items():
+        fit = decline_interval(chosen["year_decimal"], chosen["price_usd_per_hour"], level, seed=seed_,
+                               n_resamples=count, include_peak=bool(chosen["observation_id"].isin(PEAK_OBSERVATIONS).any()))
+        table.append({"reading": reading, "estimate": fit.estimate, "low": fit.low, "high": fit.high,
+                      "n_observations": fit.n_observations})
+    return pd.DataFrame(table).set_index("reading")
 
 
 #: The yearly fall in a GPU's value implied by the rental-price history of Nvidia's H100 in the
-#: book's data (launch, 2023 peak, late-2024 trough, 2025-26 one-year contract prices): a
-#: log-linear least-squares fit of ln(price) on time, :func:`implied_annual_decline`. A fraction
-#: per year (about 0.33). Later chapters use it as the collateral's drift, ``log1p(-decline)``.
-#: Its limits (five points, mixed on-demand and contract prices, rent is not resale value) are
-#: discussed in chapter 2.
-CALIBRATED_ANNUAL_DECLINE: float = _calibrated_decline()
+#: book's data: the point estimate of :func:`calibrated_decline` (its default call), a log-linear
+#: least-squares fit of ln(price) on time over every market rent of the H100 (launch, 2023 peak,
+#: 2024 prices, the 2025 low and the 2026 rebound; on-demand, index and one-year contract prices
+#: mixed). A fraction per year. Later chapters use it as the collateral's drift,
+#: ``log1p(-decline)``. It is uncertain: :func:`calibrated_decline` gives the interval, and
+#: chapter 2 discusses its limits (few, mixed points; rent is not resale value).
+CALIBRATED_ANNUAL_DECLINE: float = calibrated_decline().estimate
 
 
 # ------------------------------------------------------------ an owner renting at market prices

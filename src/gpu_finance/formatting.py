@@ -3,17 +3,50 @@
 Numbers in the text are computed, never typed: a notebook computes a figure, formats it here and
 ``glue``-s it into a sentence (myst-nb's ``{glue:text}`` role). :class:`Prose` makes a formatted
 string show without quotes when glued.
+
+**The precision rule.** A figure is written with as many digits as the reader can trust:
+
+* *Deterministic arithmetic* (a debt schedule, a lease payment, a reported figure) is exact given
+  its inputs, and a reader may want to check it by hand: :func:`usd` and :func:`percent` keep the
+  digits asked for.
+* *Estimates* (a Monte Carlo average, a calibrated rate, an expected loss under assumed inputs)
+  carry the uncertainty of their inputs: :func:`estimate_usd` and :func:`estimate_percent` round to
+  :data:`ESTIMATE_DIGITS` significant digits (never more than :data:`MAX_ESTIMATE_DIGITS`) and can
+  show the standard error or the interval beside the figure.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import itertools
 import math
 
 from ._validation import check_number
 
-__all__ = ["Prose", "usd", "usd_billions", "percent", "years", "table_formats", "column_label", "table", "styled"]
+__all__ = [
+    "Prose",
+    "usd",
+    "usd_billions",
+    "percent",
+    "years",
+    "date_text",
+    "ESTIMATE_DIGITS",
+    "MAX_ESTIMATE_DIGITS",
+    "significant",
+    "estimate_usd",
+    "estimate_percent",
+    "table_formats",
+    "column_label",
+    "table",
+    "styled",
+]
+
+#: Significant digits an estimate (a simulated or calibrated figure) is shown with by default.
+ESTIMATE_DIGITS: int = 2
+
+#: The most significant digits any estimate may be shown with.
+MAX_ESTIMATE_DIGITS: int = 3
 
 
 class Prose(str):
@@ -26,10 +59,25 @@ class Prose(str):
     """
 
     def __repr__(self) -> str:
-        return str(self)
+        return _glue_safe(str(self))
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython's text/plain formatter
-        printer.text(str(self))
+        printer.text(_glue_safe(str(self)))
+
+
+def _glue_safe(text: str) -> str:
+    """``text``, quoted only if it reads as a different Python value.
+
+    myst-nb's ``{glue:text}`` role passes the glued text through ``ast.literal_eval`` (to strip
+    quotes), which would turn ``100,000`` into the tuple ``(100, 0)`` and ``9.50`` into ``9.5``.
+    Such text is written as a quoted string literal, which evaluates back to itself; every other
+    text is shown as it is.
+    """
+    try:
+        value = ast.literal_eval(text)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        return text
+    return text if isinstance(value, str) or str(value) == text else repr(text)
 
 
 def _trim(number: str) -> str:
@@ -110,6 +158,146 @@ def years(count: float) -> Prose:
     value = check_number("count", count)
     shown = f"{value:g}" if not math.isclose(value, round(value)) else f"{round(value)}"
     return Prose(f"{shown} year" + ("" if shown == "1" else "s"))
+
+
+def _check_digits(digits: object) -> int:
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_ESTIMATE_DIGITS:
+        raise ValueError(f"digits={digits!r} is outside the whole numbers 1 to {MAX_ESTIMATE_DIGITS}")
+    return digits
+
+
+def significant(value: float, digits: int = ESTIMATE_DIGITS) -> float:
+    """``value`` rounded to ``digits`` significant digits (1 to :data:`MAX_ESTIMATE_DIGITS`).
+
+    Examples
+    --------
+    >>> significant(249.70e6), significant(10.22e9, 3), significant(0.0), significant(-0.0561)
+    (250000000.0, 10200000000.0, 0.0, -0.056)
+    """
+    x = check_number("value", value)
+    n = _check_digits(digits)
+    if x == 0.0:
+        return 0.0
+    exponent = math.floor(math.log10(abs(x)))
+    return round(x, n - 1 - exponent)
+
+
+def _decimals(shown: float, digits: int) -> int:
+    """Decimal places that show ``digits`` significant digits of ``shown`` (already rounded)."""
+    if shown == 0.0:
+        return 0
+    return max(0, digits - 1 - math.floor(math.log10(abs(shown))))
+
+
+def _scaled_usd(amount: float, digits: int) -> str:
+    size = abs(significant(amount, digits))
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "")):
+        if size >= scale:
+            break
+    if suffix == "":
+        return f"${size:,.0f}"
+    shown = size / scale
+    return f"${shown:,.{_decimals(shown, digits)}f}{suffix}"
+
+
+def _spread(stderr: object, interval: object, confidence: object, write) -> str:
+    if stderr is not None and interval is not None:
+        raise ValueError("give stderr or interval, not both")
+    if stderr is not None:
+        se = check_number("stderr", stderr, 0.0, math.inf)
+        return f" (± {write(se)})"
+    if interval is not None:
+        try:
+            low, high = (check_number("interval", bound) for bound in interval)
+        except TypeError:
+            raise ValueError(f"interval={interval!r} must be a pair (low, high)") from None
+        if low > high:
+            raise ValueError(f"interval={interval!r} must have low <= high")
+        if confidence is None:
+            return f" ({write(low)} to {write(high)})"
+        level = check_number("confidence", confidence, 0.0, 1.0, low_closed=False, high_closed=False)
+        return f" ({_trim(f'{level * 100:.0f}')}% interval: {write(low)} to {write(high)})"
+    return ""
+
+
+def estimate_usd(
+    amount: float,
+    digits: int = ESTIMATE_DIGITS,
+    *,
+    stderr: float | None = None,
+    interval: tuple[float, float] | None = None,
+    confidence: float | None = None,
+) -> Prose:
+    """Write a dollar *estimate* to ``digits`` significant digits, with its uncertainty if given.
+
+    Parameters
+    ----------
+    amount : float
+        The estimate, in USD.
+    digits : int
+        Significant digits, 1 to :data:`MAX_ESTIMATE_DIGITS`.
+    stderr : float, optional
+        A Monte Carlo standard error, in USD, shown as ``± ...``.
+    interval : (float, float), optional
+        A low and a high value, in USD (give ``stderr`` or ``interval``, not both).
+    confidence : float, optional
+        The interval's confidence level, a fraction in (0, 1), shown before it.
+
+    Examples
+    --------
+    >>> estimate_usd(249.70e6), estimate_usd(10.22e9, 3), estimate_usd(636.94e6, stderr=3.1e6)
+    ($250M, $10.2B, $640M (± $3.1M))
+    >>> estimate_usd(1.2e9, interval=(0.9e9, 1.6e9), confidence=0.9)
+    $1.2B (90% interval: $900M to $1.6B)
+    """
+    n = _check_digits(digits)
+    value = check_number("amount", amount)
+    body = _signed(value, _scaled_usd(value, n))
+    return Prose(body + _spread(stderr, interval, confidence, lambda x: _signed(x, _scaled_usd(x, n))))
+
+
+def estimate_percent(
+    fraction: float,
+    digits: int = ESTIMATE_DIGITS,
+    *,
+    stderr: float | None = None,
+    interval: tuple[float, float] | None = None,
+    confidence: float | None = None,
+) -> Prose:
+    """Write a fraction that is an *estimate* as a percentage to ``digits`` significant digits.
+
+    Parameters are as for :func:`estimate_usd`, with fractions instead of dollars.
+
+    Examples
+    --------
+    >>> estimate_percent(0.9361), estimate_percent(0.0561, 3), estimate_percent(0.331, interval=(0.12, 0.47), confidence=0.9)
+    (94%, 5.61%, 33% (90% interval: 12% to 47%))
+    """
+    n = _check_digits(digits)
+    value = check_number("fraction", fraction)
+
+    def write(x: float) -> str:
+        shown = significant(x * 100, n)
+        return _signed(x, f"{abs(shown):.{_decimals(shown, n)}f}%")
+
+    return Prose(write(value) + _spread(stderr, interval, confidence, write))
+
+
+def date_text(iso_date: str) -> Prose:
+    """Write an ISO date the way the book's prose does: ``2026-11-30`` becomes ``30 November 2026``.
+
+    Examples
+    --------
+    >>> date_text("2026-11-30"), date_text("2026-02-02")
+    (30 November 2026, 2 February 2026)
+    """
+    import datetime
+
+    try:
+        day = datetime.date.fromisoformat(str(iso_date))
+    except ValueError:
+        raise ValueError(f"iso_date={iso_date!r} is not a date written YYYY-MM-DD") from None
+    return Prose(f"{day.day} {day:%B %Y}")
 
 
 def table_formats(frame_columns) -> dict[str, object]:

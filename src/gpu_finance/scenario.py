@@ -114,6 +114,7 @@ __all__ = [
     "risk_path",
     "scenario_flows",
     "implied_default_rate",
+    "who_pays_by_decline",
 ]
 
 #: Fastest yearly fall in value the simulation accepts: at a fall of ``1 - exp(-1)`` (about 63%)
@@ -868,3 +869,44 @@ def implied_default_rate(loan_rate: float, risk_free_rate: float, recovery_rate:
     recovery = check_fraction("recovery_rate", recovery_rate, one_allowed=False)
     return min((y - r) / (1.0 - recovery), 1.0)
 
+
+
+def who_pays_by_decline(
+    scenario: Scenario,
+    estimate,
+    *,
+    n_paths: int = WHO_PAYS_PATHS,
+    seed: int = WHO_PAYS_SEED,
+) -> pd.DataFrame:
+    """Who pays in ``scenario`` at the low end, the centre and the high end of a calibrated decline.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario; only its ``annual_decline`` is changed.
+    estimate : DeclineEstimate
+        Chapter 2's calibration with its interval (:func:`gpu_finance.calibrated_decline`). An end
+        outside what a scenario accepts (a rise in value, or a fall of more than
+        :data:`MAX_ANNUAL_DECLINE`) is a ``ValueError`` naming it.
+    n_paths, seed
+        As for :func:`who_pays` (the same seed gives every row the same futures).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per case (``"low"``, ``"estimate"``, ``"high"``) with ``annual_decline``,
+        ``expected_loss_usd``, ``expected_loss_se_usd`` and one ``<party>_usd`` column per party of
+        :data:`gpu_finance.parties.PARTIES` (its expected loss).
+    """
+    scenario = _require_scenario(scenario)
+    if not all(hasattr(estimate, name) for name in ("estimate", "low", "high")):
+        raise ValueError(f"estimate={estimate!r} must be a DeclineEstimate (with estimate, low and high)")
+    rows = []
+    for case in ("low", "estimate", "high"):
+        decline = check_number(f"estimate.{case}", getattr(estimate, case), 0.0, MAX_ANNUAL_DECLINE)
+        result = who_pays(scenario.replace(annual_decline=decline), n_paths=n_paths, seed=seed)
+        row = {"case": case, "annual_decline": decline, "expected_loss_usd": result.expected_loss_usd,
+               "expected_loss_se_usd": result.expected_loss_se_usd}
+        row.update({f"{party}_usd": result.loss_of(party) for party in PARTIES})
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -40,7 +40,7 @@ from ..backstop import (
     waterfall_scenarios,
 )
 from ..deal import Deal
-from ..formatting import percent, styled, usd, years
+from ..formatting import estimate_percent, estimate_usd, percent, styled, usd, years
 from ..parties import PARTIES
 from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected, significant, snap
 from .theme import OKABE_ITO, PARTY_COLORS, party_scale
@@ -49,6 +49,7 @@ __all__ = [
     "paths_chart",
     "loss_histogram_chart",
     "comparison_table",
+    "decline_sensitivity_table",
     "guarantee_explorer",
     "waterfall_chart",
     "waterfall_explorer",
@@ -173,18 +174,32 @@ def loss_histogram_chart(estimate: MonteCarloGuarantee, bins: int = 30) -> alt.C
 def comparison_table(frame: pd.DataFrame):
     """:func:`gpu_finance.closed_form_vs_monte_carlo`'s table, each row in its unit."""
     def show(value: float, unit: str) -> str:
-        return usd(value, 2) if unit == "USD" else percent(value, 1)
+        return estimate_usd(value, 3) if unit == "USD" else estimate_percent(value, 3)
 
     shown = pd.DataFrame({
         "Quantity": frame["quantity"],
         "World": frame["world"].map({"pricing": "Pricing", "real": "Real"}),
         "Closed form": [show(v, u) for v, u in zip(frame["closed_form"], frame["unit"])],
         "Monte Carlo": [show(v, u) for v, u in zip(frame["monte_carlo"], frame["unit"])],
-        "Standard error": [show(v, u) if u == "USD" else percent(v, 2)
-                           for v, u in zip(frame["standard_error"], frame["unit"])],
+        "Standard error": [show(v, u) for v, u in zip(frame["standard_error"], frame["unit"])],
         "Gap (standard errors)": [f"{g:+.2f}" for g in frame["gap_in_standard_errors"]],
     })
     return styled(shown).hide(axis="index")
+
+
+def decline_sensitivity_table(frame: pd.DataFrame):
+    """:func:`gpu_finance.decline_sensitivity`'s table: every figure an estimate, to two significant
+    digits (the precision rule of :mod:`gpu_finance.formatting`)."""
+    cases = {"low": "Slowest fall (low end)", "estimate": "Central estimate", "high": "Fastest fall (high end)"}
+    shown = pd.DataFrame({
+        "GPUs' value falls, a year": [estimate_percent(v) for v in frame["annual_decline"]],
+        "Break-even loan rate": [estimate_percent(v) for v in frame["break_even_rate"]],
+        "Volatility implied by the reported rate": [estimate_percent(v) for v in frame["implied_volatility"]],
+        "Probability lenders lose": [estimate_percent(v) for v in frame["probability_of_loss"]],
+        "Lenders' expected loss (today)": [estimate_usd(v) for v in frame["expected_loss_usd"]],
+        "Guarantee's value": [estimate_usd(v) for v in frame["guarantee_value_usd"]],
+    }, index=pd.Index([cases[c] for c in frame["case"]], name="Calibration"))
+    return styled(shown)
 
 
 # ------------------------------------------------------------------------------------------------ guarantee explorer
@@ -556,9 +571,9 @@ def design_table(frame: pd.DataFrame):
         "Share guaranteed": [percent(c, 0) for c in frame["coverage"]],
         "Fee a year (at the leverage chosen)": [percent(f, 1) for f in frame["fee"]],
         "Loan-to-value chosen": [percent(x, 0) for x in frame["ltv"]],
-        "Sponsor's payoff": [usd(v) for v in frame["sponsor_payoff_usd"]],
-        "Taxpayers' expected cost": [usd(v) for v in frame["taxpayer_cost_usd"]],
-        "Value destroyed": [usd(v) for v in frame["value_lost_usd"]],
+        "Sponsor's payoff": [estimate_usd(v, 3) for v in frame["sponsor_payoff_usd"]],
+        "Taxpayers' expected cost": [estimate_usd(v, 3) for v in frame["taxpayer_cost_usd"]],
+        "Value destroyed": [estimate_usd(v, 3) for v in frame["value_lost_usd"]],
     })
     return styled(shown).hide(axis="index")
 

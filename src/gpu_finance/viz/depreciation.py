@@ -20,8 +20,10 @@ from ..depreciation import (
     CALIBRATED_ANNUAL_DECLINE,
     METHODS,
     OWNER_REQUIRED_RETURN,
+    DeclineEstimate,
     Fleet,
     book_versus_market,
+    calibration_prices,
     depreciation_fact,
     depreciation_schedule,
     generation_gap_years,
@@ -32,15 +34,17 @@ from ..depreciation import (
     profit_comparison,
     reversal_year,
 )
-from ..formatting import percent, table, usd, usd_billions, years
+from ..formatting import date_text, estimate_percent, estimate_usd, percent, table, usd, usd_billions, years
 from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected
 from .theme import OKABE_ITO, PARTY_COLORS
 
 __all__ = [
     "METHOD_LABELS",
+    "bounds_sentence",
     "method_dropdown",
     "schedule_table",
     "facts_table",
+    "contracts_table",
     "methods_chart",
     "book_market_chart",
     "book_market_explorer",
@@ -74,6 +78,25 @@ _ECONOMIC = "Economic profit"
 _PROFIT_SCALE = alt.Scale(domain=[_REPORTED, _ECONOMIC], range=[OKABE_ITO["blue"], OKABE_ITO["bluish_green"]])
 _YEAR_AXIS = alt.Axis(format="d", tickMinStep=1)
 _WIDTH = 400
+
+#: Significant digits of the model's estimates in chart texts (the precision rule of
+#: :mod:`gpu_finance.formatting`): market values, profits under assumed rents, lenders' losses.
+_ESTIMATE_DIGITS = 3
+
+
+def _estimate(amount: float):
+    """A dollar figure that depends on assumed or calibrated inputs, to three significant digits."""
+    return estimate_usd(amount, _ESTIMATE_DIGITS)
+
+
+def _reported_usd(amount: float):
+    """A reported dollar figure with all its digits (``$1.25B``, ``$920M``, ``$3.7B``): the fewest
+    decimals (up to three) that write it exactly, in billions or millions."""
+    scale = 1e9 if abs(amount) >= 1e9 else 1e6
+    for digits in range(4):
+        if math.isclose(round(amount / scale, digits), amount / scale, rel_tol=0.0, abs_tol=1e-9):
+            return usd(amount, digits)
+    return usd(amount, 3)
 
 
 def _note_row(chart: alt.Chart) -> alt.Chart:
@@ -124,6 +147,20 @@ def facts_table(facts: pd.DataFrame):
     shown["value"] = [writers.get(unit, percent)(value) for value, unit in zip(shown["value"], shown["unit"])]
     shown = shown[["description", "value", "date", "confidence", "source"]]
     return table(shown, labels={"description": "Figure"})
+
+
+def contracts_table(contracts: pd.DataFrame):
+    """Disclosed compute contracts (:func:`~gpu_finance.depreciation.compute_contracts`) for reading.
+
+    The monthly fees are reported figures and keep their digits (``$1.25B``, ``$920M``); the
+    price per GPU-hour is arithmetic on them, in dollars and cents.
+    """
+    columns = ["customer", "monthly_fee_usd", "gpu_count", "start", "end", "usd_per_gpu_hour", "confidence"]
+    formats = {"monthly_fee_usd": _reported_usd, "gpu_count": lambda x: f"{x:,.0f}",
+               "usd_per_gpu_hour": lambda x: f"${x:.2f}"}
+    labels = {"monthly_fee_usd": "Monthly fee", "gpu_count": "GPUs", "start": "From", "end": "To",
+              "usd_per_gpu_hour": "USD per GPU-hour"}
+    return table(contracts[columns], formats=formats, labels=labels)
 
 
 def methods_chart(cost: float, life_years: int, salvage_fraction: float = 0.0) -> alt.Chart:
@@ -189,14 +226,14 @@ def book_market_chart(frame: pd.DataFrame, *, description_note: str = "") -> alt
         title = f"Market value falls below book value in year {first}"
         rule = alt.Chart(pd.DataFrame({"year": [first]})).mark_rule(strokeDash=[4, 3], color=OKABE_ITO["grey"]).encode(x=alt.X("year:Q"))
         layers = [lines, rule]
-    subtitle = (f"The books overstate the GPUs by up to {usd(widest['gap_usd'])} (year {int(widest['year'])})"
+    subtitle = (f"The books overstate the GPUs by up to {_estimate(widest['gap_usd'])} (year {int(widest['year'])})"
                 if widest["gap_usd"] > 0 else "The books never overstate what the GPUs would sell for")
     return alt.layer(*layers).properties(
         title=alt.TitleParams(title, subtitle=subtitle),
         width=_WIDTH, height=240,
         description=(
             "Line chart of the GPUs' book value and market value by year. "
-            + "; ".join(f"year {int(y)}: book {usd(b)}, market {usd(m)}"
+            + "; ".join(f"year {int(y)}: book {usd(b)}, market {_estimate(m)}"
                         for y, b, m in zip(frame["year"], frame["book_value_usd"], frame["market_value_usd"]))
             + ". " + description_note
         ),
@@ -295,10 +332,10 @@ def _profit_finding(comparison: pd.DataFrame) -> tuple[str, str]:
     peak = peak_overstatement(comparison)
     back = reversal_year(comparison)
     if peak > 0:
-        title = f"{usd(peak)} of profit is reported before it is earned"
+        title = f"{_estimate(peak)} of profit is reported before it is earned"
         subtitle = f"It comes back as extra expense from year {back}" if back else "It does not come back in this window"
     elif peak < 0:
-        title = f"The books hold back {usd(-peak)} of profit"
+        title = f"The books hold back {_estimate(-peak)} of profit"
         subtitle = (f"The accounting life is the shorter one; the profit comes back from year {back}" if back
                     else "The accounting life is the shorter one")
     else:
@@ -314,7 +351,7 @@ def _profit_note(comparison: pd.DataFrame) -> str:
     if peak == 0:
         return "Reported and economic profit agree every year"
     what = "reported early" if peak > 0 else "held back"
-    return f"{usd(abs(peak))} of profit {what}" + (f"; it comes back from year {back}" if back else "")
+    return f"{_estimate(abs(peak))} of profit {what}" + (f"; it comes back from year {back}" if back else "")
 
 
 def profit_chart(comparison: pd.DataFrame, *, subject: str = "the SPV",
@@ -331,9 +368,9 @@ def profit_chart(comparison: pd.DataFrame, *, subject: str = "the SPV",
         description=(
             f"Two panels for {subject}. Top: {profit_label.lower()} by year as reported and with economic "
             "depreciation: " + "; ".join(
-                f"year {int(y)}: {usd(r)} reported, {usd(e)} economic" for y, r, e in
+                f"year {int(y)}: {_estimate(r)} reported, {_estimate(e)} economic" for y, r, e in
                 zip(comparison["year"], comparison["reported_profit_usd"], comparison["economic_profit_usd"]))
-            + ". Bottom: cumulative difference, peaking at " + usd(peak_overstatement(comparison)) + "."
+            + ". Bottom: cumulative difference, peaking at " + _estimate(peak_overstatement(comparison)) + "."
         ),
     )
 
@@ -446,7 +483,7 @@ def _heatmap(peak_of, low: int, high: int, a_default: int, *, subject: str, diag
         color=alt.ColorValue("black", condition={"test": f"abs(datum.peak_bn) > {largest * 0.6!r}", "value": "white"}),
     )
     peak = at[(a_default, e_default)] * 1e9
-    finding = f"report {usd(peak)} too early" if peak >= 0 else f"hold back {usd(-peak)}"
+    finding = f"report {_estimate(peak)} too early" if peak >= 0 else f"hold back {_estimate(-peak)}"
     return alt.layer(bind(rect, [method]), labels).properties(
         title=alt.TitleParams(
             f"{a_default}-year books on {e_default}-year chips {finding}",
@@ -456,7 +493,7 @@ def _heatmap(peak_of, low: int, high: int, a_default: int, *, subject: str, diag
         description=(
             f"Heatmap of the largest cumulative overstatement of {subject}'s profit for accounting lives and "
             f"economic lives from {low} to {high} years, with a menu for the accounting method. {diagonal_note} "
-            f"With straight-line, {a_default} against {e_default} years gives {usd(peak)}."
+            f"With straight-line, {a_default} against {e_default} years gives {_estimate(peak)}."
         ),
     )
 
@@ -550,7 +587,7 @@ def ltv_chart(path: pd.DataFrame, covenant_max_ltv: float = COVENANT_MAX_LTV) ->
     cap = percent(covenant_max_ltv, 0)
     title = (f"The loan breaks the {cap} loan-to-value covenant in year {breach}" if breach is not None
              else f"The loan stays within the {cap} loan-to-value covenant")
-    subtitle = (f"A default just after year {int(worst['year'])} would cost the lenders {usd(worst['lender_loss_usd'])}"
+    subtitle = (f"A default just after year {int(worst['year'])} would cost the lenders {_estimate(worst['lender_loss_usd'])}"
                 if worst["lender_loss_usd"] > 0 else "Selling the GPUs would repay the lenders in full in every year")
     return alt.vconcat(top, bars).properties(
         title=alt.TitleParams(title, subtitle=subtitle),
@@ -655,7 +692,7 @@ def profit_effects_chart(changes: pd.DataFrame) -> alt.LayerChart:
     data = changes.dropna(subset=["profit_effect_usd"]).copy()
     data["label"] = data["company"] + " " + data["effective"].astype(str)
     data["effect_bn"] = _bn(data["profit_effect_usd"])
-    data["shown"] = data["profit_effect_usd"].map(usd)
+    data["shown"] = data["profit_effect_usd"].map(_reported_usd)
     raised = data.loc[data["profit_effect_usd"] > 0, "profit_effect_usd"].sum()
     lowered = data.loc[data["profit_effect_usd"] < 0]
     order = data.sort_values("profit_effect_usd", ascending=False)["label"].tolist()
@@ -670,8 +707,8 @@ def profit_effects_chart(changes: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("label_at:Q"), text=alt.Text("shown:N")).transform_calculate(label_at="max(datum.effect_bn, 0)")
     return alt.layer(bars, text).properties(
         title=alt.TitleParams(
-            f"Longer lives added {usd(raised)} to one year's profits at three companies",
-            subtitle=(f"{', '.join(lowered['company'])}'s shorter life took {usd(-lowered['profit_effect_usd'].sum())} off"
+            f"Longer lives added {_reported_usd(raised)} to one year's profits at three companies",
+            subtitle=(f"{', '.join(lowered['company'])}'s shorter life took {_reported_usd(-lowered['profit_effect_usd'].sum())} off"
                       if len(lowered) else ""),
         ),
         width=320, height=alt.Step(28),
@@ -687,41 +724,94 @@ def _as_date(year_decimal: pd.Series) -> pd.Series:
     return start + pd.to_timedelta((year_decimal - whole) * 365.25, unit="D")
 
 
-def rental_prices_chart(prices: pd.DataFrame, decline: float, *, gpu: str = "H100") -> alt.LayerChart:
-    """Reported rental prices on a log scale, with the log-linear trend fitted to one GPU's history."""
+def _fit_lines(chip: pd.DataFrame, fits: dict, span: np.ndarray) -> pd.DataFrame:
+    """Each fit as a line through the centre of its observations (mean date, mean log price)."""
+    rows = []
+    for label, (fit, chosen) in fits.items():
+        centre_t = float(chosen["year_decimal"].mean())
+        centre_log = float(np.log(chosen["price_usd_per_hour"]).mean())
+        for rate, part in ((fit.estimate, "estimate"), (fit.low, "low"), (fit.high, "high")):
+            slope = math.log1p(-rate)
+            rows += [{"fit": label, "part": part, "year_decimal": t,
+                      "price": round(math.exp(centre_log + slope * (t - centre_t)), 3)} for t in span]
+    frame = pd.DataFrame(rows)
+    frame["when"] = _as_date(frame["year_decimal"]).dt.strftime("%Y-%m-%d")
+    return frame
+
+
+def rental_prices_chart(prices: pd.DataFrame, decline, *, gpu: str = "H100", without_peak=None) -> alt.LayerChart:
+    """Reported rental prices on a log scale, with the log-linear trend fitted to one GPU's history.
+
+    ``decline`` is either a yearly decline (a float, drawn as one dashed trend) or a
+    :class:`~gpu_finance.depreciation.DeclineEstimate` from :func:`calibrated_decline`, drawn as its
+    fitted line with the interval as a shaded band (the lines with the interval's two ends as
+    slopes, through the centre of the observations). ``without_peak``, another estimate, adds the
+    fit without the 2023 scarcity peak as a second line.
+    """
     data = prices.copy()
     data["when"] = _as_date(data["year_decimal"]).dt.strftime("%Y-%m-%d")
     chip = data[data["gpu"] == gpu]
     span = np.linspace(chip["year_decimal"].min(), chip["year_decimal"].max(), 12)
-    trend = pd.DataFrame({"year_decimal": span})
-    trend["price"] = np.round(price_trend(chip["year_decimal"], chip["price_usd_per_hour"], span), 3)
-    trend["when"] = _as_date(trend["year_decimal"]).dt.strftime("%Y-%m-%d")
     first, last = int(data["year_decimal"].min()), int(data["year_decimal"].max()) + 1
     x = alt.X("when:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year"),
               scale=alt.Scale(domain=[f"{first}-01-01", f"{last}-01-01"]))
-    y = alt.Y("price_usd_per_hour:Q", title="Rental price (USD per GPU-hour, log scale)",
-              scale=alt.Scale(type="log", domain=[0.5, 12]))
+    log_scale = alt.Scale(type="log", domain=[0.5, 12])
+    y = alt.Y("price_usd_per_hour:Q", title="Rental price (USD per GPU-hour, log scale)", scale=log_scale)
     points = alt.Chart(data).mark_point(filled=True, size=80).encode(
         x=x, y=y,
         color=alt.Color("gpu:N", title="GPU", legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(range=[OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"], OKABE_ITO["blue"]])),
-        shape=alt.Shape("bound:N", title="Reported as", legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("price_kind:N", title="Price", legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("gpu:N", title="GPU"), alt.Tooltip("date:N", title="Date"),
                  alt.Tooltip("price_usd_per_hour:Q", title="USD per hour", format=".2f"),
                  alt.Tooltip("bound:N", title="Reported as"), alt.Tooltip("price_kind:N", title="Price"),
                  alt.Tooltip("source:N", title="Source")],
     )
-    line = alt.Chart(trend).mark_line(strokeDash=[6, 3], color=OKABE_ITO["blue"]).encode(
-        x=x, y=alt.Y("price:Q", scale=alt.Scale(type="log", domain=[0.5, 12])))
-    return alt.layer(line, points).properties(
-        title=alt.TitleParams(
-            f"{gpu} rents fell about {percent(decline, 0)} a year from launch to 2026",
-            subtitle=f"Dashed: log-linear fit to the {len(chip)} {gpu} prices; an A100 from 2020 still rents",
-        ),
+    listing = "; ".join(f"{r.gpu} {r.date}: {r.bound} ${r.price_usd_per_hour:.2f} ({r.price_kind})"
+                        for r in data.itertuples())
+    latest = chip.loc[chip["year_decimal"].idxmax()]
+    rose = latest["price_usd_per_hour"] > chip["price_usd_per_hour"].min()
+    if isinstance(decline, DeclineEstimate):
+        fits = {"All prices": (decline, calibration_prices(gpu, include_peak=True))}
+        if without_peak is not None:
+            fits["Without the 2023 peak"] = (without_peak, calibration_prices(gpu, include_peak=False))
+        lines = _fit_lines(chip, fits, span)
+        palette = alt.Scale(domain=list(fits), range=[OKABE_ITO["blue"], OKABE_ITO["vermillion"]][: len(fits)])
+        wide = lines.pivot_table(index=["fit", "year_decimal", "when"], columns="part", values="price").reset_index()
+        band = alt.Chart(wide[wide["fit"] == "All prices"]).mark_area(opacity=0.18, color=OKABE_ITO["blue"]).encode(
+            x=x, y=alt.Y("low:Q", scale=log_scale), y2=alt.Y2("high:Q"))
+        trend = alt.Chart(lines[lines["part"] == "estimate"]).mark_line(strokeDash=[6, 3]).encode(
+            x=x, y=alt.Y("price:Q", scale=log_scale),
+            color=alt.Color("fit:N", title="Log-linear fit", scale=palette, legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("fit:N", title="Fit"), alt.Tooltip("price:Q", title="USD per hour", format=".2f")])
+        shown = estimate_percent(decline.estimate, interval=(decline.low, decline.high), confidence=decline.confidence)
+        title = f"{gpu} rents fell about {estimate_percent(decline.estimate)} a year on the fit, with a wide interval"
+        if rose:
+            title += f", and rose again in {int(latest['year_decimal'])}"
+        subtitle = (f"Dashed: log-linear fit to {decline.n_observations} {gpu} prices, {shown}; "
+                    "shaded: the interval's slopes")
+        text = (f". A dashed line shows the fitted {gpu} trend, falling {shown} a year, and a shaded band the "
+                "lines with the interval's two ends as slopes")
+        if without_peak is not None:
+            text += (", and a second dashed line the fit without the 2023 peak, falling "
+                     + str(estimate_percent(without_peak.estimate, interval=(without_peak.low, without_peak.high),
+                                            confidence=without_peak.confidence)) + " a year")
+        layers = [band, trend, points]
+    else:
+        trend = pd.DataFrame({"year_decimal": span})
+        trend["price"] = np.round(price_trend(chip["year_decimal"], chip["price_usd_per_hour"], span), 3)
+        trend["when"] = _as_date(trend["year_decimal"]).dt.strftime("%Y-%m-%d")
+        line = alt.Chart(trend).mark_line(strokeDash=[6, 3], color=OKABE_ITO["blue"]).encode(
+            x=x, y=alt.Y("price:Q", scale=log_scale))
+        title = f"{gpu} rents fell about {percent(decline, 0)} a year from launch to 2026"
+        subtitle = f"Dashed: log-linear fit to the {len(chip)} {gpu} prices; an A100 from 2020 still rents"
+        text = f". A dashed line shows the fitted {gpu} trend, falling {percent(decline, 0)} a year"
+        layers = [line, points]
+    return alt.layer(*layers).properties(
+        title=alt.TitleParams(title, subtitle=subtitle),
         width=_WIDTH, height=260,
-        description="Scatter chart of reported GPU rental prices in USD per GPU-hour on a log scale: " + "; ".join(
-            f"{r.gpu} {r.date}: {r.bound} ${r.price_usd_per_hour:.2f} ({r.price_kind})" for r in data.itertuples())
-        + f". A dashed line shows the fitted {gpu} trend, falling {percent(decline, 0)} a year.",
+        description="Scatter chart of reported GPU rental prices in USD per GPU-hour on a log scale: " + listing
+        + text + ".",
     )
 
 
@@ -848,3 +938,42 @@ def depreciation_panel(deal: Deal, *, fleet: Fleet | None = None) -> LivePanel:
                 "The lender's view": lender}
 
     return live_panel(controls, update, title="The depreciation game, live: change the lives and the value")
+
+
+def _month_year(date: str) -> str:
+    """A data row's date in words: ``2024-10`` is ``October 2024``; a bare year stays as it is."""
+    return date if len(date) == 4 else date_text(f"{date[:7]}-01").split(" ", 1)[1]
+
+
+def bounds_sentence(prices: pd.DataFrame) -> str:
+    """Which rental prices are bounds rather than quotes, in words, from the data rows.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Rows of :func:`gpu_finance.rental_prices` (columns ``bound`` and ``date``).
+
+    Returns
+    -------
+    str
+        For example ``the prices dated 2023 and February 2024 are lower bounds ("above"); the
+        price dated October 2024 is an upper bound ("below")``, or ``""`` if no row is a bound.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"bound": ["at least", "about", "at most"], "date": ["2023", "2024-02", "2024-10"]})
+    >>> bounds_sentence(rows)
+    'the price dated 2023 is a lower bound ("above"); the price dated October 2024 is an upper bound ("below")'
+    """
+    missing = {"bound", "date"} - set(getattr(prices, "columns", []))
+    if missing:
+        raise ValueError(f"prices lacks the columns {sorted(missing)}")
+    parts = []
+    for bound, one, many, word in (("at least", "a lower bound", "lower bounds", '"above"'),
+                                   ("at most", "an upper bound", "upper bounds", '"below"')):
+        dates = [_month_year(str(d)) for d in prices.loc[prices["bound"] == bound, "date"]]
+        if len(dates) == 1:
+            parts.append(f"the price dated {dates[0]} is {one} ({word})")
+        elif dates:
+            parts.append(f"the prices dated {', '.join(dates[:-1])} and {dates[-1]} are {many} ({word})")
+    return "; ".join(parts)

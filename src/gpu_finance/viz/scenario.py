@@ -18,7 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..formatting import percent, styled, table, usd, years
+from ..formatting import estimate_percent, estimate_usd, percent, styled, table, usd, years
 from ..parties import PARTIES
 from ..scenario import (
     DEAL_FIELDS,
@@ -50,6 +50,7 @@ __all__ = [
     "sources_table",
     "who_pays_chart",
     "comparison_table",
+    "decline_table",
     "result_table",
     "outcomes_table",
     "loss_distribution_chart",
@@ -173,7 +174,7 @@ def who_pays_chart(results: Mapping[str, WhoPays]) -> alt.LayerChart:
     data = _stack_rows(results)
     names = [r.scenario.name for r in results.values()]
     totals = pd.DataFrame({"scenario": names, "total_bn": _bn([r.expected_loss_usd for r in results.values()]),
-                           "label": [usd(r.expected_loss_usd, 2) for r in results.values()]})
+                           "label": [estimate_usd(r.expected_loss_usd, 3) for r in results.values()]})
     low, high = min(results.values(), key=lambda r: r.expected_loss_usd), max(
         results.values(), key=lambda r: r.expected_loss_usd)
     wrapped = json.dumps({name: _lines(name) for name in names})
@@ -192,16 +193,16 @@ def who_pays_chart(results: Mapping[str, WhoPays]) -> alt.LayerChart:
         x=alt.X("scenario:N", sort=names), y=alt.Y("total_bn:Q"), text=alt.Text("label:N"))
     return alt.layer(bars, text).properties(
         title=alt.TitleParams(
-            [f"Expected losses run from {usd(low.expected_loss_usd)} ({low.scenario.name.lower()})",
-             f"to {usd(high.expected_loss_usd)} ({high.scenario.name.lower()})"],
+            [f"Expected losses run from {estimate_usd(low.expected_loss_usd, 3)} ({low.scenario.name.lower()})",
+             f"to {estimate_usd(high.expected_loss_usd, 3)} ({high.scenario.name.lower()})"],
             subtitle="Who bears the expected loss, scenario by scenario; the chips and the backstop decide",
         ),
         width=420, height=260,
         description=(
             "Stacked bars, one per scenario, of each party's expected loss in USD billions: "
             + "; ".join(
-                f"{r.scenario.name}: total {usd(r.expected_loss_usd)} ("
-                + ", ".join(f"{_SHORT_PARTY[p].lower()} {usd(v)}"
+                f"{r.scenario.name}: total {estimate_usd(r.expected_loss_usd, 3)} ("
+                + ", ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(v, 3)}"
                             for p, v in zip(r.parties["party"], r.parties["expected_loss_usd"]) if v > 0.005 * _BN)
                 + ")"
                 for r in results.values())
@@ -219,8 +220,20 @@ def comparison_table(results: Mapping[str, WhoPays], measure: str = "expected_lo
     shown = pd.DataFrame({"Party": _PARTY_NAMES + ["Total"]})
     for result in results.values():
         values = result.parties[measure].tolist()
-        shown[result.scenario.name] = [str(usd(v, 2)) for v in values + [sum(values)]]
+        shown[result.scenario.name] = [str(estimate_usd(v, 3)) for v in values + [sum(values)]]
     return styled(shown).hide(axis="index")
+
+
+def decline_table(frame: pd.DataFrame):
+    """:func:`gpu_finance.who_pays_by_decline`'s table: the expected loss, and who bears it, at each
+    end of the calibrated decline (estimates, to two significant digits)."""
+    cases = {"low": "Slowest fall (low end)", "estimate": "Central estimate", "high": "Fastest fall (high end)"}
+    shown = pd.DataFrame({
+        "GPUs' value falls, a year": [estimate_percent(v) for v in frame["annual_decline"]],
+        "Expected loss": [estimate_usd(v, stderr=se) for v, se in zip(frame["expected_loss_usd"], frame["expected_loss_se_usd"])],
+        **{name: [estimate_usd(v) for v in frame[f"{key}_usd"]] for key, name in zip(_PARTY_KEYS, _PARTY_NAMES)},
+    }, index=pd.Index([cases[c] for c in frame["case"]], name="Calibration"))
+    return styled(shown)
 
 
 def result_table(result: WhoPays):
@@ -229,7 +242,7 @@ def result_table(result: WhoPays):
     labels = {"expected_loss_usd": "Expected loss", "share_of_loss": "Share of the loss",
               "tail_loss_usd": f"In the worst {percent(result.tail, 0)} of futures",
               "earned_usd": "Earned on the way", "net_usd": "Earned less expected loss"}
-    money = {c: (lambda v: str(usd(v, 2))) for c in ("expected_loss_usd", "tail_loss_usd", "earned_usd", "net_usd")}
+    money = {c: (lambda v: str(estimate_usd(v, 3))) for c in ("expected_loss_usd", "tail_loss_usd", "earned_usd", "net_usd")}
     return table(frame, formats={**money, "share_of_loss": lambda v: str(percent(v, 0))}, labels=labels)
 
 
@@ -252,7 +265,7 @@ def loss_distribution_chart(result: WhoPays, bins: int = 30) -> alt.Chart:
         frame, color=OKABE_ITO["vermillion"], noun="futures", x_title="Total loss in a future (USD billions)",
     ).properties(
         title=alt.TitleParams(
-            f"{usd(result.expected_loss_usd, 2)} on average; {usd(result.tail_loss_usd, 2)} in the worst "
+            f"{estimate_usd(result.expected_loss_usd, 3)} on average; {estimate_usd(result.tail_loss_usd, 3)} in the worst "
             f"{percent(result.tail, 0)} of futures",
             subtitle=f"{result.scenario.name}: {percent(none, 0)} of {result.n_paths:,} futures end with no loss",
         ),
@@ -260,8 +273,8 @@ def loss_distribution_chart(result: WhoPays, bins: int = 30) -> alt.Chart:
         description=(
             f"Histogram of the total loss over {result.n_paths:,} simulated futures of the scenario "
             f"'{result.scenario.name}'. {percent(none, 0)} of futures have no loss; the others spread up to "
-            f"{usd(float(result.losses_usd.max()))}. The average is {usd(result.expected_loss_usd, 2)} and the "
-            f"average of the worst {percent(result.tail, 0)} is {usd(result.tail_loss_usd, 2)}."
+            f"{usd(float(result.losses_usd.max()))}. The average is {estimate_usd(result.expected_loss_usd, 3)} and the "
+            f"average of the worst {percent(result.tail, 0)} is {estimate_usd(result.tail_loss_usd, 3)}."
         ),
     )
 
@@ -314,8 +327,8 @@ def risk_path_chart(path: pd.DataFrame, scenario_name: str) -> alt.Chart:
         description=(
             f"Stacked bars of the expected loss by party in the scenario '{scenario_name}' at three steps: "
             + "; ".join(
-                f"{label}: total {usd(totals[step])} ("
-                + ", ".join(f"{_SHORT_PARTY[p].lower()} {usd(v)}" for p, v in
+                f"{label}: total {estimate_usd(totals[step], 3)} ("
+                + ", ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(v, 3)}" for p, v in
                             zip(path.loc[path['step'] == step, 'party'], path.loc[path['step'] == step,
                                                                                    'expected_loss_usd'])
                             if v > 0.005 * _BN) + ")"
@@ -372,14 +385,14 @@ def extended_flow_chart(result: WhoPays) -> alt.LayerChart:
     return flow_chart(
         flows, layout=EXTENDED_LAYOUT, labels=labels, colors=colors, width=440, height=360,
         title=alt.TitleParams(
-            f"The chips lose {usd(lost)} of value while {usd(float(flows.loc[flows['from_party'] == 'sponsor', 'amount_usd'].sum()))} "
+            f"The chips lose {estimate_usd(lost, 3)} of value while {usd(float(flows.loc[flows['from_party'] == 'sponsor', 'amount_usd'].sum()))} "
             "of rent pays for them",
             subtitle=subtitle,
         ),
         description=(
             f"Money-flow diagram of the scenario '{result.scenario.name}' over the whole deal: "
             + "; ".join(f"{NODE_LABELS.get(a, labels.get(a, a)).replace(chr(10), ' ')} to "
-                        f"{labels.get(b, b).replace(chr(10), ' ')}: {usd(v)} ({w})"
+                        f"{labels.get(b, b).replace(chr(10), ' ')}: {estimate_usd(v, 3)} ({w})"
                         for a, b, v, w in zip(flows["from_party"], flows["to_party"], flows["amount_usd"], flows["what"]))
             + "."
         ),
@@ -402,8 +415,8 @@ def _dashboard_controls(keys: list[str], chosen: Mapping[str, Scenario]) -> list
 
 def _dashboard_row(result: WhoPays) -> dict:
     parties = result.parties
-    text = (f"Expected loss {usd(result.expected_loss_usd, 2)} · a loss in {percent(result.loss_probability, 0)} "
-            f"of futures · worst {percent(result.tail, 0)}: {usd(result.tail_loss_usd, 2)}")
+    text = (f"Expected loss {estimate_usd(result.expected_loss_usd, 3)} · a loss in {percent(result.loss_probability, 0)} "
+            f"of futures · worst {percent(result.tail, 0)}: {estimate_usd(result.tail_loss_usd, 3)}")
     return {"k": list(range(len(parties))), "e": _bn(parties["expected_loss_usd"], 3).tolist(),
             "t": _bn(parties["tail_loss_usd"], 3).tolist(), "g": _bn(parties["earned_usd"], 3).tolist(),
             "text": text}
@@ -505,15 +518,15 @@ def _single_bars(result: WhoPays) -> alt.Chart:
     top = result.parties.sort_values("expected_loss_usd").iloc[-1]
     finding = ("Nobody expects to lose anything" if result.expected_loss_usd <= 0 else
                f"{_bears(top['party'])} {percent(top['share_of_loss'], 0)} of an expected "
-               f"{usd(result.expected_loss_usd, 2)}")
+               f"{estimate_usd(result.expected_loss_usd, 3)}")
     return alt.Chart(frame).mark_bar().encode(**_loss_bar_encoding(measures, label_limit=160)).properties(
         title=alt.TitleParams(finding, subtitle=f"{result.scenario.name}; {result.n_paths:,} simulated futures"),
         width=400, height=90,
         description=(
             f"Two stacked bars for the scenario '{result.scenario.name}': the expected loss of "
-            f"{usd(result.expected_loss_usd, 2)} and the average loss in the worst {percent(result.tail, 0)} of "
-            f"futures, {usd(result.tail_loss_usd, 2)}, each split by party: "
-            + "; ".join(f"{_SHORT_PARTY[p].lower()} {usd(e, 2)} and {usd(t, 2)}" for p, e, t in
+            f"{estimate_usd(result.expected_loss_usd, 3)} and the average loss in the worst {percent(result.tail, 0)} of "
+            f"futures, {estimate_usd(result.tail_loss_usd, 3)}, each split by party: "
+            + "; ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(e, 3)} and {estimate_usd(t, 3)}" for p, e, t in
                         zip(result.parties["party"], result.parties["expected_loss_usd"],
                             result.parties["tail_loss_usd"]))
             + "."
