@@ -259,6 +259,24 @@ def test_monte_carlo_pricing_world_uses_the_risk_free_rate():
     assert real.default_probability > mc.default_probability
 
 
+def test_monte_carlo_estimates_hand_worked():
+    # Three paths end at 50, 100 and 150 against a debt of 100, half guaranteed: the guarantor pays
+    # 25, 0 and 0, so the mean is 25/3 with a standard error of sd(25, 0, 0) / sqrt(3) = 25/3 too.
+    from gpu_finance.backstop import _estimates_at_horizon
+
+    est = _estimates_at_horizon(np.array([50.0, 100.0, 150.0]), 100.0, 0.5, discount=0.9)
+    assert_allclose([est["expected_loss_usd"], est["expected_loss_se_usd"]], [25 / 3, 25 / 3])
+    assert_allclose([est["value_usd"], est["value_se_usd"]], [0.9 * 25 / 3, 0.9 * 25 / 3])
+    assert_allclose([est["default_probability"], est["default_probability_se"]], [1 / 3, 1 / 3])
+    assert est["losses_usd"].tolist() == [25.0, 0.0, 0.0]
+
+
+def test_monte_carlo_standard_error_falls_as_one_over_the_square_root_of_the_paths():
+    few = monte_carlo_guarantee(100, 90, 0.3, 0.04, 2, drift=-0.2, n_paths=20_000, steps_per_year=1, seed=1)
+    many = monte_carlo_guarantee(100, 90, 0.3, 0.04, 2, drift=-0.2, n_paths=80_000, steps_per_year=1, seed=2)
+    assert_allclose(many.expected_loss_se_usd, few.expected_loss_se_usd / 2, rtol=0.05)
+
+
 def test_loss_distribution_counts_every_positive_loss_once():
     mc = monte_carlo_guarantee(20e9, 12.5e9, 0.35, 0.04, 3, 0.8, drift=-0.2, n_paths=20_000, seed=9)
     histogram = loss_distribution(mc.losses_usd, bins=25)

@@ -196,3 +196,23 @@ def test_subnormal_and_tiny_rates_still_repay_exactly_the_debt(rate):
     deal = Deal(1e6, 617187.5, 382812.5, 0, rate, 1, 1)
     assert annuity_payment(382812.5, rate, 1) == pytest.approx(382812.5, rel=1e-14)
     assert debt_schedule(deal)["principal_usd"].sum() == pytest.approx(382812.5, rel=1e-14)
+
+
+@settings(max_examples=100, deadline=None)
+@given(deals())
+def test_debt_schedule_equals_the_spreadsheet_loop(deal):
+    """Chapter 1's build exercise: the year-by-year loop a lender's spreadsheet runs (interest on the
+    opening balance, the rest of the level payment as principal) gives the closed-form schedule."""
+    s = debt_schedule(deal)
+    payment = annuity_payment(deal.debt_usd, deal.debt_rate, deal.debt_term_years)
+    balance, opening, interest, principal = deal.debt_usd, [], [], []
+    for _ in range(deal.debt_term_years):
+        opening.append(balance)
+        interest.append(balance * deal.debt_rate)
+        principal.append(payment - interest[-1])
+        balance -= principal[-1]
+    atol = 1e-9 * max(deal.debt_usd, 1.0)
+    assert_allclose(s["opening_balance_usd"], opening, rtol=1e-9, atol=atol)
+    assert_allclose(s["interest_usd"], interest, rtol=1e-9, atol=atol)
+    assert_allclose(s["principal_usd"], principal, rtol=1e-9, atol=atol)
+    assert abs(balance) <= atol

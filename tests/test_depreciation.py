@@ -148,6 +148,75 @@ def test_accelerated_methods_front_load_the_expense(cost, life, salvage):
         assert (fast >= straight - 1e-9 * cost).all()
 
 
+# ------------------------------------------------- the per-method routines the chapter shows
+def _declining_balance_by_the_textbook(cost, life, salvage_fraction, factor=2.0):
+    """An independent declining balance at ``factor`` times the straight-line rate, with the switch,
+    written as a student would (the chapter's build exercise)."""
+    salvage, book, expenses = cost * salvage_fraction, cost, []
+    for year in range(1, life + 1):
+        charge = max(factor / life * book, (book - salvage) / (life - year + 1))
+        charge = min(charge, book - salvage)
+        expenses.append(charge)
+        book -= charge
+    return np.array(expenses)
+
+
+@SETTINGS
+@given(money, lives, fractions)
+def test_double_declining_balance_matches_an_independent_textbook_routine(cost, life, salvage):
+    ours = depreciation_schedule(cost, life, salvage, "double_declining_balance")["expense"].to_numpy()
+    assert_allclose(ours, _declining_balance_by_the_textbook(cost, life, salvage), rtol=1e-9, atol=1e-9 * cost)
+
+
+@SETTINGS
+@given(money, lives, fractions)
+def test_sum_of_years_digits_matches_the_digits_written_out(cost, life, salvage):
+    digits = np.arange(life, 0, -1)  # life, life − 1, ..., 1
+    expected = cost * (1 - salvage) * digits / digits.sum()
+    ours = depreciation_schedule(cost, life, salvage, "sum_of_years_digits")["expense"].to_numpy()
+    assert_allclose(ours, expected, rtol=1e-12, atol=1e-12 * cost)
+
+
+@pytest.mark.parametrize("life", [1, 2, 5, 6, 15])
+def test_each_method_routine_leaves_nothing_in_its_last_year(life):
+    from gpu_finance.depreciation import _double_declining_balance, _straight_line, _sum_of_years_digits
+
+    for expense, left in (_straight_line(90.0, life), _sum_of_years_digits(90.0, life),
+                          _double_declining_balance(90.0, 10.0, life)):
+        assert len(expense) == len(left) == life
+        assert_allclose(expense.sum(), 90.0, rtol=1e-12)
+        assert_allclose(left, 90.0 - np.cumsum(expense), atol=1e-9)
+        assert left[-1] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_double_declining_switches_when_straight_line_over_the_years_left_is_larger():
+    # Cost 81, six years, no salvage: a third of the book value a year (27, 18, 12). In year 4 a
+    # third of the 24 left ties with 24 over the three years left (8); from year 5 straight-line
+    # over the years left (16 / 2 = 8) beats a third of 16, so the schedule has switched.
+    expense = depreciation_schedule(81.0, 6, 0.0, "double_declining_balance")["expense"].to_numpy()
+    assert_allclose(expense, [27.0, 18.0, 12.0, 8.0, 8.0, 8.0])
+
+
+def test_the_shown_routine_fits_on_one_screen():
+    from gpu_finance.depreciation import _double_declining_balance
+    from gpu_finance.viz import show_source
+
+    shown = show_source(_double_declining_balance)
+    assert "def _double_declining_balance(" in shown.data and "the switch" in shown.data
+
+
+def test_a_bootstrap_by_hand_reproduces_the_calibrated_interval():
+    # chapter 2's data exercise: the same draws, refitted with numpy's polyfit, give the same ends
+    rows = calibration_prices()
+    t, logs = rows["year_decimal"].to_numpy(), np.log(rows["price_usd_per_hour"].to_numpy())
+    picks = np.random.default_rng(2025).integers(0, len(t), size=(2000, len(t)))
+    declines = [-math.expm1(np.polyfit(t[i], logs[i], 1)[0]) for i in picks]
+    low, high = np.quantile(declines, [0.05, 0.95])
+    fit = calibrated_decline()
+    assert fit.low == pytest.approx(min(low, fit.estimate), abs=1e-9)
+    assert fit.high == pytest.approx(max(high, fit.estimate), abs=1e-9)
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"life_years": 0}, r"life_years=0 is outside \[1, 15\]"),
     ({"life_years": 2.5}, r"life_years=2.5 is not a whole number"),

@@ -297,6 +297,39 @@ def _claims(scenario: Scenario, year: int) -> tuple[float, float]:
     return float(debt), float(equity)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_vehicle_claims_are_chapter_1s_debt_and_the_equity_not_yet_returned(scenario):
+    """vehicle_claims, year by year, against the independent reconstruction from the debt schedule."""
+    claims = g.scenario.vehicle_claims(scenario).set_index("year")
+    assert list(claims.index) == list(range(scenario.deal.lease_term_years + 1))
+    tolerance = 1e-6 * scenario.deal.total_cost_usd
+    for year in range(1, scenario.deal.lease_term_years):  # the last year's debt is before any balloon
+        debt, equity = _claims(scenario, int(year))
+        assert claims.loc[year, "debt_owed_usd"] == pytest.approx(debt, abs=tolerance)
+        assert claims.loc[year, "equity_owed_usd"] == pytest.approx(equity, abs=tolerance)
+    assert_allclose(claims["claims_usd"], claims["debt_owed_usd"] + claims["equity_owed_usd"], rtol=0, atol=0)
+    assert claims.loc[0, "claims_usd"] == pytest.approx(scenario.deal.total_cost_usd, rel=1e-12)
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_an_early_stop_leaves_the_vehicle_its_claims_less_the_forced_sale(key):
+    """Equation (vehicle loss) on every future that stops early: L = max(B + E - (1 - h) V, 0), with the
+    claims from vehicle_claims; the check the chapter's build exercise asks the reader to make."""
+    scenario = PRESETS[key]
+    paths = who_pays(scenario, n_paths=3_000).paths
+    stopped = paths[paths["outcome"] != "completed"]
+    assert len(stopped) > 0
+    owed = g.scenario.vehicle_claims(scenario)["claims_usd"].to_numpy()[stopped["stop_year"]]
+    mine = np.maximum(owed - (1 - scenario.liquidation_cost_fraction) * stopped["chips_value_usd"], 0.0)
+    assert_allclose(stopped["vehicle_loss_usd"], mine, rtol=1e-12, atol=1e-3)
+
+
+def test_vehicle_claims_needs_a_scenario():
+    with pytest.raises(ValueError, match="scenario="):
+        g.scenario.vehicle_claims(COLOSSUS_2)
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(), st.integers(0, 100_000))
 def test_one_future_runs_down_the_waterfall_in_order(scenario, seed):

@@ -267,17 +267,26 @@ def _annuity(rate: float, years: float) -> float:
 
 def _d1_d2(asset_value: float, debt_face: float, volatility: float, growth: float, years: float):
     """The two standardised distances of Black–Scholes for a collateral growing at ``growth``."""
-    spread = volatility * math.sqrt(years)
+    spread = volatility * math.sqrt(years)  # sigma sqrt(T): the spread of ln(V_T) around its centre
+    # d1 and d2 measure, in units of that spread, how far the collateral is expected to stay above the
+    # debt; N(-d2) is then the chance that it ends below the debt (the guarantee is called).
     d1 = (math.log(asset_value / debt_face) + (growth + 0.5 * volatility**2) * years) / spread
     return d1, d1 - spread
 
 
 def _expected_shortfall(asset_value, debt_face, volatility, growth, years) -> float:
-    """E[max(debt_face - V_T, 0)] for V_T lognormal with E[V_T] = asset_value * exp(growth * years)."""
+    """E[max(debt_face - V_T, 0)] for V_T lognormal with E[V_T] = asset_value * exp(growth * years).
+
+    The heart of the chapter's closed forms: with ``growth`` the risk-free rate it is the put's
+    payoff in the pricing world (discount it for the price); with the real-world drift, the
+    expected shortfall the guarantor forecasts.
+    """
     if debt_face == 0.0:
-        return 0.0
+        return 0.0  # nothing is owed, so nothing can be short
     d1, d2 = _d1_d2(asset_value, debt_face, volatility, growth, years)
-    forward = asset_value * math.exp(growth * years)
+    forward = asset_value * math.exp(growth * years)  # E[V_T], the collateral's expected value at T
+    # F N(-d2): the debt, times the chance it is not covered; forward N(-d1): what the collateral is
+    # expected to be worth on exactly those paths. Their difference is the average shortfall.
     return max(float(debt_face * special.ndtr(-d2) - forward * special.ndtr(-d1)), 0.0)
 
 
@@ -657,9 +666,32 @@ class MonteCarloGuarantee:
 
 
 def _standard_error(sample: np.ndarray) -> float:
+    """The standard error of a sample's mean: its standard deviation over the square root of its size.
+
+    The paths are independent draws, so the error of their average shrinks as ``1 / sqrt(n)``: four
+    times the paths halve it.
+    """
     if sample.size < 2:
-        return 0.0
+        return 0.0  # one draw says nothing about its own spread
     return float(sample.std(ddof=1) / math.sqrt(sample.size))
+
+
+def _estimates_at_horizon(terminal: np.ndarray, debt_face: float, coverage: float, discount: float) -> dict:
+    """The Monte Carlo estimates of :class:`MonteCarloGuarantee`, from simulated values at the horizon.
+
+    Each estimate is the mean of one number per path, and comes with that mean's standard error.
+    ``discount`` is ``exp(-r T)``, today's value of a dollar paid at the horizon.
+    """
+    losses = coverage * np.maximum(debt_face - terminal, 0.0)  # what the guarantor pays on each path
+    discounted = discount * losses  # the same payment, valued today
+    defaults = (terminal < debt_face).astype(float)  # 1 on a path that ends below the debt, else 0
+    return dict(
+        value_usd=float(discounted.mean()), value_se_usd=_standard_error(discounted),
+        # The mean of the 0/1 indicator is the share of paths in default: a probability.
+        default_probability=float(defaults.mean()), default_probability_se=_standard_error(defaults),
+        expected_loss_usd=float(losses.mean()), expected_loss_se_usd=_standard_error(losses),
+        losses_usd=losses, terminal_usd=terminal,
+    )
 
 
 def monte_carlo_guarantee(
@@ -705,28 +737,14 @@ def monte_carlo_guarantee(
     """
     f, r = _debt(debt_face), _rate(risk_free_rate)
     c = check_fraction("coverage", coverage)
-    growth = r if drift is None else _drift(drift)
+    growth = r if drift is None else _drift(drift)  # no drift given: the pricing world
     paths = simulate_asset_paths(asset_value, volatility, growth, years,
                                  n_paths=n_paths, steps_per_year=steps_per_year, seed=seed)
-    terminal = paths[:, -1].copy()
-    steps = paths.shape[1] - 1
+    # The guarantee pays on the value at the horizon alone: keep the last column, free the rest.
+    terminal, steps = paths[:, -1].copy(), paths.shape[1] - 1
     del paths
-    losses = c * np.maximum(f - terminal, 0.0)
-    discounted = math.exp(-r * float(years)) * losses
-    defaults = (terminal < f).astype(float)
-    return MonteCarloGuarantee(
-        drift=growth,
-        value_usd=float(discounted.mean()),
-        value_se_usd=_standard_error(discounted),
-        default_probability=float(defaults.mean()),
-        default_probability_se=_standard_error(defaults),
-        expected_loss_usd=float(losses.mean()),
-        expected_loss_se_usd=_standard_error(losses),
-        losses_usd=losses,
-        terminal_usd=terminal,
-        n_paths=int(terminal.size),
-        steps=steps,
-    )
+    estimates = _estimates_at_horizon(terminal, f, c, discount=math.exp(-r * float(years)))
+    return MonteCarloGuarantee(drift=growth, n_paths=int(terminal.size), steps=steps, **estimates)
 
 
 def closed_form_vs_monte_carlo(
@@ -869,6 +887,7 @@ def path_summary(paths: np.ndarray, years: float, quantiles=(0.05, 0.5, 0.95)) -
 def _allocate(losses: np.ndarray, deal: Deal, coverage: float, structure: str, equity_order: str) -> np.ndarray:
     """Split each loss among the parties of :data:`WATERFALL_ORDER`; shape ``(n, 4)``."""
     outside, vendor, debt = deal.outside_equity_usd, deal.vendor_equity_usd, deal.debt_usd
+    # 1. The equity absorbs the loss first, up to all of it; its two holders split their part.
     to_equity = np.minimum(losses, outside + vendor)
     if equity_order == "pari_passu":
         to_outside = to_equity * (outside / (outside + vendor)) if outside + vendor > 0 else np.zeros_like(losses)
@@ -879,8 +898,10 @@ def _allocate(losses: np.ndarray, deal: Deal, coverage: float, structure: str, e
     else:  # vendor_first
         to_vendor = np.minimum(to_equity, vendor)
         to_outside = to_equity - to_vendor
+    # 2. What the equity cannot absorb falls on the debt, at most the whole debt.
     debt_loss = np.clip(losses - to_equity, 0.0, debt)
-    if structure == "pro_rata":
+    # 3. A guarantee splits the debt's loss between the lenders and the guarantor (the taxpayers).
+    if structure == "pro_rata":  # the guarantor pays its share of every dollar
         to_taxpayers = coverage * debt_loss
         to_lenders = debt_loss - to_taxpayers
     else:  # lenders_first: the unguaranteed part of the debt absorbs losses before the guarantor

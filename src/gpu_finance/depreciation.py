@@ -393,33 +393,80 @@ def depreciation_schedule(
     method = check_choice("method", method, METHODS)
     salvage = cost * salvage_share
     base = cost - salvage  # the amount to depreciate
-    years = np.arange(1, life + 1)
-    # ``left`` is the part of ``base`` not yet depreciated at the end of each year. It is
-    # computed so that it never goes below zero and is exactly zero in the last year.
+    # Each method returns the year's expense and ``left``, the part of ``base`` not yet
+    # depreciated at the end of each year (never below zero, exactly zero in the last year).
     if method == "straight_line":
-        expense = np.full(life, base / life)
-        left = base * (life - years) / life
+        expense, left = _straight_line(base, life)
     elif method == "sum_of_years_digits":
-        total_digits = life * (life + 1) / 2
-        remaining_digits = (life - years) * (life - years + 1) / 2
-        expense = base * (life - years + 1) / total_digits
-        left = base * remaining_digits / total_digits
+        expense, left = _sum_of_years_digits(base, life)
     else:
-        rate = 2.0 / life
-        expense = np.zeros(life)
-        left = np.zeros(life)
-        remaining = base
-        for index in range(life):
-            declining = rate * (salvage + remaining)  # twice the straight-line rate on book value
-            straight = remaining / (life - index)  # straight-line over the years left
-            charge = min(max(declining, straight), remaining)
-            expense[index] = charge
-            remaining = remaining - charge if charge < remaining else 0.0
-            left[index] = remaining
+        expense, left = _double_declining_balance(base, salvage, life)
     left[-1] = 0.0
     return pd.DataFrame(
-        {"year": years, "expense": expense, "accumulated": base - left, "book_value": salvage + left}
+        {"year": np.arange(1, life + 1), "expense": expense, "accumulated": base - left,
+         "book_value": salvage + left}
     )
+
+
+def _straight_line(base: float, life: int) -> tuple[np.ndarray, np.ndarray]:
+    """Straight-line: the same share of ``base`` (USD) each of ``life`` years.
+
+    Returns the expense of each year and the part of ``base`` left at its end, both in USD.
+    """
+    years = np.arange(1, life + 1)
+    expense = np.full(life, base / life)
+    left = base * (life - years) / life  # written from the years left, so the last is exactly zero
+    return expense, left
+
+
+def _sum_of_years_digits(base: float, life: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sum-of-years' digits: year ``t`` takes ``(life − t + 1) / (1 + 2 + … + life)`` of ``base``.
+
+    Returns the expense of each year and the part of ``base`` left at its end, both in USD.
+    """
+    years = np.arange(1, life + 1)
+    total_digits = life * (life + 1) / 2  # 1 + 2 + ... + life
+    remaining_digits = (life - years) * (life - years + 1) / 2  # the digits of the years still to come
+    expense = base * (life - years + 1) / total_digits
+    left = base * remaining_digits / total_digits
+    return expense, left
+
+
+def _double_declining_balance(base: float, salvage: float, life: int) -> tuple[np.ndarray, np.ndarray]:
+    """Double-declining balance, switching to straight-line when that charges more.
+
+    Parameters
+    ----------
+    base : float
+        The amount to depreciate, cost minus salvage value, in USD.
+    salvage : float
+        The value kept at the end of the life, in USD; the book value is ``salvage + remaining``.
+    life : int
+        The accounting life, in years.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The expense of each year and the part of ``base`` left at its end, both in USD.
+    """
+    rate = 2.0 / life  # twice the straight-line rate, a fraction per year
+    expense = np.zeros(life)
+    left = np.zeros(life)
+    remaining = base  # not yet depreciated at the start of the year
+    for index in range(life):
+        # The declining charge: the rate times the book value at the start of the year. It
+        # shrinks as the book value does.
+        declining = rate * (salvage + remaining)
+        # The straight-line charge: what is left, spread evenly over the years left (this one
+        # included). Late in the life it can be the larger; taking it then is "the switch".
+        straight = remaining / (life - index)
+        # Charge the larger of the two, but never more than is left, so the book value
+        # never falls below salvage and reaches it in the last year.
+        charge = min(max(declining, straight), remaining)
+        expense[index] = charge
+        remaining = remaining - charge if charge < remaining else 0.0
+        left[index] = remaining
+    return expense, left
 
 
 def _book_values(cost: float, life: int, salvage_share: float, method: str, horizon: int) -> np.ndarray:

@@ -110,6 +110,7 @@ __all__ = [
     "preset",
     "scenario_presets",
     "who_pays",
+    "vehicle_claims",
     "compare_presets",
     "risk_path",
     "scenario_flows",
@@ -539,10 +540,44 @@ def _schedule(scenario: Scenario) -> dict[str, np.ndarray]:
         "lease": float(lease[1]),
         "debt_owed": owed,
         "equity_outstanding": equity_outstanding,
+        "claims": owed + equity_outstanding,
         "equity_received": received_by_equity,
         "interest_received": np.cumsum(flows["interest_usd"].to_numpy()),
         "fees_paid": np.cumsum(fees),
     }
+
+
+def vehicle_claims(scenario: Scenario) -> pd.DataFrame:
+    """What the vehicle still owes at the end of each lease year: the claims a sale of the chips must meet.
+
+    The debt still owed to the lenders after that year's payment (chapter 1's debt schedule; in the
+    last year, before any balloon is paid) and the capital the owners have not yet had back from the
+    cash the lease leaves after debt service. When the lease stops after year ``t``, the vehicle is
+    short of ``claims_usd`` at ``t`` less what the chips bring in, if that is positive
+    (step 3 of :func:`who_pays`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year 0..L: ``year``, ``debt_owed_usd``, ``equity_owed_usd`` and ``claims_usd``
+        (their sum), in nominal USD.
+
+    Examples
+    --------
+    At the start the vehicle owes its lenders the debt and its owners the equity, that is, the cost:
+
+    >>> claims = vehicle_claims(PRESETS["what_closed"])
+    >>> float(claims.loc[0, "claims_usd"]) == PRESETS["what_closed"].deal.total_cost_usd
+    True
+    """
+    schedule = _schedule(_require_scenario(scenario))
+    return pd.DataFrame({"year": np.arange(len(schedule["claims"])), "debt_owed_usd": schedule["debt_owed"],
+                         "equity_owed_usd": schedule["equity_outstanding"], "claims_usd": schedule["claims"]})
 
 
 def _deal_at(scenario: Scenario, debt: float, equity: float) -> Deal:
@@ -576,25 +611,140 @@ def _allocate(scenario: Scenario, stop: np.ndarray, vehicle_loss: np.ndarray, cl
     return totals
 
 
-def who_pays(
-    scenario: Scenario,
-    *,
-    n_paths: int = WHO_PAYS_PATHS,
-    seed: int = WHO_PAYS_SEED,
-    tail: float = 0.05,
-) -> WhoPays:
+# -- The six steps of who_pays, one function each. Every array has one entry per simulated future
+# -- (or one row per future and a column per lease year 0..L); money is nominal USD.
+def _chip_values(scenario: Scenario, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Step 1. The chips' market value at the end of each lease year, one row per future."""
+    deal = scenario.deal
+    years = deal.lease_term_years
+    # Chapter 3's geometric Brownian motion from the GPUs' cost, with the drift at which the value
+    # is expected to fall by `annual_decline` a year, drawn one year at a time.
+    drift = drift_from_annual_decline(scenario.annual_decline)
+    paths = simulate_asset_paths(deal.total_cost_usd, scenario.volatility, drift, years, n_paths=n,
+                                 steps_per_year=1, seed=rng)
+    # Past their economic life the chips earn nothing above their running costs: worth nothing.
+    alive = np.arange(years + 1) < scenario.economic_life_years
+    return paths * alive
+
+
+def _stop_years(scenario: Scenario, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Step 2. The last year the sponsor pays in each future (the lease term if it pays to the end),
+    and how that future ends (a key of :data:`OUTCOMES`)."""
+    years = scenario.deal.lease_term_years
+    life = scenario.economic_life_years
+    # (a) At the end of each year but the last, a coin that lands "stop" with the yearly default chance.
+    stops_own = rng.random((n, years - 1)) < scenario.sponsor_default_rate  # after years 1 .. L-1
+    # (b) One coin per future: will the sponsor walk away if the chips die before the lease ends?
+    walks = rng.random(n) < scenario.walk_away_probability
+    default_year = np.full(n, years)
+    if years > 1:  # the first "stop", if any
+        default_year = np.where(stops_own.any(axis=1), stops_own.argmax(axis=1) + 1, years)
+    walk_year = np.where(walks & (life < years), life, years)
+    # Whichever comes first ends the lease; if both fall in the same year, it counts as a default.
+    stop = np.minimum(default_year, walk_year)
+    outcome = np.where(stop == years, "completed", np.where(default_year <= walk_year, "default", "walk_away"))
+    return stop, outcome
+
+
+def _vehicle_shortfall(scenario: Scenario, owed: np.ndarray, chips: np.ndarray,
+                       completed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 3. The vehicle's shortfall against what it still ``owed`` when the lease stopped or ended,
+    what the chips bring in beyond that (the owners' surplus), and any residual value top-up."""
+    residual = scenario.residual_value_fraction * scenario.deal.total_cost_usd
+    # At the lease's end the vehicle gets its residual value as far as the chips are worth it (the
+    # sponsor buys them for it); a sponsor that guaranteed the residual pays the difference.
+    top_up = np.where(completed & scenario.residual_value_guarantee, np.maximum(residual - chips, 0.0), 0.0)
+    # If the lease stops early, the vehicle seizes the chips and sells them at a forced-sale discount h.
+    brought_in = np.where(completed, np.minimum(chips, residual) + top_up,
+                          chips * (1.0 - scenario.liquidation_cost_fraction))
+    shortfall = np.clip(owed - brought_in, 0.0, owed)  # L = max(B + E - (1 - h) V, 0)
+    surplus = np.maximum(brought_in - owed, 0.0)  # beyond every claim: profit for the owners
+    return shortfall, surplus, top_up
+
+
+def _sponsor_loss(scenario: Scenario, lease: float, stop: np.ndarray, top_up: np.ndarray) -> np.ndarray:
+    """Step 4. What the sponsor's shareholders lose: every lease payment made for chips already past
+    their economic life buys nothing, X max(stop - e, 0), plus any residual value top-up. A lower
+    bound: rent above the market rent while the chips still work is not counted."""
+    dead_years_paid = np.maximum(stop - scenario.economic_life_years, 0)
+    return lease * dead_years_paid + top_up
+
+
+def _worst_futures(total: np.ndarray, tail: float) -> np.ndarray:
+    """The ``tail`` share of futures with the largest total loss (at least one), as a mask."""
+    ranked = np.argsort(-total, kind="stable")
+    worst = np.zeros(total.size, dtype=bool)
+    worst[ranked[: max(1, math.ceil(tail * total.size))]] = True
+    return worst
+
+
+def _losses_by_party(scenario: Scenario, schedule: dict, stop: np.ndarray, vehicle_loss: np.ndarray,
+                     sponsor_loss: np.ndarray, chosen: np.ndarray) -> dict[str, float]:
+    """Step 5. Each party's average loss over the ``chosen`` futures: the vehicle's shortfall runs
+    down chapter 3's waterfall (outside equity and the chip vendor pro rata, then the lenders, with
+    the guaranteed share passed to the taxpayers); the sponsor's loss is its own."""
+    losses = _allocate(scenario, stop, vehicle_loss, schedule["claims"], schedule["debt_owed"],
+                       schedule["equity_outstanding"], chosen)
+    losses["sponsor"] = float(sponsor_loss[chosen].mean())
+    return losses
+
+
+def _earned(scenario: Scenario, schedule: dict, stop: np.ndarray, surplus: np.ndarray) -> dict[str, float]:
+    """Step 6. What each party earned on the way, on average over the futures (nominal)."""
+    deal = scenario.deal
+    # The owners: cash beyond the capital they put in, plus any surplus from the chips at the end.
+    equity_profit = np.maximum(schedule["equity_received"][stop] - deal.equity_usd, 0.0) + surplus
+    vendor_share = deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0
+    fees = schedule["fees_paid"][stop]  # guarantee fees, paid by the sponsor to the taxpayers
+    return {
+        "sponsor": 0.0 - float(fees.mean()),  # minus the fees it pays (and never a negative zero)
+        "spv_equity": float((1.0 - vendor_share) * equity_profit.mean()),
+        # The vendor: its gross profit on the chips it sold, and its part of the owners' profit.
+        "vendor": vendor_loop(deal, scenario.vendor_gross_margin).gross_profit_usd
+        + float(vendor_share * equity_profit.mean()),
+        "lenders": float(schedule["interest_received"][stop].mean()),
+        "taxpayers": float(fees.mean()),
+    }
+
+
+def _result(scenario: Scenario, paths: pd.DataFrame, total: np.ndarray, worst: np.ndarray, mean_loss: dict,
+            tail_loss: dict, earned: dict, value_lost: float, tail: float, seed: int) -> WhoPays:
+    """The six steps' results as a :class:`WhoPays`: the parties' table, the outcomes, the tail."""
+    n = total.size
+    total_mean = float(total.mean())
+    parties = pd.DataFrame({"party": list(PARTIES)})
+    parties["expected_loss_usd"] = [mean_loss[p] for p in PARTIES]
+    parties["share_of_loss"] = parties["expected_loss_usd"] / total_mean if total_mean > 0 else 0.0
+    parties["tail_loss_usd"] = [tail_loss[p] for p in PARTIES]
+    parties["earned_usd"] = [earned[p] for p in PARTIES]
+    parties["net_usd"] = parties["earned_usd"] - parties["expected_loss_usd"]
+    shares = paths["outcome"].value_counts(normalize=True)
+    outcomes = pd.DataFrame({"outcome": list(OUTCOMES), "label": list(OUTCOMES.values()),
+                             "share_of_paths": [float(shares.get(k, 0.0)) for k in OUTCOMES]})
+    return WhoPays(
+        scenario=scenario,
+        parties=parties,
+        expected_loss_usd=total_mean,
+        expected_loss_se_usd=float(total.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0,
+        loss_probability=float(np.mean(total > 1e-9 * scenario.deal.total_cost_usd)),
+        tail=tail,
+        tail_loss_usd=float(total[worst].mean()),
+        outcomes=outcomes,
+        expected_value_lost_usd=value_lost,
+        losses_usd=total,
+        paths=paths,
+        n_paths=n,
+        seed=seed,
+    )
+
+
+def who_pays(scenario: Scenario, *, n_paths: int = WHO_PAYS_PATHS, seed: int = WHO_PAYS_SEED,
+             tail: float = 0.05) -> WhoPays:
     """Simulate a scenario's futures and say who bears the loss, and what each party earned.
 
-    The model is described in the module's docstring (:mod:`gpu_finance.scenario`): the GPUs' value
-    is chapter 3's simulation with the drift of the scenario's yearly decline, worth nothing after
-    their economic life; the lease (chapter 1) stops if the sponsor defaults or walks away from
-    obsolete chips; the vehicle's shortfall then runs down chapter 3's waterfall, and the sponsor
-    loses what it pays for dead chips and under a residual value guarantee.
-
-    Two properties hold by construction: the parties' expected losses add up to the total; and,
-    without a residual value guarantee and with a lease that covers the debt service every year
-    (so that what the vehicle owes never grows), a longer economic life never raises any future's
-    loss, so it never raises the expected loss (the same seed gives the same futures).
+    The model is the module's (:mod:`gpu_finance.scenario`), in six steps. By construction the
+    parties' expected losses add up to the total, and, with no residual value guarantee and a lease
+    that covers the debt service, a longer economic life never raises any future's loss.
 
     Parameters
     ----------
@@ -605,8 +755,7 @@ def who_pays(
     seed : int
         Where the randomness comes from: the same seed gives the same futures.
     tail : float
-        Share of the worst futures whose average loss is reported (the expected shortfall), in
-        (0, 1].
+        Share of the worst futures averaged in ``tail_loss_usd`` (the expected shortfall), in (0, 1].
 
     Returns
     -------
@@ -614,109 +763,38 @@ def who_pays(
 
     Examples
     --------
-    Without a guarantee the taxpayers lose nothing, and the parties' losses add up to the total:
-
     >>> result = who_pays(PRESETS["what_closed"], n_paths=2000)
-    >>> result.loss_of("taxpayers")
+    >>> result.loss_of("taxpayers")  # no guarantee
     0.0
-    >>> bool(abs(result.parties["expected_loss_usd"].sum() - result.expected_loss_usd) < 1.0)
+    >>> bool(abs(result.parties["expected_loss_usd"].sum() - result.expected_loss_usd) < 1.0)  # they add up
     True
     """
     scenario = _require_scenario(scenario)
     n = check_whole("n_paths", n_paths, 1, 1_000_000)
-    seed = _seed(seed)
-    tail = check_number("tail", tail, 0.0, 1.0, low_closed=False)
-    deal = scenario.deal
-    years = deal.lease_term_years
-    cost = deal.total_cost_usd
-    rng = np.random.default_rng(seed)
-
-    # 1. The chips' market value at the end of each year (chapter 3), dead after the economic life.
-    drift = drift_from_annual_decline(scenario.annual_decline)
-    paths = simulate_asset_paths(cost, scenario.volatility, drift, years, n_paths=n, steps_per_year=1, seed=rng)
-    alive = np.arange(years + 1) < scenario.economic_life_years
-    value = paths * alive
-
-    # 2. When the lease stops: the last year the sponsor pays (the lease term if it runs its course).
-    stops_own = rng.random((n, years - 1)) < scenario.sponsor_default_rate  # after years 1 .. L-1
-    walks = rng.random(n) < scenario.walk_away_probability
-    default_year = np.full(n, years)
-    if years > 1:
-        default_year = np.where(stops_own.any(axis=1), stops_own.argmax(axis=1) + 1, years)
-    life = scenario.economic_life_years
-    walk_year = np.where(walks & (life < years), life, years)
-    stop = np.minimum(default_year, walk_year)
-    completed = stop == years
-    outcome = np.where(completed, "completed", np.where(default_year <= walk_year, "default", "walk_away"))
-
-    # 3. What the vehicle is owed, and what the chips bring in when the lease stops or ends.
-    schedule = _schedule(scenario)
-    debt_owed, equity_outstanding = schedule["debt_owed"], schedule["equity_outstanding"]
-    claims = debt_owed + equity_outstanding
+    seed, tail = _seed(seed), check_number("tail", tail, 0.0, 1.0, low_closed=False)
+    rng = np.random.default_rng(seed)  # every draw comes from here, in order: same seed, same futures
+    # 1. The chips' market value at the end of each lease year (chapter 3), zero once they are dead.
+    value = _chip_values(scenario, n, rng)
+    # 2. The last year the sponsor pays: it may stop for reasons of its own, or walk away from dead chips.
+    stop, outcome = _stop_years(scenario, n, rng)
+    completed = stop == scenario.deal.lease_term_years
+    # 3. The vehicle's shortfall: what it still owes its lenders and owners, less what the chips bring in.
+    schedule = _schedule(scenario)  # chapter 1's cash flows, year by year
     chips = value[np.arange(n), stop]
-    residual = scenario.residual_value_fraction * cost
-    guaranteed_top_up = np.where(completed & scenario.residual_value_guarantee,
-                                 np.maximum(residual - chips, 0.0), 0.0)
-    brought_in = np.where(completed, np.minimum(chips, residual) + guaranteed_top_up,
-                          chips * (1.0 - scenario.liquidation_cost_fraction))
-    owed = claims[stop]
-    vehicle_loss = np.clip(owed - brought_in, 0.0, owed)
-    surplus = np.maximum(brought_in - owed, 0.0)  # beyond every claim: profit for the owners
-
-    # 4. The sponsor: payments for chips past their economic life, and any residual value guarantee.
-    dead_years_paid = np.maximum(stop - life, 0)
-    sponsor_loss = schedule["lease"] * dead_years_paid + guaranteed_top_up
+    vehicle_loss, surplus, top_up = _vehicle_shortfall(scenario, schedule["claims"][stop], chips, completed)
+    # 4. The sponsor's loss: rent paid for dead chips, and what a residual value guarantee costs it.
+    sponsor_loss = _sponsor_loss(scenario, schedule["lease"], stop, top_up)
     total = vehicle_loss + sponsor_loss
-
-    # 5. Who bears the vehicle's loss: chapter 3's waterfall, for every path and for the worst ones.
-    everyone = np.ones(n, dtype=bool)
-    ranked = np.argsort(-total, kind="stable")
-    worst = np.zeros(n, dtype=bool)
-    worst[ranked[: max(1, math.ceil(tail * n))]] = True
-    mean_loss = _allocate(scenario, stop, vehicle_loss, claims, debt_owed, equity_outstanding, everyone)
-    tail_loss = _allocate(scenario, stop, vehicle_loss, claims, debt_owed, equity_outstanding, worst)
-    mean_loss["sponsor"] = float(sponsor_loss.mean())
-    tail_loss["sponsor"] = float(sponsor_loss[worst].mean())
-
-    # 6. What each party earned on the way (nominal, expected).
-    equity_profit = np.maximum(schedule["equity_received"][stop] - deal.equity_usd, 0.0) + surplus
-    vendor_share = deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0
-    fees = schedule["fees_paid"][stop]
-    earned = {
-        "sponsor": 0.0 - float(fees.mean()),  # minus the fees it pays (and never a negative zero)
-        "spv_equity": float((1.0 - vendor_share) * equity_profit.mean()),
-        "vendor": vendor_loop(deal, scenario.vendor_gross_margin).gross_profit_usd
-        + float(vendor_share * equity_profit.mean()),
-        "lenders": float(schedule["interest_received"][stop].mean()),
-        "taxpayers": float(fees.mean()),
-    }
-
-    total_mean = float(total.mean())
-    parties = pd.DataFrame({"party": list(PARTIES)})
-    parties["expected_loss_usd"] = [mean_loss[p] for p in PARTIES]
-    parties["share_of_loss"] = parties["expected_loss_usd"] / total_mean if total_mean > 0 else 0.0
-    parties["tail_loss_usd"] = [tail_loss[p] for p in PARTIES]
-    parties["earned_usd"] = [earned[p] for p in PARTIES]
-    parties["net_usd"] = parties["earned_usd"] - parties["expected_loss_usd"]
-    shares = pd.Series(outcome).value_counts(normalize=True)
-    outcomes = pd.DataFrame({"outcome": list(OUTCOMES), "label": list(OUTCOMES.values()),
-                             "share_of_paths": [float(shares.get(k, 0.0)) for k in OUTCOMES]})
-    return WhoPays(
-        scenario=scenario,
-        parties=parties,
-        expected_loss_usd=total_mean,
-        expected_loss_se_usd=float(total.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0,
-        loss_probability=float(np.mean(total > 1e-9 * cost)),
-        tail=tail,
-        tail_loss_usd=float(total[worst].mean()),
-        outcomes=outcomes,
-        expected_value_lost_usd=cost - float(value[:, -1].mean()),
-        losses_usd=total,
-        paths=pd.DataFrame({"stop_year": stop, "outcome": outcome, "chips_value_usd": chips,
-                            "vehicle_loss_usd": vehicle_loss, "sponsor_loss_usd": sponsor_loss}),
-        n_paths=n,
-        seed=seed,
-    )
+    # 5. Who bears it, on average and in the worst futures: the shortfall runs down chapter 3's waterfall.
+    worst = _worst_futures(total, tail)
+    mean_loss = _losses_by_party(scenario, schedule, stop, vehicle_loss, sponsor_loss, np.ones(n, dtype=bool))
+    tail_loss = _losses_by_party(scenario, schedule, stop, vehicle_loss, sponsor_loss, worst)
+    # 6. What each party earned on the way: interest, the owners' profit, the vendor's margin, fees.
+    earned = _earned(scenario, schedule, stop, surplus)
+    paths = pd.DataFrame({"stop_year": stop, "outcome": outcome, "chips_value_usd": chips,
+                          "vehicle_loss_usd": vehicle_loss, "sponsor_loss_usd": sponsor_loss})
+    value_lost = scenario.deal.total_cost_usd - float(value[:, -1].mean())  # the chips' economic depreciation
+    return _result(scenario, paths, total, worst, mean_loss, tail_loss, earned, value_lost, tail, seed)
 
 
 def compare_presets(

@@ -6,10 +6,12 @@ chapter's first cell calls it.
 
 from .controls import Dropdown, Slider, bind, defaults, grid, live_panel, selected
 from .render import enable
+from .source import show_source
 from .theme import OKABE_ITO, PARTY_COLORS, party_scale
 
 __all__ = [
     "enable",
+    "show_source",
     "Slider",
     "Dropdown",
     "grid",
