@@ -165,16 +165,32 @@ def _grade(autograder: Path, notebook: Path, output: Path) -> dict:
     from otter.run import main as otter_run
 
     output.mkdir(parents=True, exist_ok=True)
-    with contextlib.redirect_stdout(io.StringIO()):
-        otter_run(str(notebook), autograder=str(autograder), output_dir=str(output), no_logo=True)
+    for attempt in range(KERNEL_START_ATTEMPTS):
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                otter_run(str(notebook), autograder=str(autograder), output_dir=str(output), no_logo=True)
+            break
+        except RuntimeError as error:
+            # A kernel picks free TCP ports and then binds them; when several kernels start at once
+            # (the suite's workers run notebooks too), another process can take a port in between
+            # and the new kernel dies with "Address already in use". Only that is retried.
+            if "Kernel died before replying" not in str(error) or attempt == KERNEL_START_ATTEMPTS - 1:
+                raise
     return json.loads((output / "results.json").read_text(encoding="utf-8"))
+
+
+#: How many times a grading run is started when its kernel dies while starting (a port race).
+KERNEL_START_ATTEMPTS = 3
 
 
 def _grade_with_the_command(autograder: Path, notebook: Path, output: Path) -> dict:
     """The same through the ``otter run`` command an instructor types."""
     output.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([OTTER, "run", "--no-logo", "-a", str(autograder), str(notebook), "-o", str(output)],
-                            capture_output=True, text=True, cwd=output)
+    for _ in range(KERNEL_START_ATTEMPTS):  # retried only when the kernel died while starting, as in _grade
+        result = subprocess.run([OTTER, "run", "--no-logo", "-a", str(autograder), str(notebook), "-o", str(output)],
+                                capture_output=True, text=True, cwd=output)
+        if result.returncode == 0 or "Kernel died before replying" not in result.stdout + result.stderr:
+            break
     assert result.returncode == 0, f"otter run failed on {notebook}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return json.loads((output / "results.json").read_text(encoding="utf-8"))
 
