@@ -45,7 +45,8 @@ def show_source(obj, *, max_lines: int = MAX_SHOWN_LINES) -> Code:
     obj : function or class
         A function or class of :mod:`gpu_finance`.
     max_lines : int
-        The most lines it may have (one screen); a longer routine is a ``ValueError``: split it.
+        The most lines to show (one screen by default); a longer routine is a ``ValueError`` that
+        says which ``max_lines`` would show it.
 
     Returns
     -------
@@ -56,6 +57,7 @@ def show_source(obj, *, max_lines: int = MAX_SHOWN_LINES) -> Code:
         raise ValueError(f"max_lines={max_lines!r} must be a whole number of at least 1")
     if len(lines) > max_lines:
         raise ValueError(
-            f"{obj.__qualname__} has {len(lines)} lines, more than max_lines={max_lines}: split it before showing it"
+            f"{obj.__qualname__} has {len(lines)} lines, more than max_lines={max_lines} (one screen); "
+            f"pass max_lines={len(lines)} to show it"
         )
     return Code("\n".join(lines), language="python")
