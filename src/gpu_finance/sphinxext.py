@@ -19,7 +19,6 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. When the book build
 
 from __future__ import annotations
 
-import datetime
 import os
 import shutil
 from pathlib import Path
@@ -35,7 +34,7 @@ from sphinx_exercise.directive import SolutionStartDirective
 from sphinx_exercise.nodes import solution_end_node
 
 from .datasets import FACTS_AS_OF, deal_facts
-from .formatting import percent, usd, years
+from .formatting import date_text, percent, usd, years
 from .viz.render import BUNDLE_FILENAME, SITE_ENV_VAR, javascript_bundle
 
 MATHJAX_DIR = "mathjax"
@@ -91,8 +90,7 @@ def _configure(app, config) -> None:
     config.mathjax_path = f"{MATHJAX_DIR}/MathJax.js?config={_MATHJAX_COMBINED_CONFIG}"
     config.mathjax2_config = _MATHJAX_CONFIG
     config.mathjax3_config = None
-    checked = datetime.date.fromisoformat(FACTS_AS_OF)
-    dated = {"facts_as_of": f"{checked.day} {checked:%B %Y}"}  # the date the data was last checked
+    dated = {"facts_as_of": str(date_text(FACTS_AS_OF))}  # the date the data was last checked
     config.myst_substitutions = {**fact_substitutions(), **dated, **(config.myst_substitutions or {})}
 
 

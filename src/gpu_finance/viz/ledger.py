@@ -10,11 +10,11 @@ plain notebook the roles show as written.
 
 from __future__ import annotations
 
-import datetime as _dt
 
 from IPython.display import Markdown
 
 from ..claims import CHAPTERS, essay_claims, render_claim_text
+from ..formatting import date_text
 
 __all__ = ["verdict_list", "verdict_table", "ledger_markdown", "ledger_table_markdown", "claim_label"]
 
@@ -32,9 +32,6 @@ def claim_label(claim_id: str) -> str:
     return f"claim-{claim_id}"
 
 
-def _date(iso: str) -> str:
-    day = _dt.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
 
 
 def _cite(keys: list[str]) -> str:
@@ -72,7 +69,7 @@ def ledger_markdown(chapter: str | None = None, *, anchors: bool = False) -> str
                     f"> 「{claim['claim_zh']}」  ",
                     f"> *{claim['claim_en']}*",
                     "",
-                    f"**Verdict: {claim['verdict']}** (as of {_date(claim['as_of'])}; "
+                    f"**Verdict: {claim['verdict']}** (as of {date_text(claim['as_of'])}; "
                     f"confidence {claim['confidence']}). {render_claim_text(claim['why'])} "
                     f"{_cite(claim['evidence'])}",
                     "",

@@ -16,7 +16,7 @@ from IPython.display import Markdown
 
 from ..claims import essay_claims
 from ..datasets import CONFIDENCE_CODES, EVENT_KINDS, deal_facts, financing_events
-from ..formatting import Prose, percent, styled, usd, years
+from ..formatting import Prose, date_text, percent, styled, usd, years
 from .ledger import claim_label
 from .theme import OKABE_ITO
 
@@ -96,7 +96,7 @@ def timeline_events(events: pd.DataFrame | None = None) -> pd.DataFrame:
     raw = _raw_dates(frame)
     frame["who"] = frame["kind"].map(KIND_LABELS)
     frame["when"] = [
-        day.strftime("%B %Y") if len(text) == 7 else f"{day.day} {day:%B %Y}"
+        day.strftime("%B %Y") if len(text) == 7 else str(date_text(text))
         for day, text in zip(frame["date"], raw)
     ]
     frame["evidence"] = frame["confidence"].map(_CONFIDENCE_LABELS)
