@@ -64,6 +64,8 @@ __all__ = [
     "compute_contracts",
     "usd_per_gpu_hour",
     "DeclineEstimate",
+    "DECLINE_CASES",
+    "decline_cases",
     "decline_interval",
     "BOOTSTRAP_RESAMPLES",
     "calibrated_decline",
@@ -1000,6 +1002,48 @@ class DeclineEstimate:
     n_observations: int
     include_peak: bool
     method: str
+
+
+#: The three readings of a calibrated decline, in the order tables show them, with their labels.
+DECLINE_CASES: dict[str, str] = {
+    "low": "Slowest fall (low end)",
+    "estimate": "Central estimate",
+    "high": "Fastest fall (high end)",
+}
+
+
+def decline_cases(estimate, low: float, high: float, *, high_closed: bool = True) -> list[tuple[str, float]]:
+    """The low end, the estimate and the high end of a calibrated decline, each checked.
+
+    Parameters
+    ----------
+    estimate : DeclineEstimate
+        A calibration with its interval (:func:`calibrated_decline`).
+    low, high : float
+        The declines the caller's model accepts, fractions per year.
+    high_closed : bool
+        Whether ``high`` itself is accepted.
+
+    Returns
+    -------
+    list of (str, float)
+        ``(case, decline)`` for the cases of :data:`DECLINE_CASES`, in order.
+
+    Raises
+    ------
+    ValueError
+        If ``estimate`` is not a calibration, or one of its values (named ``estimate.low`` and so
+        on) is outside ``[low, high]``.
+
+    Examples
+    --------
+    >>> decline_cases(DeclineEstimate(0.3, 0.1, 0.5, 0.9, 5, True, "test"), 0.0, 1.0)
+    [('low', 0.1), ('estimate', 0.3), ('high', 0.5)]
+    """
+    if not all(hasattr(estimate, case) for case in DECLINE_CASES):
+        raise ValueError(f"estimate={estimate!r} must be a DeclineEstimate (with estimate, low and high)")
+    return [(case, check_number(f"estimate.{case}", getattr(estimate, case), low, high, high_closed=high_closed))
+            for case in DECLINE_CASES]
 
 
 #: Bootstrap samples :func:`decline_interval`, :func:`calibrated_decline` and

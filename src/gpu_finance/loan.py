@@ -73,7 +73,7 @@ from ._validation import check_choice, check_fraction, check_number
 from .backstop import DEFAULT_DRIFT, DEFAULT_RISK_FREE_RATE
 from .datasets import fact
 from .deal import COLOSSUS_2, Deal, _require_deal
-from .depreciation import depreciation_fact
+from .depreciation import decline_cases, depreciation_fact
 
 __all__ = [
     "REPORTED_LOAN_RATE",
@@ -530,12 +530,8 @@ def decline_sensitivity(
         ``break_even_rate`` (at ``volatility``), ``implied_volatility`` (of ``loan_rate``),
         ``probability_of_loss``, ``expected_loss_usd`` and ``guarantee_value_usd``.
     """
-    fields = ("estimate", "low", "high")
-    if not all(hasattr(estimate, name) for name in fields):
-        raise ValueError(f"estimate={estimate!r} must be a DeclineEstimate (with estimate, low and high)")
     rows = []
-    for case in ("low", "estimate", "high"):
-        decline = check_number(f"estimate.{case}", getattr(estimate, case), -1.0, 1.0, high_closed=False)
+    for case, decline in decline_cases(estimate, -1.0, 1.0, high_closed=False):
         drift = math.log1p(-decline)
         valued = amortising_loan_value(loan_rate, deal, volatility=volatility, drift=drift, coverage=coverage)
         rows.append({

@@ -75,6 +75,7 @@ from .deal import Deal
 from .depreciation import (
     CALIBRATED_ANNUAL_DECLINE,
     MAX_LIFE_YEARS,
+    decline_cases,
     depreciation_fact,
     depreciation_schedule,
     peak_overstatement,
@@ -977,11 +978,8 @@ def who_pays_by_decline(
         :data:`gpu_finance.parties.PARTIES` (its expected loss).
     """
     scenario = _require_scenario(scenario)
-    if not all(hasattr(estimate, name) for name in ("estimate", "low", "high")):
-        raise ValueError(f"estimate={estimate!r} must be a DeclineEstimate (with estimate, low and high)")
     rows = []
-    for case in ("low", "estimate", "high"):
-        decline = check_number(f"estimate.{case}", getattr(estimate, case), 0.0, MAX_ANNUAL_DECLINE)
+    for case, decline in decline_cases(estimate, 0.0, MAX_ANNUAL_DECLINE):
         result = who_pays(scenario.replace(annual_decline=decline), n_paths=n_paths, seed=seed)
         row = {"case": case, "annual_decline": decline, "expected_loss_usd": result.expected_loss_usd,
                "expected_loss_se_usd": result.expected_loss_se_usd}

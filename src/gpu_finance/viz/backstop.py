@@ -40,6 +40,7 @@ from ..backstop import (
     waterfall_scenarios,
 )
 from ..deal import Deal
+from ..depreciation import DECLINE_CASES
 from ..formatting import estimate_percent, estimate_usd, percent, styled, usd, years
 from ..parties import PARTIES
 from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected, significant, snap
@@ -190,7 +191,6 @@ def comparison_table(frame: pd.DataFrame):
 def decline_sensitivity_table(frame: pd.DataFrame):
     """:func:`gpu_finance.decline_sensitivity`'s table: every figure an estimate, to two significant
     digits (the precision rule of :mod:`gpu_finance.formatting`)."""
-    cases = {"low": "Slowest fall (low end)", "estimate": "Central estimate", "high": "Fastest fall (high end)"}
     shown = pd.DataFrame({
         "GPUs' value falls, a year": [estimate_percent(v) for v in frame["annual_decline"]],
         "Break-even loan rate": [estimate_percent(v) for v in frame["break_even_rate"]],
@@ -198,7 +198,7 @@ def decline_sensitivity_table(frame: pd.DataFrame):
         "Probability lenders lose": [estimate_percent(v) for v in frame["probability_of_loss"]],
         "Lenders' expected loss (today)": [estimate_usd(v) for v in frame["expected_loss_usd"]],
         "Guarantee's value": [estimate_usd(v) for v in frame["guarantee_value_usd"]],
-    }, index=pd.Index([cases[c] for c in frame["case"]], name="Calibration"))
+    }, index=pd.Index([DECLINE_CASES[c] for c in frame["case"]], name="Calibration"))
     return styled(shown)
 
 

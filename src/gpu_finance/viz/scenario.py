@@ -37,6 +37,7 @@ from ..scenario import (
     who_pays,
 )
 from ..backstop import STRUCTURES
+from ..depreciation import DECLINE_CASES
 from ..deal import Deal
 from .controls import Control, Dropdown, LivePanel, Slider, bind, live_panel, selected
 from .backstop import binned_histogram
@@ -227,12 +228,11 @@ def comparison_table(results: Mapping[str, WhoPays], measure: str = "expected_lo
 def decline_table(frame: pd.DataFrame):
     """:func:`gpu_finance.who_pays_by_decline`'s table: the expected loss, and who bears it, at each
     end of the calibrated decline (estimates, to two significant digits)."""
-    cases = {"low": "Slowest fall (low end)", "estimate": "Central estimate", "high": "Fastest fall (high end)"}
     shown = pd.DataFrame({
         "GPUs' value falls, a year": [estimate_percent(v) for v in frame["annual_decline"]],
         "Expected loss": [estimate_usd(v, stderr=se) for v, se in zip(frame["expected_loss_usd"], frame["expected_loss_se_usd"])],
         **{name: [estimate_usd(v) for v in frame[f"{key}_usd"]] for key, name in zip(_PARTY_KEYS, _PARTY_NAMES)},
-    }, index=pd.Index([cases[c] for c in frame["case"]], name="Calibration"))
+    }, index=pd.Index([DECLINE_CASES[c] for c in frame["case"]], name="Calibration"))
     return styled(shown)
 
 
