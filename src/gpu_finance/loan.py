@@ -72,7 +72,7 @@ from scipy import optimize, special
 from ._validation import check_choice, check_fraction, check_number
 from .backstop import DEFAULT_DRIFT, DEFAULT_RISK_FREE_RATE
 from .datasets import fact
-from .deal import COLOSSUS_2, Deal, _require_deal
+from .deal import COLOSSUS_2, Deal, _require_deal, annuity_payment
 from .depreciation import decline_cases, depreciation_fact
 
 __all__ = [
@@ -200,11 +200,9 @@ class LoanValuation:
 
 
 def _schedule(amount: float, rate: float, years: int) -> tuple[float, np.ndarray]:
-    """The level instalment and the balances after 0 .. years-1 instalments."""
-    if rate == 0.0:
-        instalment = amount / years
-    else:
-        instalment = amount * rate / -math.expm1(-years * math.log1p(rate))
+    """The level instalment (:func:`gpu_finance.annuity_payment`) and the balances after
+    0 .. years-1 instalments."""
+    instalment = annuity_payment(amount, rate, years)
     k = np.arange(years)
     growth = (1.0 + rate) ** k
     balances = amount * growth - (instalment * k if rate == 0.0 else instalment * (growth - 1.0) / rate)
@@ -266,14 +264,20 @@ def _check_inputs(deal, volatility, drift, default_intensity, risk_free_rate, fo
     return sigma, mu, lam, r, h, pi, c
 
 
+def _lenders_value(instalment, owed_value, loss, years, lam, r, c) -> float:
+    """The instalments paid while the lessee survives, plus what is owed at default, less the part
+    of the loss the guarantee does not cover: the lenders' pricing-world value, in USD."""
+    paid = instalment * float(np.sum(np.exp(-(r + lam) * np.arange(1, years + 1))))
+    return paid + owed_value - (1.0 - c) * loss
+
+
 def _value(deal: Deal, rate: float, sigma, mu, lam, r, h, pi, c) -> float:
     """Lenders' pricing-world value (guarantee included) of the promised instalments, in USD."""
     years = deal.debt_term_years
     instalment, owed_value, loss, _ = _integrals(
         deal.debt_usd, deal.total_cost_usd, rate, years, sigma, mu - pi, lam, r, h
     )
-    paid = instalment * float(np.sum(np.exp(-(r + lam) * np.arange(1, years + 1))))
-    return paid + owed_value - (1.0 - c) * loss
+    return _lenders_value(instalment, owed_value, loss, years, lam, r, c)
 
 
 def amortising_loan_value(
@@ -342,14 +346,18 @@ def amortising_loan_value(
     )
     mu = _mean_drift(mu, sigma, check_choice("drift_convention", drift_convention, tuple(DRIFT_CONVENTIONS)))
     years = deal.debt_term_years
-    instalment, _, loss_q, _ = _integrals(deal.debt_usd, deal.total_cost_usd, rate, years, sigma, mu - pi, lam, r, h)
-    _, _, loss_p, probability = _integrals(deal.debt_usd, deal.total_cost_usd, rate, years, sigma, mu, lam, r, h)
+    instalment, owed_value, loss_q, probability = _integrals(
+        deal.debt_usd, deal.total_cost_usd, rate, years, sigma, mu - pi, lam, r, h
+    )
+    loss_p = loss_q
+    if pi != 0.0:  # the real world differs from the pricing world only through the reward for risk
+        _, _, loss_p, probability = _integrals(deal.debt_usd, deal.total_cost_usd, rate, years, sigma, mu, lam, r, h)
     riskless = instalment * float(np.sum(np.exp(-r * np.arange(1, years + 1))))
     return LoanValuation(
         loan_rate=rate,
         amount_usd=deal.debt_usd,
         instalment_usd=instalment,
-        value_usd=_value(deal, rate, sigma, mu, lam, r, h, pi, c),
+        value_usd=_lenders_value(instalment, owed_value, loss_q, years, lam, r, c),
         riskless_value_usd=riskless,
         guarantee_value_usd=c * loss_q,
         expected_loss_usd=loss_p,
