@@ -85,8 +85,9 @@ def live_panels() -> dict:
         "00-the-deal": (lambda: deal_figures.deal_panel(COLOSSUS_2), "debt_share"),
         "01-the-spv": (lambda: spv_figures.spv_panel(COLOSSUS_2), "debt_share"),
         "02-the-depreciation-game": (lambda: depreciation_figures.depreciation_panel(COLOSSUS_2), "economic_life_years"),
-        "03-the-backstop": (lambda: backstop_figures.backstop_panel(COLOSSUS_2), "coverage"),
-        "04-who-pays": (lambda: scenario_figures.scenario_panel(), "annual_decline"),
+        "03-the-guarantee": (lambda: backstop_figures.guarantee_panel(COLOSSUS_2), "coverage"),
+        "04-the-backstop": (lambda: backstop_figures.backstop_panel(COLOSSUS_2), "coverage"),
+        "05-who-pays": (lambda: scenario_figures.scenario_panel(), "annual_decline"),
     }
 
 

@@ -30,7 +30,7 @@ def deals(draw) -> Deal:
     )
 
 
-# ---------------------------------------------------------------- backstop (chapter 3)
+# ---------------------------------------------------------------- backstop (chapters 3 and 4)
 @st.composite
 def collateral(draw) -> tuple[float, float, float, float, float, float]:
     """Random valid collateral for a guarantee: (asset_value, debt_face, volatility,

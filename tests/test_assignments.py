@@ -1,9 +1,11 @@
 """The problem sets (``assignments/``): well-formed masters, and grading that works.
 
 Every master notebook is found automatically (``tools.assignments.masters``), so a new problem set is
-tested as soon as its master exists. The slow part, generating the sets and grading two notebooks
-per set with ``otter run``, runs once per test process in two worker processes, and the tests that
-wait for it (``coursework``) run last in this file. With the suite's parallel processes it starts
+tested as soon as its master exists. The slow part, generating the sets and grading three notebooks
+per set with ``otter run`` (the solutions, the blank student notebook, and the solutions with a
+deliberately wrong function in the set's Build question, from ``WRONG_FUNCTIONS``), runs once per
+test process in two worker processes, and the tests that wait for it (``coursework``) run last in
+this file. With the suite's parallel processes it starts
 when the first of them needs it, while the other process goes on with other files; in a single
 process ``tests/conftest.py`` starts it as the tests are collected, so that it overlaps the rest.
 """
@@ -11,6 +13,7 @@ process ``tests/conftest.py`` starts it as the tests are collected, so that it o
 from __future__ import annotations
 
 import ast
+import builtins
 import csv
 import json
 import multiprocessing
@@ -35,6 +38,58 @@ OTTER = str(Path(sys.executable).with_name("otter"))
 
 def _questions(master: Path) -> list[assignments.Question]:
     return assignments.questions(assignments.read_notebook(master))
+
+
+#: Each set has one Build question (named ``qN_build_...``): the student writes a core routine of the
+#: chapter, and hidden tests compare it with ``gpu_finance`` on seeded random inputs and edge cases.
+#: For each, a plausible mistake (function name, code): graded in place of the solution, it must
+#: earn partial credit and a message naming the first input that fails.
+WRONG_FUNCTIONS = {
+    "q1_build_annuity": ("my_annuity", """def my_annuity(principal, rate, years):
+    return principal * (1 + rate * years) / years  # simple interest: right only at a zero rate or over one year
+"""),
+    "q1_build_declining_balance": ("my_ddb", """def my_ddb(cost, life, salvage_fraction=0.0):
+    book, expenses = cost, []  # forgets the salvage value: depreciates down to zero
+    for year in range(1, life + 1):
+        charge = min(max(2 / life * book, book / (life - year + 1)), book)
+        expenses.append(charge)
+        book -= charge
+    return expenses
+"""),
+    "q1_build_put": ("my_put", """def my_put(V, F, sigma, r, T):
+    N = NormalDist().cdf
+    d1 = (math.log(V / F) + (r - sigma ** 2 / 2) * T) / (sigma * math.sqrt(T))  # the sign of sigma^2/2 flipped
+    d2 = d1 - sigma * math.sqrt(T)
+    return F * math.exp(-r * T) * N(-d2) - V * N(-d1)
+"""),
+    "q1_build_waterfall": ("my_waterfall", """def my_waterfall(loss, equity, debt, c, lenders_first):
+    to_equity = min(loss, equity)
+    debt_loss = min(loss - to_equity, debt)
+    if lenders_first:  # puts the taxpayers first instead of last
+        to_taxpayers = min(debt_loss, c * debt)
+        return to_equity, debt_loss - to_taxpayers, to_taxpayers
+    return to_equity, (1 - c) * debt_loss, c * debt_loss
+"""),
+    "q1_build_intensity": ("my_intensity", """def my_intensity(y, r, R):
+    return (math.log(1 + y) - r) / (1 - R)  # forgets that a yield below the risk-free rate implies no default
+"""),
+}
+
+
+def _build_question(master: Path) -> assignments.Question:
+    (build,) = [q for q in _questions(master) if "_build_" in q.name]
+    return build
+
+
+def _wrong_notebook(solutions: Path, question: str, target: Path) -> Path:
+    """The generated solutions notebook with the Build question's function replaced by a wrong one."""
+    function, code = WRONG_FUNCTIONS[question]
+    notebook = assignments.read_notebook(solutions)
+    (cell,) = [c for c in notebook["cells"] if c["cell_type"] == "code" and f"def {function}(" in "".join(c["source"])]
+    cell["source"] = code
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), encoding="utf-8")
+    return target
 
 
 # ------------------------------------------------------------------------------- the masters
@@ -87,11 +142,20 @@ def test_master_has_four_to_six_questions_of_both_kinds(master):
 
 
 def _bound_names(statement: ast.stmt) -> list[str]:
-    if isinstance(statement, (ast.Import, ast.ImportFrom)):
-        return [alias.asname or alias.name.split(".")[0] for alias in statement.names]
-    targets = {ast.Assign: lambda s: s.targets, ast.AugAssign: lambda s: [s.target],
-               ast.For: lambda s: [s.target]}.get(type(statement), lambda s: [])(statement)
-    return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    """Every name a statement binds, in its nested blocks too (a loop's body, ``except ... as``), but
+    not a comprehension's variables, which stay inside the comprehension."""
+    local = {id(n) for c in ast.walk(statement) if isinstance(c, ast.comprehension) for n in ast.walk(c.target)}
+    names = []
+    for node in ast.walk(statement):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names += [alias.asname or alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in local:
+            names.append(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.append(node.name)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.append(node.name)
+    return names
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=IDS)
@@ -109,11 +173,45 @@ def test_tests_are_assertions_that_leave_the_students_names_alone(master):
                     assert name.startswith("_"), f"{q.name}: a test binds {name!r}; use a leading underscore"
 
 
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_each_set_has_one_build_question_graded_on_seeded_inputs(master):
+    """The student writes a core routine; hidden tests, each with its own points so that a routine
+    right on some inputs earns part of them, compare it with the package on inputs drawn with a fixed
+    seed. The public test is worth nothing (it checks the type only), and no test calls a built-in
+    by its name (the student may have rebound it)."""
+    build = [q for q in _questions(master) if "_build_" in q.name]
+    assert len(build) == 1, "one Build question per set, named qN_build_..."
+    (q,) = build
+    assert q.name in WRONG_FUNCTIONS, f"{q.name}: add a wrong function to WRONG_FUNCTIONS"
+    function = WRONG_FUNCTIONS[q.name][0]
+    assert not q.manual and "(build: " in q.prompt and f"`{function}(" in q.prompt
+    assert "precision" in q.prompt or "to within" in q.prompt, f"{q.name}: the text states the precision graded"
+    assert any(f"def {function}(" in cell for cell in q.solution_code)
+    assert q.public_points == (0.0,), f"{q.name}: one public test, worth no points"
+    assert len(q.hidden_points) >= 2 and all(p and p > 0 for p in q.hidden_points), "points for each hidden test"
+    assert sum(q.hidden_points) == q.points
+    assert any(re.search(r"default_rng\(\d+\)", test) for test in q.hidden_tests), \
+        f"{q.name}: hidden tests draw their inputs with numpy.random.default_rng(<a fixed seed>)"
+    for test in q.public_tests + q.hidden_tests:
+        used = {n.id for n in ast.walk(ast.parse(test)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        assert not used & set(dir(builtins)), f"{q.name}: `import builtins as _b`, then _b.name, not {used & set(dir(builtins))}"
+        assert function in used, f"{q.name}: every test calls {function}"
+
+
 def _solution_pieces(q: assignments.Question) -> list[str]:
-    """The solution's code, line by line, and each answer's right-hand side."""
+    """The solution's code that otter removes for students (the lines between ``# BEGIN SOLUTION``
+    and ``# END SOLUTION``, and those marked ``# SOLUTION``), line by line, and each answer's
+    right-hand side. What a solution cell gives the students (a function's ``def`` line and
+    docstring, for them to complete) is not a piece."""
     pieces = []
     for cell in q.solution_code:
+        inside = False
         for line in cell.splitlines():
+            if re.search(r"#\s*(BEGIN|END) SOLUTION", line):
+                inside = "BEGIN" in line
+                continue
+            if not inside and not re.search(r"#\s*SOLUTION", line):
+                continue
             line = re.sub(r"#\s*SOLUTION.*$", "", line).strip()
             if line.startswith("#"):
                 continue
@@ -225,6 +323,10 @@ def _start_grading(dist: Path) -> None:
     jobs = {("command", "student"): (_grade_with_the_command, first.autograder, first.student, graded / "command")}
     jobs.update({(name, who): (_grade, ps.autograder, notebook, graded / name / who)
                  for name, ps in built.items() for who, notebook in (("solutions", ps.solutions), ("student", ps.student))})
+    for master in MASTERS:  # the solutions, the Build question's function replaced by a wrong one
+        name, ps = master.parent.name, built[master.parent.name]
+        wrong = _wrong_notebook(ps.solutions, _build_question(master).name, dist / "wrong" / name / ps.solutions.name)
+        jobs[name, "wrong"] = (_grade, ps.autograder, wrong, graded / name / "wrong")
     graded.mkdir(parents=True)
     pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_quiet_worker, initargs=(graded,))
@@ -319,6 +421,30 @@ def test_student_notebook_holds_no_solution_and_no_hidden_test(coursework, maste
         kept = solutions[q.name]["suites"][0]["cases"]
         assert [c["hidden"] for c in given] == [False] * len(q.public_tests), f"{q.name}: public tests only"
         assert sum(c["hidden"] for c in kept) == len(q.hidden_tests), f"{q.name}: the solutions keep every test"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_a_wrong_build_function_earns_partial_credit_and_a_readable_message(coursework, master):
+    """The solutions with the Build question's function replaced by a plausible mistake: that question
+    scores strictly between zero and its points (the function is right on some inputs), every other
+    question keeps full marks, and the feedback names the first input that fails, the value the
+    function returned and the model's."""
+    _, results, _ = coursework
+    q = _build_question(master)
+    function = WRONG_FUNCTIONS[q.name][0]
+    graded = results[master.parent.name, "wrong"]
+    scores = _scores(graded)
+    assert 0 < scores[q.name][0] < scores[q.name][1] == q.points, f"{q.name}: partial credit, not {scores[q.name]}"
+    autograded = {other.name: other.points for other in _questions(master) if not other.manual}
+    assert {n: s for n, s in scores.items() if n != q.name} == {n: (p, p) for n, p in autograded.items() if n != q.name}
+    (feedback,) = [t["output"] for t in graded["tests"] if t["name"] == q.name]
+    failed = re.findall(rf"AssertionError: (\d+) of (\d+) \w+ fail \((.+?)\)\. The first: ({function}\(.*)", feedback)
+    assert failed, f"{q.name}: no readable message in the feedback:\n{feedback[-2000:]}"
+    for count, total, precision, first in failed:
+        assert 0 < int(count) <= int(total) and ("precision" in precision or "within" in precision), precision
+        assert re.match(rf"{function}\((\w+=[^,()]+, )*\w+=[^,()]+\)", first), f"names the input that failed: {first}"
+        assert " returned " in first and "; the book's model gives " in first, first
+    assert feedback.count(" message: ") == len(failed), "each failed hidden test says what it checks"
 
 
 def test_the_otter_run_command_gives_the_same_grades(coursework):

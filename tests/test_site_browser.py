@@ -83,3 +83,18 @@ def test_prologue_slider_redraws_its_chart(browser, site_url):
         assert errors == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("chapters/03-the-backstop.html", "chapters/03-the-guarantee.html"),
+    ("chapters/03-the-backstop.html#the-loss-waterfall", "chapters/04-the-backstop.html#the-loss-waterfall"),
+    ("chapters/03-the-backstop.html#loan-that-closed", "chapters/03-the-guarantee.html#loan-that-closed"),
+    ("chapters/04-who-pays.html#who-pays", "chapters/05-who-pays.html#who-pays"),
+])
+def test_an_old_address_lands_on_the_new_page(browser, site_url, old, new):
+    page = browser.new_page()
+    page.goto(f"{site_url}/{old}")
+    page.wait_for_url(f"{site_url}/{new}", timeout=10_000)
+    assert page.url == f"{site_url}/{new}"
+    page.close()
+

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.website import site_pages, toc_pages
+from tests.website import REDIRECTS, site_pages, toc_pages
 from tools.set_repository import read_repository
 
 #: Largest HTML a page may have (the performance budget): 1.5 MB.
@@ -47,3 +47,30 @@ def test_no_page_loads_scripts_styles_or_fonts_from_another_host(built_site):
         if found:
             offenders[page] = found[:3]
     assert offenders == {}
+
+
+@pytest.mark.parametrize("old", sorted(REDIRECTS))
+def test_old_chapter_addresses_lead_to_the_new_chapters(built_site, old):
+    """Links in the wild to the chapters' old addresses still work (chapter 3 was split in two)."""
+    html = (built_site / old).read_text(encoding="utf-8")
+    target = Path(REDIRECTS[old]).name
+    assert f'http-equiv="refresh" content="0; url={target}"' in html
+    assert f'<link rel="canonical" href="{target}">' in html
+    assert (built_site / REDIRECTS[old]).is_file()
+    for page in re.findall(r'"(\d\d-[a-z-]+\.html)"', html):  # every page the script may send a reader to
+        assert (built_site / "chapters" / page).is_file(), page
+
+
+def test_sections_of_the_old_chapter_3_are_sent_to_the_chapter_that_holds_them(built_site):
+    html = (built_site / "chapters/03-the-backstop.html").read_text(encoding="utf-8")
+    listed = re.search(r"var inChapter4 = \[(.*?)\];", html, re.S).group(1)
+    ids = re.findall(r'"([^"]+)"', listed)
+    chapter4 = (built_site / "chapters/04-the-backstop.html").read_text(encoding="utf-8")
+    chapter3 = (built_site / "chapters/03-the-guarantee.html").read_text(encoding="utf-8")
+    assert len(ids) >= 10
+    for anchor in ids:
+        assert f'id="{anchor}"' in chapter4, f"#{anchor} is not on chapter 4's page"
+        assert f'id="{anchor}"' not in chapter3 or anchor in {"what-the-essay-claims-and-the-verdicts", "a-live-panel"}
+    for anchor in ("a-guarantee-is-a-put-option", "loan-that-closed", "bs-ex-build-put"):  # stay in chapter 3
+        assert anchor not in ids and f'id="{anchor}"' in chapter3
+

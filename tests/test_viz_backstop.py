@@ -1,4 +1,4 @@
-"""Chapter 3's figures: drawn from the model, accessible, small enough for the page, and the
+"""The figures of chapters 3 and 4 (the guarantee, the backstop): drawn from the model, accessible, small enough for the page, and the
 kernel-free charts hold every position of their controls; the live panel recomputes."""
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def test_live_panel_recomputes_when_a_slider_moves():
     panel = figures.backstop_panel(COLOSSUS_2)
     panel.sliders["n_paths"].value = 1_000
     assert panel.message == ""
-    assert list(panel.sections) == ["Price and simulation", "Who bears the loss", "Moral hazard"]
+    assert list(panel.sections) == ["Who bears the loss", "Moral hazard"]
     panel.select("Moral hazard")
     before = _title(panel.shown[-1])
     panel.sliders["coverage"].value = 0.0  # no guarantee: the sponsor's choice does not move
@@ -152,15 +152,27 @@ def test_live_panel_recomputes_when_a_slider_moves():
     assert f"{round(without * 100)}%" in after
 
 
+def test_guarantee_panel_compares_the_closed_form_with_the_simulation():
+    panel = figures.guarantee_panel(COLOSSUS_2)
+    assert "fee" not in panel.sliders  # the fee belongs to chapter 4's design questions
+    panel.sliders["n_paths"].value = 1_000
+    assert panel.message == "" and len(panel.shown) == 2  # the comparison table and the histogram
+    for name, safest in (("ltv", "min"), ("volatility", "min"), ("drift", "max")):
+        panel.sliders[name].value = getattr(panel.sliders[name], safest)
+    assert panel.message == "" and len(panel.shown) == 1  # no path defaults: no histogram to draw
+
+
+@pytest.mark.parametrize("make", [figures.backstop_panel, figures.guarantee_panel], ids=["backstop", "guarantee"])
 @pytest.mark.parametrize("corner", ["min", "max"])
-def test_every_corner_of_the_live_panel_is_valid(corner):
-    panel = figures.backstop_panel(COLOSSUS_2)
+def test_every_corner_of_the_live_panel_is_valid(make, corner):
+    panel = make(COLOSSUS_2)
     panel.sliders["n_paths"].value = 1_000
     for name, widget in panel.sliders.items():
         if name != "n_paths":
             widget.value = getattr(widget, corner)
-    for title in panel.sections:
-        panel.select(title)
+    for title in panel.sections or [None]:
+        if title is not None:
+            panel.select(title)
         assert panel.message == "", panel.message
         assert len(panel.shown) >= 1
 

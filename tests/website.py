@@ -18,6 +18,8 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 
@@ -64,14 +66,24 @@ def toc_pages() -> list[str]:
     return [f"{f}.html" for f in files]
 
 
+#: Pages that only send a reader on: the chapters' old addresses (``book/redirects``), and where
+#: they lead when the link names no section.
+REDIRECTS = {
+    "chapters/03-the-backstop.html": "chapters/03-the-guarantee.html",
+    "chapters/04-who-pays.html": "chapters/05-who-pays.html",
+}
+
+
 def site_pages(site: Path) -> list[str]:
-    """Every content page of the site, as paths relative to its root (search and index excluded)."""
+    """Every content page of the site, as paths relative to its root (search, index and the
+    redirects from old addresses excluded)."""
     skip = {"search.html", "genindex.html", "index.html"}
     return sorted(
-        p.relative_to(site).as_posix()
+        path
         for p in site.rglob("*.html")
         if p.name not in skip
         and not any(part.startswith(("_", ".")) for part in p.relative_to(site).parts[:-1])
+        and (path := p.relative_to(site).as_posix()) not in REDIRECTS
     )
 
 
@@ -130,6 +142,33 @@ def open_page(browser, url: str):
     page.route("**/*", route)
     page.goto(url, wait_until="load")
     return page, foreign, errors
+
+
+def chapter_fixture(path: str):
+    """A fixture for one page of the built site: it opens ``path``, waits for the charts, yields
+    ``(page, foreign requests, errors)`` and closes the page after the test. In a test module:
+    ``chapter = chapter_fixture("chapters/03-the-guarantee.html")``."""
+
+    @pytest.fixture
+    def chapter(browser, site_url):
+        page, foreign, errors = open_page(browser, f"{site_url}/{path}")
+        wait_for_charts(page)
+        yield page, foreign, errors
+        page.close()
+
+    return chapter
+
+
+def assert_formulas_render(page, displayed: int, symbols: int = 0) -> None:
+    """Wait for the site's own MathJax to typeset ``page``; then at least ``displayed`` displayed
+    equations and ``symbols`` typeset pieces in all (inline ones included), none of them in error."""
+    page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 "
+                           "&& document.querySelectorAll('.MathJax, .MathJax_Display').length > 0",
+                           timeout=20_000)
+    page.wait_for_timeout(500)
+    assert page.locator(".MathJax_Display").count() >= displayed
+    assert page.locator(".MathJax").count() >= symbols
+    assert page.locator(".MathJax .merror, .MathJax_Error").count() == 0
 
 
 def wait_for_charts(page, timeout_ms: int = 20_000) -> int:

@@ -6,7 +6,8 @@ assignment format (``otter assign``): a first raw cell ``# ASSIGNMENT CONFIG``, 
 between raw cells ``# BEGIN QUESTION`` and ``# END QUESTION``, each with its solution
 (``# BEGIN SOLUTION`` ... ``# END SOLUTION``) and, for autograded questions, its tests
 (``# BEGIN TESTS`` ... ``# END TESTS``; a test whose config says ``hidden: true`` only runs when
-the notebook is graded). A new problem set is a new master: nothing here needs to change.
+the notebook is graded; a config may also give the test its own ``points`` and a
+``failure_message``). A new problem set is a new master: nothing here needs to change.
 
 For each master this writes, into ``assignments/dist/NN-slug/`` (git ignores ``dist``)::
 
@@ -86,9 +87,10 @@ def assignment_config(notebook: dict) -> dict:
 class Question:
     """One question of a master notebook, as otter will see it.
 
-    ``public_tests`` and ``hidden_tests`` hold the source of each test cell (hidden ones without
-    their config block); ``solution_code`` the code cells of the solution, ``solution_text`` its
-    Markdown cells.
+    ``public_tests`` and ``hidden_tests`` hold the source of each test cell (without its config
+    block); ``public_points`` and ``hidden_points`` the points each one's config gives it (``None``
+    where it gives none: otter then shares the question's points among those tests);
+    ``solution_code`` the code cells of the solution, ``solution_text`` its Markdown cells.
     """
 
     name: str
@@ -99,20 +101,22 @@ class Question:
     hidden_tests: tuple[str, ...]
     solution_code: tuple[str, ...]
     solution_text: tuple[str, ...]
+    public_points: tuple[float | None, ...] = ()
+    hidden_points: tuple[float | None, ...] = ()
 
     @property
     def graded(self) -> str:
         return "by hand" if self.manual else "autograder"
 
 
-def _split_test(source: str) -> tuple[bool, str]:
-    """(hidden, code) of a test cell: a hidden test starts with a ``# BEGIN TEST CONFIG`` block."""
+def read_test_config(source: str) -> tuple[dict, str]:
+    """(config, code) of a test cell: the YAML of its ``# BEGIN TEST CONFIG`` block, if it starts
+    with one (``hidden``, ``points``, ``failure_message`` ...), and the code after it."""
     lines = source.splitlines()
     if lines and "BEGIN TEST CONFIG" in lines[0].upper():
         end = next(i for i, line in enumerate(lines) if "END TEST CONFIG" in line.upper())
-        config = yaml.safe_load("\n".join(lines[1:end])) or {}
-        return bool(config.get("hidden", False)), "\n".join(lines[end + 1:])
-    return False, source
+        return yaml.safe_load("\n".join(lines[1:end])) or {}, "\n".join(lines[end + 1:])
+    return {}, source
 
 
 def questions(notebook: dict) -> list[Question]:
@@ -123,7 +127,8 @@ def questions(notebook: dict) -> list[Question]:
     for cell in notebook["cells"]:
         if _is_raw(cell, "# BEGIN QUESTION"):
             config = yaml.safe_load(_source(cell).split("\n", 1)[1]) or {}
-            current = dict(config=config, prompt=[], public=[], hidden=[], code=[], text=[])
+            current = dict(config=config, prompt=[], public=[], hidden=[], code=[], text=[],
+                           public_points=[], hidden_points=[])
             continue
         if current is None:
             continue
@@ -134,6 +139,7 @@ def questions(notebook: dict) -> list[Question]:
                 manual=bool(config.get("manual", False)), prompt="\n\n".join(current["prompt"]),
                 public_tests=tuple(current["public"]), hidden_tests=tuple(current["hidden"]),
                 solution_code=tuple(current["code"]), solution_text=tuple(current["text"]),
+                public_points=tuple(current["public_points"]), hidden_points=tuple(current["hidden_points"]),
             ))
             current = None
             continue
@@ -147,8 +153,10 @@ def questions(notebook: dict) -> list[Question]:
         else:
             source = _source(cell)
             if block == "TESTS":
-                hidden, code = _split_test(source)
-                current["hidden" if hidden else "public"].append(code)
+                config, code = read_test_config(source)
+                kind = "hidden" if config.get("hidden", False) else "public"
+                current[kind].append(code)
+                current[f"{kind}_points"].append(None if config.get("points") is None else float(config["points"]))
             elif block == "SOLUTION":
                 current["code" if cell["cell_type"] == "code" else "text"].append(source)
             elif block is None and cell["cell_type"] == "markdown":

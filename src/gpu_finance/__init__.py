@@ -60,7 +60,7 @@ from .formatting import Prose, date_text, estimate_percent, estimate_usd, percen
 from .parties import PARTIES, party_label
 from .spv import TARGET_EQUITY_RETURN, equity_cash_flows, lease_payment
 
-# backstop (chapter 3)
+# backstop (chapters 3 and 4)
 from .backstop import (
     DEFAULT_COST_OF_DEFAULT,
     DEFAULT_COVERAGE,
@@ -221,7 +221,7 @@ __all__ = [
     "TARGET_EQUITY_RETURN",
     "lease_payment",
     "equity_cash_flows",
-    # backstop (chapter 3)
+    # backstop (chapters 3 and 4)
     "DEFAULT_COST_OF_DEFAULT",
     "DIRECT_BANKRUPTCY_COST_FRACTION",
     "EQUITY_ORDERS",

@@ -38,8 +38,9 @@ VERDICTS: tuple[str, ...] = (
 CHAPTERS: dict[str, str] = {
     "the-spv": "Chapter 1. The SPV",
     "depreciation-game": "Chapter 2. The depreciation game",
-    "the-backstop": "Chapter 3. The backstop",
-    "who-pays": "Chapter 4. Who pays?",
+    "the-guarantee": "Chapter 3. The guarantee",
+    "the-backstop": "Chapter 4. The backstop",
+    "who-pays": "Chapter 5. Who pays?",
 }
 
 #: The ledger's own columns, in order (the file also carries the source columns every data file has).
@@ -140,7 +141,7 @@ def essay_claims(chapter: str | None = None) -> pd.DataFrame:
     >>> essay_claims("nowhere")
     Traceback (most recent call last):
     ...
-    ValueError: chapter='nowhere' is not one of ['depreciation-game', 'the-backstop', 'the-spv', 'who-pays']
+    ValueError: chapter='nowhere' is not one of ['depreciation-game', 'the-backstop', 'the-guarantee', 'the-spv', 'who-pays']
     """
     claims = _ledger().copy()
     if chapter is not None:

@@ -2,7 +2,7 @@
 
 A :class:`Scenario` holds everything the chapters modelled separately: the deal (chapter 1), how
 long the chips earn their keep and how fast they lose value (chapter 2), and the guarantee
-(chapter 3), plus two things about the sponsor's behaviour that only matter once they are put
+(chapters 3 and 4), plus two things about the sponsor's behaviour that only matter once they are put
 together. :data:`PRESETS` are four named scenarios built from the rows of
 ``scenario_presets.csv``; :func:`who_pays` runs one through a seeded Monte Carlo simulation and
 says who bears the loss.
@@ -30,7 +30,7 @@ Who loses what:
 * **If the lease stops**, the vehicle sells the chips for their market value less a forced-sale
   cost (``liquidation_cost_fraction``). It still owes its lenders the debt outstanding (chapter 1's
   debt schedule) and its owners the capital not yet returned to them. The shortfall runs down
-  chapter 3's loss waterfall (:func:`~gpu_finance.expected_loss_by_party`): the equity first, the
+  chapter 4's loss waterfall (:func:`~gpu_finance.expected_loss_by_party`): the equity first, the
   outside investors and the chip vendor sharing it pari passu (in proportion to their stakes), then
   the lenders, with ``coverage`` of the lenders' loss passed to the taxpayers if there is a guarantee.
 * **If the lease runs to its end**, the vehicle gets its residual value from the chips (the
@@ -254,7 +254,7 @@ class Scenario:
         Share of the lenders' loss a government guarantee pays, in [0, 1]; 0 means no guarantee
         (chapter 3).
     structure : str
-        How the guarantee shares losses: ``"pro_rata"`` or ``"lenders_first"`` (chapter 3).
+        How the guarantee shares losses: ``"pro_rata"`` or ``"lenders_first"`` (chapter 4).
     guarantee_fee : float
         Yearly fee on the guaranteed debt, paid by the sponsor to the guarantor, a fraction in [0, 1].
 
@@ -582,7 +582,7 @@ def vehicle_claims(scenario: Scenario) -> pd.DataFrame:
 
 
 def _deal_at(scenario: Scenario, debt: float, equity: float) -> Deal:
-    """The vehicle's claims at a moment of the lease, as a :class:`Deal` for chapter 3's waterfall:
+    """The vehicle's claims at a moment of the lease, as a :class:`Deal` for chapter 4's waterfall:
     the debt still owed and the owners' capital not yet returned, the vendor's part pro rata."""
     deal = scenario.deal
     vendor_share = deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0
@@ -592,7 +592,7 @@ def _deal_at(scenario: Scenario, debt: float, equity: float) -> Deal:
 
 def _allocate(scenario: Scenario, stop: np.ndarray, vehicle_loss: np.ndarray, claims: np.ndarray,
               debt_owed: np.ndarray, equity_outstanding: np.ndarray, chosen: np.ndarray) -> dict[str, float]:
-    """Average loss of each waterfall party over the ``chosen`` paths: chapter 3's
+    """Average loss of each waterfall party over the ``chosen`` paths: chapter 4's
     :func:`~gpu_finance.expected_loss_by_party`, applied to the paths that stop in the same year."""
     totals = {party: 0.0 for party in PARTIES if party != "sponsor"}
     count = int(chosen.sum())
@@ -682,7 +682,7 @@ def _worst_futures(total: np.ndarray, tail: float) -> np.ndarray:
 def _losses_by_party(scenario: Scenario, schedule: dict, stop: np.ndarray, vehicle_loss: np.ndarray,
                      sponsor_loss: np.ndarray, chosen: np.ndarray) -> dict[str, float]:
     """Step 5. Each party's average loss over the ``chosen`` futures: the vehicle's shortfall runs
-    down chapter 3's waterfall (outside equity and the chip vendor pro rata, then the lenders, with
+    down chapter 4's waterfall (outside equity and the chip vendor pro rata, then the lenders, with
     the guaranteed share passed to the taxpayers); the sponsor's loss is its own."""
     losses = _allocate(scenario, stop, vehicle_loss, schedule["claims"], schedule["debt_owed"],
                        schedule["equity_outstanding"], chosen)
@@ -786,7 +786,7 @@ def who_pays(scenario: Scenario, *, n_paths: int = WHO_PAYS_PATHS, seed: int = W
     # 4. The sponsor's loss: rent paid for dead chips, and what a residual value guarantee costs it.
     sponsor_loss = _sponsor_loss(scenario, schedule["lease"], stop, top_up)
     total = vehicle_loss + sponsor_loss
-    # 5. Who bears it, on average and in the worst futures: the shortfall runs down chapter 3's waterfall.
+    # 5. Who bears it, on average and in the worst futures: the shortfall runs down chapter 4's waterfall.
     worst = _worst_futures(total, tail)
     mean_loss = _losses_by_party(scenario, schedule, stop, vehicle_loss, sponsor_loss, np.ones(n, dtype=bool))
     tail_loss = _losses_by_party(scenario, schedule, stop, vehicle_loss, sponsor_loss, worst)

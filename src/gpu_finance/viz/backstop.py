@@ -1,14 +1,12 @@
-"""Figures and the live panel of chapter 3, "The backstop".
+"""Figures and the live panels of chapters 3 and 4, "The guarantee" and "The backstop".
 
 Every function here draws what :mod:`gpu_finance.backstop` computes; none holds any finance of its
 own. Kernel-free charts (:func:`guarantee_explorer`, :func:`waterfall_explorer`,
 :func:`moral_hazard_explorer`) evaluate the model ahead of time over every position of their
-controls; :func:`backstop_panel` recomputes it live in a notebook.
+controls; :func:`guarantee_panel` and :func:`backstop_panel` recompute it live in a notebook.
 """
 
 from __future__ import annotations
-
-import functools
 
 import json
 import math
@@ -61,6 +59,7 @@ __all__ = [
     "assumptions_table",
     "history_table",
     "design_table",
+    "guarantee_panel",
     "backstop_panel",
 ]
 
@@ -579,44 +578,62 @@ def design_table(frame: pd.DataFrame):
 
 
 # ------------------------------------------------------------------------------------------------ live panel
-def backstop_panel(deal: Deal, seed: int = 0) -> LivePanel:
-    """Live panel: the share guaranteed, the fee, the volatility, the drift, the leverage, the horizon
-    and the number of paths; redraws the closed form against the simulation, the histogram of the
-    guarantor's payments, who bears the average loss, and the sponsor's choice of leverage.
-
-    Every slider stays in the model's valid range; the leverage stops where the chip vendor's equity
-    would no longer fit in the deal.
-    """
+def _panel_controls(deal: Deal, *, with_fee: bool) -> list:
+    """The live panels' sliders, each within the model's valid range; the leverage stops where the
+    chip vendor's equity would no longer fit in the deal."""
     most_ltv = math.floor((1.0 - deal.vendor_share_of_cost) / 0.025 + 1e-9) * 0.025
-    controls = [
+    fee = [Slider("fee", "Guarantee fee (% a year)", 0.0, 0.12, 0.005, 0.0, scale=100)] if with_fee else []
+    return [
         Slider("coverage", "Share guaranteed (%)", 0.0, 1.0, 0.05, snap(DEFAULT_COVERAGE, 0, 1, 0.05), scale=100),
-        Slider("fee", "Guarantee fee (% a year)", 0.0, 0.12, 0.005, 0.0, scale=100),
+        *fee,
         Slider("volatility", "Volatility (% a year)", 0.05, 1.0, 0.05,
                snap(DEFAULT_VOLATILITY, 0.05, 1.0, 0.05), scale=100),
         Slider("drift", "Real-world drift (% a year)", -0.6, 0.2, 0.02, snap(DEFAULT_DRIFT, -0.6, 0.2, 0.02), scale=100),
         Slider("ltv", "Loan-to-value (%)", 0.05, round(most_ltv, 10), 0.025,
                snap(deal.debt_share, 0.05, most_ltv, 0.025), scale=100),
         Slider("years", "Horizon (years)", 1, 10, 1, int(snap(DEFAULT_HORIZON_YEARS, 1, 10, 1))),
-        # 10,000 paths by default keep each move quick (three simulations per move); 100,000 give
-        # the chapter's precision.
+        # 10,000 paths by default keep each move quick; 100,000 give the chapters' precision.
         Dropdown("n_paths", "Simulated paths", (("1,000", 1_000), ("10,000", 10_000), ("100,000", 100_000)),
                  10_000),
     ]
+
+
+def guarantee_panel(deal: Deal, seed: int = 0) -> LivePanel:
+    """Live panel of chapter 3: the share guaranteed, the volatility, the drift, the leverage, the
+    horizon and the number of paths; redraws the closed forms against the simulation (with its
+    standard errors) and the histogram of the guarantor's payments.
+    """
+    rate = DEFAULT_RISK_FREE_RATE
+
+    def update(coverage, volatility, drift, ltv, years, n_paths):
+        changed = deal.with_debt_share(ltv)
+        value, debt = changed.total_cost_usd, changed.debt_usd
+        table = closed_form_vs_monte_carlo(value, debt, volatility, drift, rate, years, coverage,
+                                           n_paths=n_paths, seed=seed)
+        real = monte_carlo_guarantee(value, debt, volatility, rate, years, coverage, drift=drift,
+                                     n_paths=n_paths, seed=seed)
+        histogram = [loss_histogram_chart(real)] if real.default_probability > 0 else []
+        return [comparison_table(table), *histogram]
+
+    return live_panel(_panel_controls(deal, with_fee=False), update,
+                      title="The guarantee, live: its price, its expected cost and the simulation")
+
+
+def backstop_panel(deal: Deal, seed: int = 0) -> LivePanel:
+    """Live panel of chapter 4: the share guaranteed, the fee, the volatility, the drift, the
+    leverage, the horizon and the number of paths; redraws who bears the average loss and the
+    sponsor's choice of leverage.
+    """
     rate = DEFAULT_RISK_FREE_RATE
 
     def update(coverage, fee, volatility, drift, ltv, years, n_paths):
         changed = deal.with_debt_share(ltv)
         value, debt = changed.total_cost_usd, changed.debt_usd
-        @functools.cache
-        def real():
-            return monte_carlo_guarantee(value, debt, volatility, rate, years, coverage, drift=drift,
-                                         n_paths=n_paths, seed=seed)
 
-        def price_and_simulation():
-            table = closed_form_vs_monte_carlo(value, debt, volatility, drift, rate, years, coverage,
-                                               n_paths=n_paths, seed=seed)
-            histogram = [loss_histogram_chart(real())] if real().default_probability > 0 else []
-            return [comparison_table(table), *histogram]
+        def who_bears():
+            real = monte_carlo_guarantee(value, debt, volatility, rate, years, coverage, drift=drift,
+                                         n_paths=n_paths, seed=seed)
+            return [expected_loss_by_party_chart(changed, real.terminal_usd, coverage, "pro_rata")]
 
         def moral_hazard():
             problem = LeverageProblem(asset_value_usd=value, volatility=volatility, drift=drift,
@@ -624,12 +641,8 @@ def backstop_panel(deal: Deal, seed: int = 0) -> LivePanel:
                                       max_ltv=round(1.0 - changed.vendor_share_of_cost, 10))
             return [leverage_chart(problem, coverage, fee)]
 
-        # Three tabs, each computed only when in view (see gpu_finance.viz.controls.LivePanel).
-        return {
-            "Price and simulation": price_and_simulation,
-            "Who bears the loss": lambda: [expected_loss_by_party_chart(changed, real().terminal_usd,
-                                                                        coverage, "pro_rata")],
-            "Moral hazard": moral_hazard,
-        }
+        # Two tabs, each computed only when in view (see gpu_finance.viz.controls.LivePanel).
+        return {"Who bears the loss": who_bears, "Moral hazard": moral_hazard}
 
-    return live_panel(controls, update, title="The backstop, live: change the guarantee and the collateral")
+    return live_panel(_panel_controls(deal, with_fee=True), update,
+                      title="The backstop, live: who bears the loss, and how much the sponsor borrows")

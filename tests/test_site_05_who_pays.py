@@ -14,23 +14,17 @@ import pytest
 from gpu_finance import PRESETS, risk_path, usd, who_pays
 from gpu_finance.viz.scenario import GRID_PATHS
 from tests.website import (
-    assert_charts_and_no_live_panel_output, assert_control_redraws, chart_with_control, open_page,
-    wait_for_charts,
+    assert_charts_and_no_live_panel_output, assert_control_redraws, assert_formulas_render, chapter_fixture,
+    chart_with_control,
 )
 
 pytestmark = pytest.mark.browser
 
-PAGE = "chapters/04-who-pays.html"
+PAGE = "chapters/05-who-pays.html"
 PARTIES = ["sponsor", "spv_equity", "vendor", "lenders", "taxpayers"]
 TEXTS = "els => els.map(e => e.textContent)"
 
-
-@pytest.fixture
-def chapter(browser, site_url):
-    page, foreign, errors = open_page(browser, f"{site_url}/{PAGE}")
-    wait_for_charts(page)
-    yield page, foreign, errors
-    page.close()
+chapter = chapter_fixture(PAGE)
 
 
 def _table(chart) -> dict[str, list[str]]:
@@ -56,10 +50,7 @@ def _model(scenario) -> dict[str, list[str]]:
 def test_page_is_small_and_its_formula_renders(chapter, built_site):
     page, foreign, errors = chapter
     assert (built_site / PAGE).stat().st_size < 600_000
-    page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 "
-                           "&& document.querySelectorAll('.MathJax_Display').length > 0", timeout=20_000)
-    assert page.locator(".MathJax_Display").count() >= 1
-    assert page.locator(".MathJax .merror, .MathJax_Error").count() == 0
+    assert_formulas_render(page, 1)
     assert foreign == [] and errors == []
 
 
