@@ -5,13 +5,14 @@
 #   make assignments  build the problem sets: student notebooks, autograders, solutions
 #   make lab    open the chapter notebooks in JupyterLab
 #   make bench  measure the performance budget (prints a table)
+#   make snapshot / make compare  before and after a refactor: what the built site shows, and what changed
 #   make set-repository URL=https://github.com/OWNER/REPO   (publishers; see README)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book student assignments test lab bench clean set-repository
+.PHONY: book student assignments test lab bench snapshot compare clean set-repository
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,14 @@ lab: $(STAMP)
 # The performance budget: build times, test time, live and in-browser update times, page sizes.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Before a refactor, `make book snapshot` records every glued value, chart, table and sentence of the
+# built site; after it, `make book compare` lists what changed and fails if anything did
+# (IGNORE='PAGE:KIND:NAME' patterns for expected changes; the run times are ignored already).
+snapshot: $(STAMP)
+	$(BIN)/python tools/compare_builds.py snapshot _build/html -o site-snapshot.json
+compare: $(STAMP)
+	$(BIN)/python tools/compare_builds.py diff site-snapshot.json _build/html $(if $(IGNORE),--ignore '$(IGNORE)')
 
 clean:
 	rm -rf _build
