@@ -6,13 +6,15 @@
 #   make lab    open the chapter notebooks in JupyterLab
 #   make bench  measure the performance budget (prints a table)
 #   make snapshot / make compare  before and after a refactor: what the built site shows, and what changed
+#   make marks-sheet SET=01-the-spv ROSTER=roster.csv   the written marks to fill in, per student and rubric item
+#   make gradebook SET=01-the-spv GRADED=graded         autograded results and written marks in one CSV
 #   make set-repository URL=https://github.com/OWNER/REPO   (publishers; see README)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book student assignments test lab bench snapshot compare clean set-repository
+.PHONY: book student assignments test lab bench snapshot compare marks-sheet gradebook clean set-repository
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +30,9 @@ student: $(STAMP)
 	$(BIN)/python tools/student_edition.py
 
 # The problem sets (otter-grader): from assignments/NN-slug/psNN-slug.ipynb, into assignments/dist/.
+# ASSIGNMENTS_DIR=../graded-sets builds masters kept elsewhere (a private repository), into its dist/.
 assignments: $(STAMP)
-	$(BIN)/python tools/assignments.py
+	$(BIN)/python tools/assignments.py $(if $(ASSIGNMENTS_DIR),--from $(ASSIGNMENTS_DIR))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -40,6 +43,16 @@ lab: $(STAMP)
 # The performance budget: build times, test time, live and in-browser update times, page sizes.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Hand grading: the sheet to fill in from a roster, then the gradebook of one problem set
+# (see the instructor guide): MARKS is the sheet, OUT the gradebook.
+MARKS ?= written-marks.csv
+OUT   ?= gradebook.csv
+marks-sheet: $(STAMP)
+	$(BIN)/python tools/gradebook.py template $(or $(ASSIGNMENTS_DIR),assignments)/$(SET) --roster $(ROSTER) -o $(MARKS)
+gradebook: $(STAMP)
+	$(BIN)/python tools/gradebook.py merge --results $(GRADED) --written $(MARKS) \
+	  --master $(wildcard $(or $(ASSIGNMENTS_DIR),assignments)/$(SET)/ps*.ipynb) -o $(OUT)
 
 # Before a refactor, `make book snapshot` records every glued value, chart, table and sentence of the
 # built site; after it, `make book compare` lists what changed and fails if anything did

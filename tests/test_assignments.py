@@ -13,7 +13,6 @@ process ``tests/conftest.py`` starts it as the tests are collected, so that it o
 from __future__ import annotations
 
 import ast
-import builtins
 import csv
 import json
 import multiprocessing
@@ -92,6 +91,124 @@ def _wrong_notebook(solutions: Path, question: str, target: Path) -> Path:
     return target
 
 
+#: The attacks on the grading (issue 15) that every problem set must withstand, each played by one
+#: notebook per set: the generated solutions notebook, with a cell before each autograded
+#: question's ``grader.check`` cell (where the grader runs that question's tests) that changes the
+#: question's answers, and one after it.
+#:
+#: * ``constants``: every answer replaced by a constant of its type (1, 1.0, a dict or table of
+#:   1.0, a function returning 1.0): it must score 0;
+#: * ``shadowed``: constants of 2 and the built-ins rebound as a cheat would (``abs = sum = ... =
+#:   lambda: 0``, ``isinstance = lambda: True``, ``np = math = None``), undone after the check so
+#:   that the next solution still runs: it must score 0;
+#: * ``retyped``: the right answers rounded to the precision their question states and given as
+#:   other numeric types (``int``, ``np.int64``, ``np.float32``, a 0-d array, a whole ``float``;
+#:   a Build function returning numpy arrays): it must score full marks.
+ATTACKS = ("constants", "shadowed", "retyped")
+
+_ATTACK_HELPERS = """import numpy as _attack_np
+import pandas as _attack_pd
+
+
+def _attack_constant(value, k):
+    if callable(value):
+        return lambda *args, **kwargs: float(k)
+    if isinstance(value, (bool, _attack_np.bool_)):
+        return value
+    if isinstance(value, (int, _attack_np.integer)):
+        return int(k)
+    if isinstance(value, dict):
+        return {key: _attack_constant(item, k) for key, item in value.items()}
+    if isinstance(value, _attack_pd.DataFrame):
+        return _attack_pd.DataFrame(float(k), index=value.index, columns=value.columns)
+    return float(k)
+
+
+_attack_count = [0]
+
+
+def _attack_retype(value, precision):
+    if callable(value):
+        return lambda *args, **kwargs: _attack_np.array(value(*args, **kwargs))
+    if isinstance(value, dict):
+        return {key: _attack_retype(item, precision) for key, item in value.items()}
+    if isinstance(value, _attack_pd.DataFrame):
+        return ((value / precision).round() * precision).astype(_attack_np.float32) if precision else value.astype(_attack_np.float32)
+    number = float(value)
+    if precision and not isinstance(value, (int, _attack_np.integer)):
+        number = round(number / precision) * precision
+    _attack_count[0] += 1
+    if number == round(number) and (precision is None or precision >= 1 or isinstance(value, (int, _attack_np.integer))):
+        kinds = (int, _attack_np.int64, _attack_np.array, float)
+    else:
+        kinds = (_attack_np.float32, _attack_np.array, _attack_np.float64)
+    kind = kinds[_attack_count[0] % len(kinds)]
+    return kind(int(round(number))) if kind in (int, _attack_np.int64) else kind(number)
+"""
+
+_SHADOWED = ("abs", "sum", "min", "max", "round", "len", "float", "int", "bool", "isinstance", "callable", "hasattr")
+
+
+def _precisions(q: assignments.Question) -> dict[str, float | None]:
+    """Each answer's precision, the smallest its hidden tests grade it to (None where not a number)."""
+    found: dict[str, float | None] = {name: None for name in _answers(q)}
+    for test in q.hidden_tests:
+        for call in _checks(test):
+            base = call.args[0]
+            while isinstance(base, (ast.Subscript, ast.Attribute)):
+                base = base.value
+            try:
+                precision = float(ast.literal_eval(call.args[2]))
+            except ValueError:
+                continue
+            if isinstance(base, ast.Name) and base.id in found:
+                found[base.id] = min(precision, found[base.id] or precision)
+    return found
+
+
+def _attack_cells(kind: str, q: assignments.Question) -> tuple[str, str]:
+    """The cells played before and after one question's ``grader.check`` cell."""
+    names = _answers(q)
+    if kind == "retyped":
+        precisions = _precisions(q)
+        return "\n".join(f"{n} = _attack_retype({n}, {precisions[n]!r})" for n in names), ""
+    k = 1 if kind == "constants" else 2
+    before = "\n".join(f"{n} = _attack_constant({n}, {k})" for n in names)
+    if kind == "constants":
+        return before, ""
+    shadow = (" = ".join(_SHADOWED[:9]) + " = lambda *args, **kwargs: 0\n"
+              + " = ".join(_SHADOWED[9:]) + " = lambda *args, **kwargs: True\nnp = math = pd = None")
+    restore = f"del {', '.join(_SHADOWED)}\nimport math\nimport numpy as np\nimport pandas as pd"
+    return before + "\n" + shadow, restore
+
+
+def _attack_notebook(solutions: Path, master: Path, kind: str, target: Path) -> Path:
+    """The generated solutions notebook with the cells of one attack around each ``grader.check``."""
+    notebook = assignments.read_notebook(solutions)
+    autograded = {q.name: q for q in _questions(master) if not q.manual}
+
+    def cell(source: str) -> dict:
+        return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+
+    cells = []
+    for c in notebook["cells"]:
+        found = re.fullmatch(r'\s*grader\.check\("(\w+)"\)\s*', "".join(c["source"])) if c["cell_type"] == "code" else None
+        if found and found.group(1) in autograded:
+            before, after = _attack_cells(kind, autograded[found.group(1)])
+            cells += [cell(before), c] + ([cell(after)] if after else [])
+        else:
+            cells.append(c)
+    first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+    cells.insert(first_code + 1, cell(_ATTACK_HELPERS))
+    for c in cells:  # cell ids must stay unique
+        c.pop("id", None)
+    notebook["cells"] = cells
+    notebook["nbformat_minor"] = min(notebook.get("nbformat_minor", 4), 4)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
 # ------------------------------------------------------------------------------- the masters
 def test_every_problem_set_belongs_to_a_chapter():
     assert len(MASTERS) >= 3, "one problem set per chapter, from chapter 1"
@@ -99,6 +216,25 @@ def test_every_problem_set_belongs_to_a_chapter():
         chapter = ROOT / "chapters" / f"{master.parent.name}.ipynb"
         assert chapter.exists(), f"{master.parent.name} has no chapter chapters/{chapter.name}"
         assert master.name == f"ps{master.parent.name}.ipynb", "masters are named psNN-slug.ipynb"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # raised by traitlets as otter imports it
+def test_graded_sets_can_live_in_a_private_folder(tmp_path, monkeypatch, capsys):
+    """An instructor keeps graded sets outside the public repository and builds them the same way
+    (``make assignments ASSIGNMENTS_DIR=...``): the masters are found there, built into its dist/."""
+    import shutil
+
+    private = tmp_path / "graded-sets"
+    source = MASTERS[-1]
+    (private / source.parent.name).mkdir(parents=True)
+    shutil.copy(source, private / source.parent.name / source.name)
+    monkeypatch.setenv("ASSIGNMENTS_DIR", str(private))
+    assert assignments.main(["--no-check"]) == 0
+    student = private / "dist" / source.parent.name / "student"
+    assert (student / source.name).is_file() and (student / "grading_checks.py").is_file()
+    with pytest.raises(SystemExit):
+        assignments.main(["--from", str(tmp_path / "empty")])
+    assert "holds no master notebooks" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=IDS)
@@ -121,6 +257,8 @@ def test_master_config_is_valid_for_otter(master):
     assert config["generate"] is True and config["run_tests"] is True
     assert config["export_cell"] is False, "students hand in the notebook itself"
     assert config.get("show_question_points") is True
+    assert config.get("tests", {}).get("ok_format") is False, \
+        "exception-based tests: functions of the answers, in their own module (tests: {ok_format: false})"
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=IDS)
@@ -141,44 +279,84 @@ def test_master_has_four_to_six_questions_of_both_kinds(master):
             assert q.solution_code, f"{q.name}: a solution"
 
 
-def _bound_names(statement: ast.stmt) -> list[str]:
-    """Every name a statement binds, in its nested blocks too (a loop's body, ``except ... as``), but
-    not a comprehension's variables, which stay inside the comprehension."""
-    local = {id(n) for c in ast.walk(statement) if isinstance(c, ast.comprehension) for n in ast.walk(c.target)}
-    names = []
-    for node in ast.walk(statement):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names += [alias.asname or alias.name.split(".")[0] for alias in node.names]
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in local:
-            names.append(node.id)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.append(node.name)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.append(node.name)
+def _test_function(test: str) -> ast.FunctionDef:
+    """A test cell's function (otter's exception-based format: one ``def`` per cell)."""
+    body = ast.parse(test).body
+    assert len(body) == 1 and isinstance(body[0], ast.FunctionDef), f"a test is one function, not {test[:200]!r}"
+    return body[0]
+
+
+def _answers(q: assignments.Question) -> list[str]:
+    """The names a question's tests check: its hidden tests' parameters (otter passes each the
+    student's value of that name)."""
+    names: list[str] = []
+    for test in q.hidden_tests:
+        names += [a.arg for a in _test_function(test).args.args if a.arg not in names]
     return names
 
 
+def _checks(test: str, check: str = "check_number") -> list[ast.Call]:
+    return [n for n in ast.walk(ast.parse(test)) if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute) and n.func.attr == check]
+
+
 @pytest.mark.parametrize("master", MASTERS, ids=IDS)
-def test_tests_are_assertions_that_leave_the_students_names_alone(master):
-    """Tests run as doctests in the student's namespace: a bare expression would print (and fail),
-    and a name without a leading underscore could overwrite one of the student's."""
-    allowed = (ast.Assert, ast.Import, ast.ImportFrom, ast.Assign, ast.AugAssign, ast.For)
+def test_tests_are_functions_of_the_answers_that_speak_in_sentences(master):
+    """Each test is a function in its own module (otter's exception-based format): the student's
+    answers come in as its parameters, it imports what it uses itself, so a rebound ``abs`` or
+    ``isinstance`` in the notebook changes nothing, and its checks run inside
+    ``with g.graded(...)``, which turns any failure into one sentence (and keeps the line otter
+    quotes from the test to that ``with`` line)."""
     for q in _questions(master):
         for test in q.public_tests + q.hidden_tests:
-            body = ast.parse(test).body
-            assert body and isinstance(body[-1], ast.Assert), f"{q.name}: a test ends with an assert"
-            for statement in body:
-                assert isinstance(statement, allowed), f"{q.name}: {ast.unparse(statement)!r} is not allowed"
-                for name in _bound_names(statement):
-                    assert name.startswith("_"), f"{q.name}: a test binds {name!r}; use a leading underscore"
+            function = _test_function(test)
+            assert function.args.args and not function.args.vararg and not function.args.kwonlyargs, q.name
+            *setup, last = function.body
+            assert all(isinstance(st, (ast.Import, ast.ImportFrom, ast.Expr)) for st in setup), \
+                f"{q.name}: a test imports what it needs, then does everything inside `with g.graded(...)`"
+            assert isinstance(last, ast.With) and ast.unparse(last.items[0].context_expr).startswith("g.graded("), \
+                f"{q.name}: the last statement is `with g.graded(...):`"
+            assert any(isinstance(st, ast.Import) and st.names[0].name == "grading_checks" and st.names[0].asname == "g"
+                       for st in setup), f"{q.name}: `import grading_checks as g`"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_public_tests_are_worth_nothing_and_hidden_tests_everything(master):
+    """A public test checks the type and the rough size only, so it earns nothing: a constant of
+    the right type must not score."""
+    for q in _questions(master):
+        if q.manual:
+            continue
+        assert q.public_points == (0.0,) * len(q.public_tests), f"{q.name}: public tests carry 0 points"
+        given = [p for p in q.hidden_points if p is not None]
+        assert all(p > 0 for p in given) and sum(given) <= q.points, q.name
+        if len(given) == len(q.hidden_points):
+            assert sum(given) == q.points, f"{q.name}: the hidden tests carry all the points"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_each_question_states_the_precision_it_is_graded_to(master):
+    """Every numeric check gives the precision in words (``graded_to``), and the question's text
+    says the same words, beside the answer's name, under *How it is graded*."""
+    for q in _questions(master):
+        if q.manual or "_build_" in q.name:
+            continue
+        assert "*How it is graded:*" in q.prompt, f"{q.name}: the text says how it is graded"
+        graded = " ".join(q.prompt.split("*How it is graded:*", 1)[1].split())
+        for test in q.hidden_tests:
+            for call in _checks(test):
+                words = {k.arg: k.value for k in call.keywords}["graded_to"]
+                assert isinstance(words, ast.Constant), f"{q.name}: graded_to is written out"
+                assert " ".join(words.value.split()) in graded, f"{q.name}: the text does not say {words.value!r}"
+        for name in _answers(q):
+            assert f"`{name}`" in graded or "each" in graded or "every" in graded, f"{q.name}: {name}'s precision"
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=IDS)
 def test_each_set_has_one_build_question_graded_on_seeded_inputs(master):
     """The student writes a core routine; hidden tests, each with its own points so that a routine
     right on some inputs earns part of them, compare it with the package on inputs drawn with a fixed
-    seed. The public test is worth nothing (it checks the type only), and no test calls a built-in
-    by its name (the student may have rebound it)."""
+    seed. The public test is worth nothing (it checks the type only)."""
     build = [q for q in _questions(master) if "_build_" in q.name]
     assert len(build) == 1, "one Build question per set, named qN_build_..."
     (q,) = build
@@ -193,9 +371,9 @@ def test_each_set_has_one_build_question_graded_on_seeded_inputs(master):
     assert any(re.search(r"default_rng\(\d+\)", test) for test in q.hidden_tests), \
         f"{q.name}: hidden tests draw their inputs with numpy.random.default_rng(<a fixed seed>)"
     for test in q.public_tests + q.hidden_tests:
-        used = {n.id for n in ast.walk(ast.parse(test)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-        assert not used & set(dir(builtins)), f"{q.name}: `import builtins as _b`, then _b.name, not {used & set(dir(builtins))}"
-        assert function in used, f"{q.name}: every test calls {function}"
+        assert _test_function(test).args.args[0].arg == function, f"{q.name}: every test checks {function}"
+    for test in q.hidden_tests:
+        assert _checks(test, "check_function"), f"{q.name}: hidden tests compare with the model (g.check_function)"
 
 
 def _solution_pieces(q: assignments.Question) -> list[str]:
@@ -327,6 +505,9 @@ def _start_grading(dist: Path) -> None:
         name, ps = master.parent.name, built[master.parent.name]
         wrong = _wrong_notebook(ps.solutions, _build_question(master).name, dist / "wrong" / name / ps.solutions.name)
         jobs[name, "wrong"] = (_grade, ps.autograder, wrong, graded / name / "wrong")
+        for kind in ATTACKS:
+            played = _attack_notebook(ps.solutions, master, kind, dist / kind / name / ps.solutions.name)
+            jobs[name, kind] = (_grade, ps.autograder, played, graded / name / kind)
     graded.mkdir(parents=True)
     pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_quiet_worker, initargs=(graded,))
@@ -403,24 +584,40 @@ def test_student_notebook_holds_no_solution_and_no_hidden_test(coursework, maste
     built, _, _ = coursework
     student = assignments.read_notebook(built[master.parent.name].student)
     text = "\n".join("".join(c["source"]) for c in student["cells"])
-    tests = json.dumps(student["metadata"]["otter"]["tests"])
     for q in _questions(master):
         for piece in _solution_pieces(q):
             assert piece not in text, f"{q.name}: solution code in the student notebook: {piece!r}"
         for answer in q.solution_text:
             sentences = [s.strip() for s in re.split(r"(?<=[.:;])\s", " ".join(answer.split())) if len(s) > 40]
             assert not [s for s in sentences if s in " ".join(text.split())], f"{q.name}: model answer leaked"
+    given_tests = student["metadata"]["otter"]["tests"]
+    for q in _questions(master):
+        if q.manual:
+            continue
+        public = {ast.unparse(st) for test in q.public_tests for st in ast.walk(_test_function(test)) if isinstance(st, ast.stmt)}
         for hidden in q.hidden_tests:
-            last = ast.unparse(ast.parse(hidden).body[-1])
-            assert last not in tests and last not in text, f"{q.name}: a hidden test reached the students"
+            for statement in _test_function(hidden).body[-1].body:
+                line = ast.unparse(statement)
+                if line not in public:
+                    assert line not in given_tests[q.name] and line not in text, f"{q.name}: a hidden test reached the students"
     solutions = assignments.read_notebook(built[master.parent.name].solutions)["metadata"]["otter"]["tests"]
     for q in _questions(master):
         if q.manual:
             continue
-        given = student["metadata"]["otter"]["tests"][q.name]["suites"][0]["cases"]
-        kept = solutions[q.name]["suites"][0]["cases"]
-        assert [c["hidden"] for c in given] == [False] * len(q.public_tests), f"{q.name}: public tests only"
-        assert sum(c["hidden"] for c in kept) == len(q.hidden_tests), f"{q.name}: the solutions keep every test"
+        given, kept = _test_cases(given_tests[q.name]), _test_cases(solutions[q.name])
+        assert given == [False] * len(q.public_tests), f"{q.name}: public tests only"
+        assert sum(kept) == len(q.hidden_tests), f"{q.name}: the solutions keep every test"
+
+
+def _test_cases(source: str) -> list[bool]:
+    """Whether each test case of a generated exception-based test file is hidden, in order."""
+    found = []
+    for node in ast.parse(source).body:
+        for decorator in getattr(node, "decorator_list", []):
+            if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "test_case":
+                hidden = {k.arg: k.value for k in decorator.keywords}.get("hidden")
+                found.append(bool(hidden is not None and ast.literal_eval(hidden)))
+    return found
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=IDS)
@@ -464,3 +661,64 @@ def test_the_autograder_can_install_the_model_package(coursework):
     for ps in built.values():
         with zipfile.ZipFile(ps.autograder) as archive:
             assert f"gpu-finance @ git+{url}@{branch}" in archive.read("environment.yml").decode()
+
+
+# ------------------------------------------------------------------------------- the attacks
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+@pytest.mark.parametrize("kind", ["constants", "shadowed"])
+def test_constants_and_rebound_builtins_score_zero(coursework, master, kind):
+    """Constants of the right type, with or without ``abs = sum = ... = lambda: 0`` and
+    ``isinstance = lambda: True``, earn nothing on any autograded question."""
+    _, results, _ = coursework
+    scores = _scores(results[master.parent.name, kind])
+    autograded = {q.name: q.points for q in _questions(master) if not q.manual}
+    assert scores == {name: (0, points) for name, points in autograded.items()}
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_right_answers_rounded_and_of_any_numeric_type_score_full_marks(coursework, master):
+    """The solutions' answers rounded to the precision each question states, as ``int``,
+    ``np.int64``, ``np.float32``, 0-d arrays and whole floats, earn every point."""
+    _, results, _ = coursework
+    scores = _scores(results[master.parent.name, "retyped"])
+    autograded = {q.name: q.points for q in _questions(master) if not q.manual}
+    assert scores == {name: (points, points) for name, points in autograded.items()}
+
+
+#: What otter itself writes around a failed test's sentence in ``results.json``.
+_OTTER_LINES = re.compile(r"(\w+ results:.*|\w+ - \d+ (result|message):.*|[❌✅] Test case (failed|passed)"
+                          r"|Error at line \d+ in test \w+:|with g\.graded\('[^']*'\):|AssertionError: .+|)")
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_feedback_is_sentences_without_test_code_or_answers(coursework, master, tmp_path):
+    """What a student gets back for a wrong answer: per question, otter's frame and one sentence
+    (never a line of a hidden test other than its ``with g.graded(...)``, never a number the
+    question does not state), and ``report.md`` with one row per question and no code at all."""
+    _, results, _ = coursework
+    graded = results[master.parent.name, "constants"]
+    outputs = {t["name"]: t["output"] for t in graded["tests"] if "max_score" in t}
+    for q in _questions(master):
+        if q.manual:
+            continue
+        output = outputs[q.name]
+        stray = [line for line in output.splitlines() if not _OTTER_LINES.fullmatch(line.strip())]
+        assert stray == [], f"{q.name}: more than sentences in the feedback: {stray}"
+        for hidden in q.hidden_tests:
+            for statement in ast.walk(_test_function(hidden).body[-1]):
+                if isinstance(statement, ast.stmt) and not isinstance(statement, ast.With):
+                    assert ast.unparse(statement).splitlines()[0] not in output, f"{q.name}: test code in the feedback"
+        if "_build_" in q.name:
+            continue  # a Build question's feedback names the input that failed and the model's value on it
+        allowed = set(re.findall(r"\d+(?:[.,]\d+)*", q.prompt + " ".join(_answers(q) + list(q.public_tests)))) | {"1", "1.0", "100", "5", "0.05"}
+        numbers = set(re.findall(r"\d+(?:[.,]\d+)*", " ".join(re.findall(r"AssertionError: (.+)", output))))
+        assert numbers <= allowed, f"{q.name}: the feedback shows numbers the question does not: {numbers - allowed}"
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(graded), encoding="utf-8")
+    report = assignments.write_report(path).read_text(encoding="utf-8")
+    rows = [line for line in report.splitlines() if line.startswith("| q")]
+    autograded = [q for q in _questions(master) if not q.manual]
+    assert [row.split(" | ")[0].lstrip("| ") for row in rows] == [q.name for q in autograded]
+    for row, q in zip(rows, autograded):
+        assert f"| 0 / {q.points:g} |" in row and row.rstrip(" |").endswith("."), row
+    assert "g.check" not in report and "with g.graded" not in report and "Error at line" not in report

@@ -68,3 +68,14 @@ def test_student_edition_offers_no_notebook_sources(student_site):
     page = (student_site / CHAPTERS[0]).read_text(encoding="utf-8")
     assert "_sources/" not in page, "no download link to the notebook (it holds the solutions)"
     assert "(student edition)" in page
+
+
+@pytest.mark.parametrize("page_path", CHAPTERS)
+def test_student_edition_launches_no_notebook_with_solutions(built_site, student_site, page_path):
+    """Binder and Colab would open the repository's notebooks, which hold every solution."""
+    normal = (built_site / page_path).read_text(encoding="utf-8")
+    student = (student_site / page_path).read_text(encoding="utf-8")
+    for host in ("mybinder.org", "colab.research.google.com"):
+        assert host in normal, f"the normal edition launches {page_path} on {host}"
+        assert host not in student, f"the student edition launches {page_path} on {host}"
+

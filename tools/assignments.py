@@ -21,6 +21,15 @@ Usage (or ``make assignments``)::
     python tools/assignments.py                 # every problem set
     python tools/assignments.py 01-the-spv      # the sets whose folder is named
     python tools/assignments.py --no-check      # skip otter's check that the solutions pass
+    python tools/assignments.py --from ../graded-sets   # masters kept elsewhere (or $ASSIGNMENTS_DIR)
+    python tools/assignments.py report graded/*/results.json   # each student's feedback, report.md
+
+The tests are otter's exception-based tests (``tests: {ok_format: false}`` in each master's
+config): each is a function that receives the student's answers as arguments and calls the checks
+of ``assignments/grading_checks.py`` (shipped beside every notebook and in the autograder), so a
+rebound built-in changes nothing and a failure is one plain sentence. ``report`` turns an
+``otter run`` ``results.json`` into ``report.md`` beside it: one line per autograded question,
+its score and those sentences, never a test's code.
 
 By default otter checks, while generating, that the solutions notebook passes every test. The
 autograder archive lists the book's model package, installed from the repository set in
@@ -31,9 +40,11 @@ autograder archive lists the book's model package, installed from the repository
 from __future__ import annotations
 
 import argparse
+import os
 import copy
 import csv
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -46,6 +57,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ROOT / "assignments"
 DIST = ASSIGNMENTS / "dist"
+#: Files every problem set ships beside its notebook (to students and to the autograder): the
+#: checks its tests call (``import grading_checks as g``).
+SUPPORT_FILES = (ASSIGNMENTS / "grading_checks.py",)
 #: The Python the book is tested with; the autograder's Docker image uses it too.
 PYTHON_VERSION = "3.11"
 
@@ -56,9 +70,12 @@ from tools.set_repository import read_repository  # noqa: E402
 
 
 # ------------------------------------------------------------------------------- the masters
-def masters() -> list[Path]:
-    """Every problem set's master notebook, in order: ``assignments/NN-slug/psNN-slug.ipynb``."""
-    return sorted(p for p in ASSIGNMENTS.glob("[0-9][0-9]-*/ps[0-9][0-9]-*.ipynb")
+def masters(folder: Path = ASSIGNMENTS) -> list[Path]:
+    """Every problem set's master notebook in ``folder``, in order: ``NN-slug/psNN-slug.ipynb``.
+
+    ``folder`` is the book's ``assignments/`` (open practice sets) unless an instructor keeps
+    graded sets elsewhere, in a private repository laid out the same way."""
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]-*/ps[0-9][0-9]-*.ipynb")
                   if ".ipynb_checkpoints" not in p.parts)
 
 
@@ -200,6 +217,9 @@ def _staged_master(master: Path, stage: Path) -> Path:
     url, branch = read_repository()
     config.setdefault("requirements", [f"gpu-finance @ git+{url}@{branch}"])
     config.setdefault("python_version", PYTHON_VERSION)
+    for support in SUPPORT_FILES:  # beside the staged master, for otter's ``files:``
+        shutil.copy2(support, stage / support.name)
+    config["files"] = sorted({*config.get("files", []), *(support.name for support in SUPPORT_FILES)})
     staged = copy.deepcopy(notebook)
     staged["cells"][0]["source"] = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False)
     path = stage / master.name
@@ -245,26 +265,95 @@ def build(master: Path, dist: Path = DIST, *, check: bool = True) -> ProblemSet:
         problem_set.solutions.parent.mkdir(parents=True)
         shutil.copy2(work / "out" / "student" / master.name, problem_set.student)
         shutil.copy2(work / "out" / "autograder" / master.name, problem_set.solutions)
+        for support in SUPPORT_FILES:  # the tests import them: they go beside each notebook
+            shutil.copy2(support, problem_set.student.parent / support.name)
+            shutil.copy2(support, problem_set.solutions.parent / support.name)
         (archive,) = (work / "out" / "autograder").glob(f"{master.stem}-autograder_*.zip")
         shutil.copy2(archive, problem_set.autograder)
     write_questions_csv(problem_set.questions_csv, questions(read_notebook(master)))
     return problem_set
 
 
+# ------------------------------------------------------------------------------- feedback
+#: A failed check's sentence in otter's output: the line ``AssertionError: <sentence>`` (the tests
+#: turn every failure into one).
+_SENTENCE = re.compile(r"^\s*(?:AssertionError|[A-Z]\w*Error): (.+)$")
+
+
+def feedback(results: dict) -> list[dict]:
+    """Per autograded question of an ``otter run`` ``results.json``: its name, score, points and the
+    sentences of its failed tests (each once, public test first), without the tests' code."""
+    rows = []
+    for test in results.get("tests", []):
+        if "max_score" not in test:  # otter's "Public Tests" summary repeats the questions
+            continue
+        sentences: list[str] = []
+        for line in test.get("output", "").splitlines():
+            found = _SENTENCE.match(line)
+            if found and found.group(1).strip() not in sentences:
+                sentences.append(found.group(1).strip())
+        rows.append({"question": test["name"], "score": float(test.get("score") or 0),
+                     "points": float(test["max_score"]), "sentences": sentences})
+    return rows
+
+
+def write_report(results_json: Path, output: Path | None = None) -> Path:
+    """Write the student's feedback, ``report.md``, next to an ``otter run`` ``results.json``: one line
+    per autograded question (score / points, and what was expected where it failed)."""
+    results_json = Path(results_json)
+    rows = feedback(json.loads(results_json.read_text(encoding="utf-8")))
+    score, points = sum(r["score"] for r in rows), sum(r["points"] for r in rows)
+    lines = ["# Autograder feedback", "",
+             f"Autograded questions: **{score:g} / {points:g}** points. Written questions are graded by hand "
+             "and are not included here.", "",
+             "| Question | Score | Feedback |", "| --- | --- | --- |"]
+    for r in rows:
+        if r["score"] >= r["points"]:
+            text = "Passed."
+        else:
+            text = " ".join(r["sentences"]) or "Not right: check your answer against the question's text."
+        text = text.replace("|", "\\|")
+        lines.append(f"| {r['question']} | {r['score']:g} / {r['points']:g} | {text} |")
+    output = Path(output) if output else results_json.with_name("report.md")
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return output
+
+
+def report_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="assignments.py report",
+                                     description="Write report.md, the student's feedback, next to each results.json.")
+    parser.add_argument("results", nargs="+", type=Path, help="results.json files written by otter run")
+    args = parser.parse_args(argv)
+    for path in args.results:
+        print(write_report(path))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["report"]:
+        return report_main(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sets", nargs="*", help="folders to build (e.g. 01-the-spv); all by default")
     parser.add_argument("--no-check", action="store_true", help="skip otter's check that the solutions pass")
-    parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: assignments/dist)")
+    parser.add_argument("--from", dest="folder", type=Path,
+                        default=Path(os.environ.get("ASSIGNMENTS_DIR") or ASSIGNMENTS),
+                        help="folder of masters, laid out as assignments/ is (default: $ASSIGNMENTS_DIR, "
+                             "or the book's assignments/)")
+    parser.add_argument("--dist", type=Path, help="output folder (default: dist/ inside the folder of masters)")
     args = parser.parse_args(argv)
-    chosen = [m for m in masters() if not args.sets or m.parent.name in args.sets]
+    available = masters(args.folder)
+    if not available:
+        parser.error(f"{args.folder} holds no master notebooks (NN-slug/psNN-slug.ipynb)")
+    chosen = [m for m in available if not args.sets or m.parent.name in args.sets]
     unknown = set(args.sets) - {m.parent.name for m in chosen}
     if unknown or not chosen:
         parser.error(f"no problem set named {sorted(unknown) or args.sets}; "
-                     f"there are {[m.parent.name for m in masters()]}")
+                     f"there are {[m.parent.name for m in available]}")
+    dist = args.dist or args.folder / "dist"
     for master in chosen:
         start = time.perf_counter()
-        built = build(master, args.dist, check=not args.no_check)
+        built = build(master, dist, check=not args.no_check)
         items = questions(read_notebook(master))
         auto = sum(q.points for q in items if not q.manual)
         manual = sum(q.points for q in items if q.manual)

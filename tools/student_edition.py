@@ -1,8 +1,9 @@
 """Build the student edition: the same book with every exercise's solution left out.
 
 The normal edition shows worked solutions in dropdowns; for coursework, this edition removes them
-(sphinx-exercise's ``hide_solutions``), drops the notebook download button and the page sources
-(the downloadable notebooks hold the solutions), and marks the title. It reuses the normal
+(sphinx-exercise's ``hide_solutions``), drops the notebook download button, the page sources and
+the Binder and Colab launch buttons (the notebooks they would give hold the solutions), and marks
+the title. It reuses the normal
 build's execution cache, so no notebook runs twice.
 
 Usage (or ``make student``)::

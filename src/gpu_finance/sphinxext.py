@@ -198,14 +198,18 @@ register_plugin("pybtex.style.formatting", "gpu_finance_author_year", _AuthorYea
 
 
 def _student_edition_buttons(app, pagename, templatename, context, doctree) -> None:
-    """In the student edition, offer no download of the page's source or notebook.
+    """In the student edition, offer no download of the page's source or notebook, and no launch.
 
     The sources hold the exercises' solutions, and the student edition does not copy them
-    (``html_copy_source = False``), so those buttons would lead nowhere; printing stays.
+    (``html_copy_source = False``), so those buttons would lead nowhere; printing stays. The launch
+    buttons (Binder, Colab) would open the repository's notebooks, solutions included, so they go
+    too: students get their notebooks from the instructor.
     """
     if app.config.gpu_finance_edition != "student":
         return
-    for button in context.get("header_buttons", []):
+    buttons = context.get("header_buttons", [])
+    buttons[:] = [b for b in buttons if b.get("label") != "launch-buttons"]
+    for button in buttons:
         if button.get("label") == "download-buttons":
             button["buttons"] = [b for b in button["buttons"]
                                  if b.get("label") not in ("download-notebook-button", "download-source-button")]
