@@ -3,6 +3,7 @@
 #   make test   run every test: model, notebooks (nbval), and the built site in Chromium
 #   make student  build the student edition (no exercise solutions)
 #   make assignments  build the problem sets: student notebooks, autograders, solutions
+#                     (VARIANTS=roster.csv SEED=... : numbers per student)
 #   make lab    open the chapter notebooks in JupyterLab
 #   make bench  measure the performance budget (prints a table)
 #   make snapshot / make compare  before and after a refactor: what the built site shows, and what changed
@@ -31,8 +32,10 @@ student: $(STAMP)
 
 # The problem sets (otter-grader): from assignments/NN-slug/psNN-slug.ipynb, into assignments/dist/.
 # ASSIGNMENTS_DIR=../graded-sets builds masters kept elsewhere (a private repository), into its dist/.
+# VARIANTS=roster.csv SEED=your-course-seed also builds one notebook and autograder per student.
 assignments: $(STAMP)
 	$(BIN)/python tools/assignments.py $(if $(ASSIGNMENTS_DIR),--from $(ASSIGNMENTS_DIR))
+	$(if $(VARIANTS),$(BIN)/python tools/variants.py build --roster $(VARIANTS) --seed $(SEED) $(if $(ASSIGNMENTS_DIR),--from $(ASSIGNMENTS_DIR)))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -650,17 +650,22 @@ def test_the_otter_run_command_gives_the_same_grades(coursework):
     assert _scores(results["command", "student"]) == _scores(results[first, "student"])
 
 
-def test_the_autograder_can_install_the_model_package(coursework):
-    """Docker-based grading (otter grade, Gradescope) installs gpu_finance from the repository."""
+def test_the_autograder_pins_the_model_package_to_this_build(coursework):
+    """Docker-based grading (Gradescope, otter grade) installs the wheel the archive carries, checked by
+    its hash, under constraints.txt (tests/test_gradescope.py checks the rest)."""
+    import hashlib
     import zipfile
 
-    from tools.set_repository import read_repository
-
     built, _, _ = coursework
-    url, branch = read_repository()
     for ps in built.values():
         with zipfile.ZipFile(ps.autograder) as archive:
-            assert f"gpu-finance @ git+{url}@{branch}" in archive.read("environment.yml").decode()
+            environment = archive.read("environment.yml").decode()
+            (wheel,) = [n for n in archive.namelist() if n.startswith("files/") and n.endswith(".whl")]
+            digest = hashlib.sha256(archive.read(wheel)).hexdigest()
+            assert archive.read("files/constraints.txt") == (ROOT / "constraints.txt").read_bytes()
+        assert (f"gpu-finance @ file://{assignments.GRADESCOPE_FILES}/{wheel.removeprefix('files/')}"
+                f"#sha256={digest}") in environment
+        assert "git+" not in environment
 
 
 # ------------------------------------------------------------------------------- the attacks

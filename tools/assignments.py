@@ -23,6 +23,7 @@ Usage (or ``make assignments``)::
     python tools/assignments.py --no-check      # skip otter's check that the solutions pass
     python tools/assignments.py --from ../graded-sets   # masters kept elsewhere (or $ASSIGNMENTS_DIR)
     python tools/assignments.py report graded/*/results.json   # each student's feedback, report.md
+    python tools/assignments.py pdf submissions/*.ipynb        # their written answers, one PDF each
 
 The tests are otter's exception-based tests (``tests: {ok_format: false}`` in each master's
 config): each is a function that receives the student's answers as arguments and calls the checks
@@ -31,21 +32,27 @@ rebound built-in changes nothing and a failure is one plain sentence. ``report``
 ``otter run`` ``results.json`` into ``report.md`` beside it: one line per autograded question,
 its score and those sentences, never a test's code.
 
-By default otter checks, while generating, that the solutions notebook passes every test. The
-autograder archive lists the book's model package, installed from the repository set in
-``_config.yml``, so that Docker-based grading (``otter grade``, Gradescope) can install it;
-``otter run`` grades in the current environment (the one ``make`` installs).
+By default otter checks, while generating, that the solutions notebook passes every test.
+``otter run`` grades in the current environment (the one ``make`` installs). For Docker-based
+grading (Gradescope, ``otter grade``) the archive pins the environment to the exact build: it
+carries a wheel of ``gpu_finance`` built from the working tree at generation time (offline, by
+:func:`build_wheel`) and the book's ``constraints.txt``, and its ``environment.yml`` installs the
+wheel (checked against its SHA-256) under those constraints, with the packages the model imports
+at run time pinned to the versions in ``constraints.txt`` (:func:`grading_requirements`).
+``pdf`` writes the written answers of submissions to PDF for grading by hand (Chromium, no LaTeX).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import copy
 import csv
+import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -62,11 +69,17 @@ DIST = ASSIGNMENTS / "dist"
 SUPPORT_FILES = (ASSIGNMENTS / "grading_checks.py",)
 #: The Python the book is tested with; the autograder's Docker image uses it too.
 PYTHON_VERSION = "3.11"
+#: The exact versions the book is tested with (pip constraints); the autograder ships a copy.
+CONSTRAINTS = ROOT / "constraints.txt"
+#: Where Gradescope's image unpacks the autograder archive (otter's ``autograder_dir`` is
+#: ``/autograder``): the archive's ``files/`` (``files:`` and ``autograder_files:``) land here.
+GRADESCOPE_FILES = "/autograder/source/files"
+#: The packages the model imports when it runs; they and their own run-time requirements are
+#: pinned, by name, to their versions in ``constraints.txt`` in the autograder's environment.
+RUNTIME_PACKAGES = ("numpy", "pandas", "scipy", "numpy-financial", "altair")
 
 if str(ROOT) not in sys.path:  # run as a script: make ``tools`` importable
     sys.path.insert(0, str(ROOT))
-
-from tools.set_repository import read_repository  # noqa: E402
 
 
 # ------------------------------------------------------------------------------- the masters
@@ -210,13 +223,151 @@ class ProblemSet:
         return self.folder / "questions.csv"
 
 
-def _staged_master(master: Path, stage: Path) -> Path:
-    """A copy of the master whose config lists the model package for the grading image."""
+# ------------------------------------------------------------------------------- the grading environment
+def _normalized(name: str) -> str:
+    """A distribution's name as pip compares it (PEP 503): ``numpy_financial`` is ``numpy-financial``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+#: Wheels built in this process, by the digest of the tree they were built from.
+_WHEELS: dict[str, Path] = {}
+
+
+def _tree_digest(source: Path) -> str:
+    """A digest of what goes into the wheel: the project's metadata files and its package sources."""
+    digest = hashlib.sha256()
+    paths = [source / name for name in ("pyproject.toml", "README.md", "LICENSE")]
+    paths += sorted(p for p in (source / "src").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                    and not any(part.endswith(".egg-info") for part in p.parts))
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def build_wheel(dest: Path, source: Path = ROOT) -> Path:
+    """Build the model package's wheel from the working tree as it is now, with pip and the project's
+    own build backend (``pip wheel --no-deps``), in a copy of the tree so the repository is left as it
+    is; built once per process for the same tree, and copied into ``dest``.
+
+    Parameters
+    ----------
+    dest : Path
+        The folder to write the wheel into (created if missing).
+    source : Path
+        The project's root folder (the one with ``pyproject.toml``); the repository by default.
+
+    Returns
+    -------
+    Path
+        The wheel, ``dest/<name>-<version>-py3-none-any.whl``.
+    """
+    source = Path(source)
+    if not (source / "pyproject.toml").is_file():
+        raise ValueError(f"source={str(source)!r} has no pyproject.toml; give the project's root folder")
+    key = _tree_digest(source)
+    wheel = _WHEELS.get(key)
+    if wheel is None or not wheel.is_file():
+        scratch = Path(tempfile.mkdtemp(prefix="sbs-wheel-"))
+        tree = scratch / "tree"
+        tree.mkdir()
+        for name in ("pyproject.toml", "README.md", "LICENSE"):
+            if (source / name).is_file():
+                shutil.copy2(source / name, tree / name)
+        shutil.copytree(source / "src", tree / "src",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"))
+        environment = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}  # fixed dates in the archive
+        run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
+                              "--disable-pip-version-check", "-w", str(scratch / "wheel"), str(tree)],
+                             capture_output=True, text=True, env=environment)
+        if run.returncode != 0:
+            raise RuntimeError(f"pip could not build the model's wheel:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
+        (wheel,) = (scratch / "wheel").glob("*.whl")
+        _WHEELS[key] = wheel
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy2(wheel, dest / wheel.name))
+
+
+def read_constraints(path: Path = CONSTRAINTS) -> dict[str, str]:
+    """The pins of a pip constraints file: normalised name -> ``name==version`` as written there."""
+    pins = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        found = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)", line.split("#", 1)[0].strip())
+        if found:
+            pins[_normalized(found.group(1))] = f"{found.group(1)}=={found.group(2)}"
+    return pins
+
+
+def runtime_pins(packages: tuple[str, ...] = RUNTIME_PACKAGES, constraints: Path = CONSTRAINTS) -> list[str]:
+    """``name==version`` for each of ``packages`` and everything they require at run time (as
+    installed here, markers evaluated for this Python), the versions taken from ``constraints``.
+
+    Raises ValueError if ``constraints`` pins no version of one of them (it must be refreshed:
+    see its first lines)."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    pins = read_constraints(constraints)
+    found: dict[str, str] = {}
+    queue = list(packages)
+    while queue:
+        name = _normalized(queue.pop(0))
+        if name in found:
+            continue
+        if name not in pins:
+            raise ValueError(f"constraints={str(constraints)!r} pins no version of {name!r}, which the model "
+                             "needs at run time; refresh it (pip freeze, see its first lines)")
+        found[name] = pins[name]
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            requires = []
+        for spec in requires:
+            requirement = Requirement(spec)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                queue.append(requirement.name)
+    return [found[name] for name in sorted(found)]
+
+
+def wheel_sha256(wheel: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(wheel).read_bytes()).hexdigest()
+
+
+def grading_requirements(wheel: Path, constraints: Path = CONSTRAINTS, files: str = GRADESCOPE_FILES) -> list[str]:
+    """The pip requirements of the Docker grading image (Gradescope, ``otter grade``), in order.
+
+    The archive carries ``wheel`` and ``constraints`` in ``files/``, which the image unpacks to
+    ``files`` (``/autograder/source/files``): every install is constrained to the versions the
+    book is tested with; the model package is the wheel, checked against its SHA-256 (a changed
+    file fails the install); the packages the model imports at run time are pinned by name
+    (:func:`runtime_pins`). otter adds its own ``otter-grader[grading,plugins]==<its version>``
+    first, and writes the list into the pip section of the archive's ``environment.yml``, which
+    conda (mamba) hands to ``pip install -r``."""
+    wheel, constraints = Path(wheel), Path(constraints)
+    return [f"-c {files}/{constraints.name}",
+            f"gpu-finance @ file://{files}/{wheel.name}#sha256={wheel_sha256(wheel)}",
+            *runtime_pins(constraints=constraints)]
+
+
+def _staged_master(master: Path, stage: Path, wheel: Path | None = None) -> Path:
+    """A copy of the master whose config pins the grading image's environment to this build.
+
+    Unless the master lists its own ``requirements``, the wheel (built from the working tree if
+    ``wheel`` is None) and ``constraints.txt`` go into the autograder only (``autograder_files``)
+    and the requirements are :func:`grading_requirements`."""
     notebook = read_notebook(master)
     config = assignment_config(notebook)
-    url, branch = read_repository()
-    config.setdefault("requirements", [f"gpu-finance @ git+{url}@{branch}"])
     config.setdefault("python_version", PYTHON_VERSION)
+    if "requirements" not in config:
+        wheel = Path(wheel) if wheel is not None else build_wheel(stage / "wheel")
+        shutil.copy2(wheel, stage / wheel.name)
+        shutil.copy2(CONSTRAINTS, stage / CONSTRAINTS.name)
+        config["requirements"] = grading_requirements(stage / wheel.name, stage / CONSTRAINTS.name)
+        config["autograder_files"] = sorted({*config.get("autograder_files", []), wheel.name, CONSTRAINTS.name})
     for support in SUPPORT_FILES:  # beside the staged master, for otter's ``files:``
         shutil.copy2(support, stage / support.name)
     config["files"] = sorted({*config.get("files", []), *(support.name for support in SUPPORT_FILES)})
@@ -235,7 +386,7 @@ def write_questions_csv(path: Path, items: list[Question]) -> None:
             writer.writerow([q.name, f"{q.points:g}", q.graded, len(q.public_tests), len(q.hidden_tests)])
 
 
-def build(master: Path, dist: Path = DIST, *, check: bool = True) -> ProblemSet:
+def build(master: Path, dist: Path = DIST, *, check: bool = True, wheel: Path | None = None) -> ProblemSet:
     """Run ``otter assign`` on one master and lay out its files in ``dist/<folder>/``.
 
     Parameters
@@ -247,6 +398,9 @@ def build(master: Path, dist: Path = DIST, *, check: bool = True) -> ProblemSet:
     check : bool
         Let otter check that the solutions pass every test while it generates (one more run of
         the notebook).
+    wheel : Path or None
+        The model package's wheel to ship in the autograder archive; None builds one from the
+        working tree now (:func:`build_wheel`, a few seconds, once per process).
     """
     from otter.assign import main as otter_assign
 
@@ -258,7 +412,8 @@ def build(master: Path, dist: Path = DIST, *, check: bool = True) -> ProblemSet:
     with tempfile.TemporaryDirectory(prefix="sbs-assign-") as scratch:
         work = Path(scratch)
         (work / "master").mkdir()
-        staged = _staged_master(master, work / "master")
+        wheel = Path(wheel) if wheel is not None else build_wheel(work / "wheel")
+        staged = _staged_master(master, work / "master", wheel)
         otter_assign(str(staged), str(work / "out"), no_pdfs=True, no_run_tests=not check)
         shutil.rmtree(problem_set.folder, ignore_errors=True)
         problem_set.student.parent.mkdir(parents=True)
@@ -329,10 +484,124 @@ def report_main(argv: list[str]) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------- written answers
+def _chromium() -> str | None:
+    """Debian's Chromium (or ``$CHROMIUM``); None lets Playwright use its own (``playwright install
+    chromium``, as otter's Gradescope image has)."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _local_mathjax_url() -> str | None:
+    """MathJax 2 from the ``jupyter-server-mathjax`` package (installed with the book), as a file URL."""
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        return None
+    script = Path(jupyter_server_mathjax.__file__).parent / "static" / "MathJax.js"
+    return script.as_uri() + "?config=TeX-AMS-MML_HTMLorMML-full,Safe" if script.is_file() else None
+
+
+def written_answers_html(notebook: Path) -> str:
+    """The written (hand-graded) questions of a student's notebook and the answers under them, as one
+    HTML page: otter's filtered export (the cells between ``<!-- BEGIN QUESTION -->`` and ``<!-- END
+    QUESTION -->``, which ``otter assign`` puts around each question with ``manual: true``), one
+    question a page, headed by the notebook's file name. Math is typeset by a local MathJax."""
+    import nbconvert
+    import nbformat
+    from otter.export.exporters.base_exporter import TEMPLATE_DIR
+    from otter.export.exporters.via_html import PDFViaHTMLExporter
+
+    notebook = Path(notebook)
+    if not notebook.is_file():
+        raise ValueError(f"notebook={str(notebook)!r} is not a file")
+    nb = PDFViaHTMLExporter.load_notebook(str(notebook), filtering=True, pagebreaks=True)
+    if not nb.cells:
+        raise ValueError(f"notebook={str(notebook)!r} has no written question (no '<!-- BEGIN QUESTION -->' "
+                         "marker): give a student notebook generated by make assignments")
+    title = f"Written answers: {notebook.stem}"
+    shown = f"{notebook.resolve().parent.name}/{notebook.name}"  # submissions/<student>/psNN-slug.ipynb
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"# {title}\n\nFile: `{shown}`"))
+    nb.metadata["title"] = title
+    options = dict(template_name="via_html", extra_template_basedirs=[str(TEMPLATE_DIR)], exclude_input_prompt=True,
+                   exclude_output_prompt=True)
+    mathjax = _local_mathjax_url()
+    if mathjax:
+        options["mathjax_url"] = mathjax
+    html, _ = nbconvert.HTMLExporter(**options).from_notebook_node(nb)
+    return html
+
+
+def written_answers_pdf(notebook: Path, output: Path | None = None, *, chromium: str | None = None) -> Path:
+    """Write the written answers of a student's notebook to a PDF for grading by hand (Gradescope).
+
+    :func:`written_answers_html` printed by headless Chromium, offline: no LaTeX, and every request
+    to another host is refused (the page's scripts that nbconvert loads from a CDN are not needed;
+    MathJax is local).
+
+    Parameters
+    ----------
+    notebook : Path
+        A student's submission (the generated student notebook, answered).
+    output : Path or None
+        Where to write the PDF; ``<notebook>.pdf`` beside the notebook by default.
+    chromium : str or None
+        The browser's executable; ``$CHROMIUM``, ``chromium`` on the ``PATH`` or Playwright's own.
+
+    Returns
+    -------
+    Path
+        The PDF.
+    """
+    from playwright.sync_api import sync_playwright
+
+    notebook = Path(notebook)
+    output = Path(output) if output else notebook.with_suffix(".pdf")
+    html = written_answers_html(notebook)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="sbs-written-") as scratch:
+        page_file = Path(scratch) / "written.html"
+        page_file.write_text(html, encoding="utf-8")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium or _chromium(),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+            try:
+                page = browser.new_page()
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                           else route.abort())
+                page.goto(page_file.as_uri(), wait_until="load")
+                page.evaluate("() => new Promise(done => (window.MathJax && MathJax.Hub) ? "
+                              "MathJax.Hub.Queue(() => done(true)) : done(false))")
+                page.pdf(path=str(output), format="Letter", print_background=True,
+                         margin={"top": "0.6in", "bottom": "0.6in", "left": "0.6in", "right": "0.6in"})
+            finally:
+                browser.close()
+    return output
+
+
+def pdf_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="assignments.py pdf",
+                                     description="Write each submission's written answers to a PDF, for grading by hand.")
+    parser.add_argument("notebooks", nargs="+", type=Path, help="student notebooks (answered)")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="folder for the PDFs (default: beside each notebook, same name, .pdf)")
+    args = parser.parse_args(argv)
+    names = [n.name for n in args.notebooks]
+    for notebook in args.notebooks:
+        output = None
+        if args.output:  # submissions/<student>/psNN.ipynb, all named alike: <student>-psNN.pdf
+            name = notebook.stem if names.count(notebook.name) == 1 else f"{notebook.resolve().parent.name}-{notebook.stem}"
+            output = args.output / f"{name}.pdf"
+        print(written_answers_pdf(notebook, output))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["report"]:
         return report_main(argv[1:])
+    if argv[:1] == ["pdf"]:
+        return pdf_main(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sets", nargs="*", help="folders to build (e.g. 01-the-spv); all by default")
     parser.add_argument("--no-check", action="store_true", help="skip otter's check that the solutions pass")
