@@ -38,7 +38,7 @@ EXPECTED_INPUTS = {
     "02-the-depreciation-game": {"assumed_life", "assumed_decline"},
     "03-the-guarantee": {"assumed_volatility"},
     "04-the-backstop": {"assumed_loss_fraction"},
-    "05-who-pays": set(),
+    "05-who-pays": {"assumed_shortest_life"},
 }
 VARIED = [m for m in MASTERS if EXPECTED_INPUTS.get(m.parent.name)]
 
