@@ -433,36 +433,14 @@ def _quiet_worker(folder: Path) -> None:
 
 
 def _grade(autograder: Path, notebook: Path, output: Path) -> dict:
-    """Grade one notebook as ``otter run -a ARCHIVE NOTEBOOK -o DIR`` does (this is the function the
-    command calls), in a worker process; return its ``results.json``."""
-    import contextlib
-    import io
-
-    from otter.run import main as otter_run
-
-    output.mkdir(parents=True, exist_ok=True)
-    for attempt in range(KERNEL_START_ATTEMPTS):
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                otter_run(str(notebook), autograder=str(autograder), output_dir=str(output), no_logo=True)
-            break
-        except RuntimeError as error:
-            # A kernel picks free TCP ports and then binds them; when several kernels start at once
-            # (the suite's workers run notebooks too), another process can take a port in between
-            # and the new kernel dies with "Address already in use". Only that is retried.
-            if "Kernel died before replying" not in str(error) or attempt == KERNEL_START_ATTEMPTS - 1:
-                raise
-    return json.loads((output / "results.json").read_text(encoding="utf-8"))
-
-
-#: How many times a grading run is started when its kernel dies while starting (a port race).
-KERNEL_START_ATTEMPTS = 3
+    """Grade one notebook as ``otter run -a ARCHIVE NOTEBOOK -o DIR`` does, in a worker process."""
+    return assignments.grade(notebook, autograder, output)
 
 
 def _grade_with_the_command(autograder: Path, notebook: Path, output: Path) -> dict:
     """The same through the ``otter run`` command an instructor types."""
     output.mkdir(parents=True, exist_ok=True)
-    for _ in range(KERNEL_START_ATTEMPTS):  # retried only when the kernel died while starting, as in _grade
+    for _ in range(assignments.KERNEL_START_ATTEMPTS):  # retried only when the kernel died while starting
         result = subprocess.run([OTTER, "run", "--no-logo", "-a", str(autograder), str(notebook), "-o", str(output)],
                                 capture_output=True, text=True, cwd=output)
         if result.returncode == 0 or "Kernel died before replying" not in result.stdout + result.stderr:

@@ -60,6 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ROOT / "assignments"
@@ -224,11 +225,6 @@ class ProblemSet:
 
 
 # ------------------------------------------------------------------------------- the grading environment
-def _normalized(name: str) -> str:
-    """A distribution's name as pip compares it (PEP 503): ``numpy_financial`` is ``numpy-financial``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 #: Wheels built in this process, by the digest of the tree they were built from.
 _WHEELS: dict[str, Path] = {}
 
@@ -295,7 +291,7 @@ def read_constraints(path: Path = CONSTRAINTS) -> dict[str, str]:
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         found = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)", line.split("#", 1)[0].strip())
         if found:
-            pins[_normalized(found.group(1))] = f"{found.group(1)}=={found.group(2)}"
+            pins[canonicalize_name(found.group(1))] = f"{found.group(1)}=={found.group(2)}"
     return pins
 
 
@@ -313,7 +309,7 @@ def runtime_pins(packages: tuple[str, ...] = RUNTIME_PACKAGES, constraints: Path
     found: dict[str, str] = {}
     queue = list(packages)
     while queue:
-        name = _normalized(queue.pop(0))
+        name = canonicalize_name(queue.pop(0))
         if name in found:
             continue
         if name not in pins:
@@ -332,8 +328,6 @@ def runtime_pins(packages: tuple[str, ...] = RUNTIME_PACKAGES, constraints: Path
 
 
 def wheel_sha256(wheel: Path) -> str:
-    import hashlib
-
     return hashlib.sha256(Path(wheel).read_bytes()).hexdigest()
 
 
@@ -427,6 +421,39 @@ def build(master: Path, dist: Path = DIST, *, check: bool = True, wheel: Path | 
         shutil.copy2(archive, problem_set.autograder)
     write_questions_csv(problem_set.questions_csv, questions(read_notebook(master)))
     return problem_set
+
+
+# ------------------------------------------------------------------------------- grading
+#: How many times a grading run is started when its kernel dies while starting (a port race).
+KERNEL_START_ATTEMPTS = 3
+
+
+def grade(notebook: Path, autograder: Path, output: Path) -> dict:
+    """Grade one notebook as ``otter run -a AUTOGRADER NOTEBOOK -o OUTPUT`` does (this is the
+    function the command calls); return its ``results.json``.
+
+    A kernel picks free TCP ports and then binds them; when several kernels start at once (a test
+    suite's workers, a loop over submissions), another process can take a port in between and the
+    new kernel dies with "Address already in use". Only that is retried, up to
+    :data:`KERNEL_START_ATTEMPTS` times.
+    """
+    import contextlib
+    import io
+
+    from otter.run import main as otter_run
+
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    for attempt in range(KERNEL_START_ATTEMPTS):
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                otter_run(str(Path(notebook).resolve()), autograder=str(autograder),
+                          output_dir=str(output.resolve()), no_logo=True)
+            break
+        except RuntimeError as error:
+            if "Kernel died before replying" not in str(error) or attempt == KERNEL_START_ATTEMPTS - 1:
+                raise
+    return json.loads((output / "results.json").read_text(encoding="utf-8"))
 
 
 # ------------------------------------------------------------------------------- feedback

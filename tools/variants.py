@@ -42,12 +42,10 @@ The roster is a CSV with a header; the student ids are its ``student`` column (o
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import csv
 import hashlib
 import inspect
-import io
 import json
 import os
 import re
@@ -313,35 +311,18 @@ def find_autograder(dist: Path, set_name: str, student: str) -> Path:
     return archive
 
 
-#: How many times otter run is started when its kernel dies while starting (a port race).
-KERNEL_START_ATTEMPTS = 3
-
-
 def grade(submission: Path, output: Path, dist: Path = assignments.DIST, *, student: str | None = None) -> dict:
     """Grade a student's notebook with the autograder of its variant; return otter's ``results.json``.
 
     The variant is the notebook's ``sbs_variant`` metadata, unless ``student`` names the student
     who handed it in (from the course's records): then that student's autograder grades it, so
     that editing the metadata gains nothing. Writes ``results.json`` and ``report.md`` into ``output``."""
-    from otter.run import main as otter_run
-
     meta = submission_variant(submission)
     who = student or meta["student"]
     archive = find_autograder(dist, meta["set"], who)
-    output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
-    for attempt in range(KERNEL_START_ATTEMPTS):
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                otter_run(str(Path(submission).resolve()), autograder=str(archive), output_dir=str(output.resolve()),
-                          no_logo=True)
-            break
-        except RuntimeError as error:
-            if "Kernel died before replying" not in str(error) or attempt == KERNEL_START_ATTEMPTS - 1:
-                raise
-    results_json = output / "results.json"
-    assignments.write_report(results_json)
-    return json.loads(results_json.read_text(encoding="utf-8"))
+    results = assignments.grade(submission, archive, output)
+    assignments.write_report(Path(output) / "results.json")
+    return results
 
 
 # ------------------------------------------------------------------------------- the commands
