@@ -11,7 +11,9 @@ Measured (targets for a 2-core machine):
   moves (≤ 50 ms);
 * per chapter, a kernel-free slider in Chromium: input event to the next animation frame after the
   chart redrew, median over many moves (≤ 16 ms, one frame);
-* Monte Carlo: 100,000 paths × 60 monthly steps (≤ 0.5 s);
+* ``import gpu_finance`` in a fresh process, median of 5 (≤ 0.5 s: nothing is read or solved at
+  import);
+* Monte Carlo: 100,000 paths × 60 monthly steps (≤ 0.5 s; this was a unit test's assertion);
 * each page's HTML size (≤ 1.5 MB) and the total bytes it transfers.
 
 Usage::
@@ -33,9 +35,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.website import CHROMIUM_ARGS, SITE, chromium_path, serve, toc_pages, wait_for_charts  # noqa: E402
+from tools.website import (  # noqa: E402
+    BUILD_COMMAND,
+    CHROMIUM_ARGS,
+    SITE,
+    chromium_path,
+    serve,
+    toc_pages,
+    wait_for_charts,
+)
 
-JUPYTER_BOOK = str(Path(sys.executable).with_name("jupyter-book"))
+JUPYTER_BOOK = BUILD_COMMAND[0]
 ROWS: list[tuple[str, str, str, str]] = []  # (measure, value, target, verdict)
 
 
@@ -116,19 +126,44 @@ def live_update_times(moves: int = 40) -> None:
             record(f"live update, {where} (median of {moves})", statistics.median(timings) * 1000, 50.0, "ms", "{:.1f}")
 
 
+# --------------------------------------------------------------------------- import
+_IMPORT_PROBE = ("import time; start = time.perf_counter(); import {module}; "
+                 "print(time.perf_counter() - start)")
+
+
+def import_time(runs: int = 5) -> None:
+    """``import gpu_finance`` in a fresh Python each time (nothing cached in the process): the time
+    of the import itself, interpreter start-up excluded. The charts' package is shown for reference."""
+    for module, target in (("gpu_finance", 0.5), ("gpu_finance.viz", None)):
+        timings = []
+        for _ in range(runs):
+            result = subprocess.run([sys.executable, "-c", _IMPORT_PROBE.format(module=module)],
+                                    cwd=ROOT, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise SystemExit(f"import {module} failed:\n{result.stderr[-3000:]}")
+            timings.append(float(result.stdout.split()[-1]))
+        label = f"import {module}, fresh process (median of {runs})"
+        if target is None:
+            note(label, f"{statistics.median(timings):.3f} s")
+        else:
+            record(label, statistics.median(timings), target, "s", "{:.3f}")
+
+
 # --------------------------------------------------------------------------- Monte Carlo
 def monte_carlo_time() -> None:
-    try:
-        from gpu_finance import simulate_asset_paths  # added by chapter 3
-    except ImportError:
-        note("Monte Carlo 100k paths × 60 months", "not yet in the model")
-        return
-    simulate_asset_paths(20e9, volatility=0.35, drift=-0.2, years=5, n_paths=1_000, steps_per_year=12, seed=1)
+    """The simulation chapter 4 runs: 100,000 paths of 60 monthly steps (the timing that used to be
+    asserted in ``tests/test_backstop.py``, measured here instead: shared machines make timed unit
+    tests flaky)."""
+    from gpu_finance import simulate_asset_paths
+
+    simulate_asset_paths(20e9, 0.35, -0.2, 5, n_paths=1_000, seed=0)  # warm up
     timings = []
     for seed in range(5):
         start = time.perf_counter()
-        simulate_asset_paths(20e9, volatility=0.35, drift=-0.2, years=5, n_paths=100_000, steps_per_year=12, seed=seed)
+        paths = simulate_asset_paths(20e9, 0.35, -0.2, 5, n_paths=100_000, steps_per_year=12, seed=seed)
         timings.append(time.perf_counter() - start)
+        if paths.shape != (100_000, 61):
+            raise SystemExit(f"simulate_asset_paths gave shape {paths.shape}, not (100000, 61)")
     record("Monte Carlo 100k paths × 60 months (median of 5)", statistics.median(timings), 0.5, "s", "{:.3f}")
 
 
@@ -164,8 +199,7 @@ async ([chartIndex, moves]) => {
 
 def site_measures(moves: int = 30) -> None:
     if not (SITE / "index.html").exists():
-        subprocess.run([JUPYTER_BOOK, "build", str(ROOT), "--builder", "html", "-W", "-n", "--keep-going"],
-                       cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(BUILD_COMMAND, cwd=ROOT, check=True, capture_output=True)
     executable = chromium_path()
     if executable is None:
         note("Chromium measures", "skipped: Chromium is not installed")
@@ -215,6 +249,7 @@ def main() -> int:
     if not args.quick:
         build_times()
         test_suite_time()
+    import_time()
     live_update_times()
     monte_carlo_time()
     site_measures()

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.website import BUILD_COMMAND, ROOT
+from tools.website import BUILD_COMMAND, ROOT
 
 
 def _alive(pid: int) -> bool:

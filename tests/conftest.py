@@ -1,4 +1,5 @@
-"""Shared fixtures: the built site, a local server for it, and a Chromium browser.
+"""Shared fixtures: the built site, a local server for it, a Chromium browser, and the book's chart
+renderer for the chart tests.
 
 The suite runs in parallel (pytest-xdist, ``-n 2`` in ``pyproject.toml``, whole files per process).
 Two slow jobs overlap the other tests: building the book, which one test process starts in the
@@ -9,6 +10,7 @@ grading test needs it (or, in a single process, as the tests are collected).
 
 from __future__ import annotations
 
+import collections
 import os
 import shutil
 import subprocess
@@ -20,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.website import ROOT, SITE, build_site, chromium_path, serve
+from tests.website import build_site
+from tools.website import ROOT, SITE, chromium_path, serve
 
 #: How long a test process waits for the background build before giving up.
 BUILD_TIMEOUT_S = 20 * 60
@@ -102,12 +105,32 @@ def browser():
     executable = _need_browser()
     from playwright.sync_api import sync_playwright
 
-    from tests.website import CHROMIUM_ARGS
+    from tools.website import CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def book_renderer(monkeypatch):
+    """Charts rendered as the book renders them (``gpu_finance.viz.render``), with the Vega bundle
+    not yet shown, so each test sees the first chart of a notebook. A test module opts in with
+    ``pytestmark = pytest.mark.usefixtures("book_renderer")``."""
+    from gpu_finance.viz import render
+
+    render.enable()
+    monkeypatch.setattr(render, "_bundle_shown", False)
+
+
+@pytest.fixture
+def site_renderer(book_renderer, monkeypatch):
+    """:func:`book_renderer`, rendering for the website (as during ``make book``: the extension sets
+    the site's environment variable)."""
+    from gpu_finance.viz import render
+
+    monkeypatch.setenv(render.SITE_ENV_VAR, "1")
 
 
 @pytest.hookimpl(trylast=True)  # after -k and -m have deselected what will not run
@@ -131,3 +154,34 @@ def pytest_collection_modifyitems(config, items):
     last = set(map(id, on_site)) | set(map(id, grading))
     items[:] = ([item for item in items if id(item) not in last]
                 + [item for item in on_site if item not in grading] + grading)
+
+
+@pytest.fixture
+def count_model_calls(monkeypatch):
+    """``count_model_calls(names)`` counts, from then on, the calls of the model functions ``names``
+    (a Counter): the tests that check a live panel solves its model once per update use it."""
+
+    def count(names) -> collections.Counter:
+        """Count calls of the model functions ``names``, wherever a module of the package holds them: the
+        model's own calls to each other are counted too, so a test can compare an update with the model."""
+        counts: collections.Counter = collections.Counter()
+        for module in [m for name, m in sys.modules.items() if name.startswith("gpu_finance") and m is not None]:
+            for name in names:
+                function = vars(module).get(name)
+                if callable(function) and not hasattr(function, "counted"):
+                    def counted(*args, _name=name, _function=function, **kwargs):
+                        counts[_name] += 1
+                        return _function(*args, **kwargs)
+                    counted.counted = True
+                    monkeypatch.setattr(module, name, counted)
+        return counts
+
+    def clear_caches() -> None:
+        """Forget the model's memoised results (``functools.cache``), so a count is of real solves."""
+        for module in [m for name, m in sys.modules.items() if name.startswith("gpu_finance") and m is not None]:
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+    count.clear_caches = clear_caches
+    return count

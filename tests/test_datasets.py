@@ -60,6 +60,19 @@ def test_unknown_dataset_is_a_clear_error():
 def test_unknown_fact_is_a_clear_error():
     with pytest.raises(ValueError, match=r"key='colossus2.nope' is not one of"):
         fact("colossus2.nope")
+    with pytest.raises(ValueError, match=r"table='essay_claims' is not one of"):
+        fact("colossus2.debt_usd", table="essay_claims")
+
+
+@pytest.mark.parametrize("table", ["deal_facts", "depreciation_facts", "backstop_history"])
+def test_fact_reads_every_row_of_each_table_of_single_figures(table):
+    from gpu_finance.datasets import FACT_TABLES, fact_row
+
+    assert table in FACT_TABLES
+    rows = load_dataset(table)
+    for key, value in zip(rows["key"], rows["value"]):
+        got = [fact(key, table=table), float(fact_row(key, table=table)["value"])]
+        assert got == [float(value)] * 2 or (pd.isna(value) and all(pd.isna(g) for g in got))  # an event with no figure
 
 
 def test_financing_events_agree_with_the_deal_facts():

@@ -216,3 +216,18 @@ def test_debt_schedule_equals_the_spreadsheet_loop(deal):
     assert_allclose(s["interest_usd"], interest, rtol=1e-9, atol=atol)
     assert_allclose(s["principal_usd"], principal, rtol=1e-9, atol=atol)
     assert abs(balance) <= atol
+
+
+def test_with_funding_sets_the_split_the_vendor_and_other_terms_and_keeps_the_identity():
+    changed = COLOSSUS_2.with_funding(0.6, 1.5e9, debt_rate=0.07, lease_term_years=4)
+    assert changed.debt_usd == pytest.approx(12e9) and changed.equity_usd == pytest.approx(8e9)
+    assert changed.debt_usd + changed.equity_usd == pytest.approx(changed.total_cost_usd, abs=0.01)
+    assert (changed.vendor_equity_usd, changed.debt_rate, changed.lease_term_years) == (1.5e9, 0.07, 4)
+    assert COLOSSUS_2.with_funding(0.25).vendor_equity_usd == COLOSSUS_2.vendor_equity_usd  # unchanged by default
+
+
+def test_with_funding_refuses_a_vendor_stake_larger_than_the_equity():
+    with pytest.raises(ValueError, match="vendor_equity_usd"):
+        COLOSSUS_2.with_funding(0.95, 2e9)  # 5% of $20B is $1B of equity: the $2B stake does not fit
+    with pytest.raises(ValueError, match="debt_share=1.2"):
+        COLOSSUS_2.with_funding(1.2)

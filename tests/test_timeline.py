@@ -14,11 +14,7 @@ from gpu_finance.viz import timeline as figures
 from gpu_finance.viz.ledger import claim_label, ledger_markdown, verdict_list
 
 
-@pytest.fixture(autouse=True)
-def book_renderer(monkeypatch):
-    render.enable()
-    monkeypatch.setattr(render, "_bundle_shown", False)
-    yield
+pytestmark = pytest.mark.usefixtures("book_renderer")  # tests/conftest.py
 
 
 def _rows(spec: dict) -> list[dict]:

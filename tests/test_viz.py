@@ -13,16 +13,13 @@ import pandas as pd
 import pytest
 
 from gpu_finance import COLOSSUS_2, capital_structure
+from gpu_finance._validation import FRACTION, RATE, TERM_YEARS
 from gpu_finance.viz import Dropdown, Slider, grid, selected
 from gpu_finance.viz import deal as figures
 from gpu_finance.viz import render
 
 
-@pytest.fixture(autouse=True)
-def book_renderer(monkeypatch):
-    render.enable()
-    monkeypatch.setattr(render, "_bundle_shown", False)
-    yield
+pytestmark = pytest.mark.usefixtures("book_renderer")  # tests/conftest.py
 
 
 def _chart(title="A finding", description="A description"):
@@ -109,12 +106,39 @@ def test_slider_default_must_be_on_the_grid():
 def test_widget_and_bound_parameter_offer_the_same_range():
     slider = Slider("debt_rate", "Rate (%)", 0.0, 0.2, 0.005, 0.095, scale=100)
     widget = slider.widget()
-    param = slider.param().to_dict() if hasattr(slider.param(), "to_dict") else slider.param()
-    bind = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().add_params(slider.param()).to_dict()["params"][0]
+    param = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().add_params(slider.param()).to_dict()["params"][0]
     assert (widget.min, widget.max, widget.step, widget.value) == pytest.approx(
-        (bind["bind"]["min"], bind["bind"]["max"], bind["bind"]["step"], bind["value"]))
+        (param["bind"]["min"], param["bind"]["max"], param["bind"]["step"], param["value"]))
     assert slider.from_widget(widget.value) == 0.095
-    assert param is not None
+    # the parameter is the slider's: its name (what the filters test), a range input, in displayed units
+    assert param["name"] == "debt_rate" and param["bind"]["input"] == "range"
+    assert (param["bind"]["min"], param["bind"]["max"], param["value"]) == pytest.approx((0.0, 20.0, 9.5))
+    assert slider.test_expression() == "abs(datum['debt_rate'] * 100 - debt_rate) < 0.25"
+
+
+def test_a_slider_offers_only_what_the_model_accepts():
+    assert Slider("debt_term_years", "Term", TERM_YEARS.low, TERM_YEARS.high, 1, 5, valid=TERM_YEARS).maximum == 15
+    with pytest.raises(ValueError, match=r"debt_rate.maximum=1.0 is outside the model's range \[0, 1\)"):
+        Slider("debt_rate", "Rate (%)", 0.0, 1.0, 0.05, 0.1, scale=100, valid=RATE)
+    with pytest.raises(ValueError, match=r"share.minimum=-0.1 is outside the model's range \[0, 1\]"):
+        Slider("share", "Share (%)", -0.1, 0.5, 0.1, 0.0, scale=100, valid=FRACTION)
+    with pytest.raises(ValueError, match=r"years.maximum=16 is outside the model's range \[1, 15\]"):
+        Slider("years", "Years", 1, 16, 1, 5, valid=TERM_YEARS)
+
+
+def test_every_panel_slider_that_sets_a_model_parameter_carries_its_range():
+    from gpu_finance.viz import scenario, spv
+
+    # Sliders in other units than the model's (billions) are left out.
+    unranged = {"cost_bn", "pre_money_bn", "vendor_equity_bn"}
+    panels = {"deal": figures.deal_panel(COLOSSUS_2), "spv": spv.spv_panel(COLOSSUS_2),
+              "scenario": scenario.scenario_panel()}
+    for panel_name, panel in panels.items():
+        sliders = [c for c in panel.controls if isinstance(c, Slider) and c.name not in unranged]
+        assert sliders, panel_name
+        for control in sliders:
+            assert control.valid is not None, (panel_name, control.name)
+            assert control.valid.contains(control.minimum) and control.valid.contains(control.maximum)
 
 
 def test_whole_number_slider_is_an_int_slider():
@@ -186,6 +210,14 @@ def test_every_corner_of_the_live_panel_is_a_valid_deal(debt_end, vendor_end):
     debt, vendor = panel.sliders["debt_share"], panel.sliders["vendor_equity_bn"]
     debt.value, vendor.value = getattr(debt, debt_end), getattr(vendor, vendor_end)
     assert panel.message == "" and len(panel.shown) == 3
+
+
+def test_live_panel_solves_the_deal_once_per_update(monkeypatch, count_model_calls):
+    panel = figures.deal_panel(COLOSSUS_2)
+    counts = count_model_calls(["capital_structure", "debt_schedule"])
+    panel.sliders["debt_rate"].value = 12.5
+    assert counts == {"capital_structure": 1, "debt_schedule": 1}
+    assert len(panel.shown) == 3  # the bar, the table and the schedule: all three from those two solves
 
 
 def test_live_panel_reports_model_errors_instead_of_raising():

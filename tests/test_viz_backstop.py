@@ -29,11 +29,7 @@ from gpu_finance.viz import backstop as figures
 from gpu_finance.viz import render
 
 
-@pytest.fixture(autouse=True)
-def book_renderer(monkeypatch):
-    render.enable()
-    monkeypatch.setattr(render, "_bundle_shown", False)
-    yield
+pytestmark = pytest.mark.usefixtures("book_renderer")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")

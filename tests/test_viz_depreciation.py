@@ -52,11 +52,7 @@ CHARTS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def book_renderer(monkeypatch):
-    render.enable()
-    monkeypatch.setattr(render, "_bundle_shown", False)
-    monkeypatch.setenv(render.SITE_ENV_VAR, "1")
+pytestmark = pytest.mark.usefixtures("site_renderer")  # tests/conftest.py: charts as on the website
 
 
 def _title(spec: dict) -> str:

@@ -14,14 +14,11 @@ from gpu_finance import PRESET_LABELS, PRESETS, compare_presets, risk_path, usd,
 from gpu_finance.viz import render
 from gpu_finance.viz import scenario as figures
 
+
 STORY = PRESETS["as_told"]
 
 
-@pytest.fixture(autouse=True)
-def book_renderer(monkeypatch):
-    render.enable()
-    monkeypatch.setattr(render, "_bundle_shown", False)
-    yield
+pytestmark = pytest.mark.usefixtures("book_renderer")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +181,15 @@ def test_every_corner_of_the_live_panel_is_a_valid_scenario(corner):
             widget.value = getattr(widget, corner)
     assert panel.message == "", panel.message
     assert len(panel.shown) == 3
+
+
+@pytest.mark.parametrize("tab, solves", [("Who pays", {"who_pays": 1}), ("The loss distribution", {"who_pays": 1}),
+                                         ("The money flows", {"who_pays": 1, "scenario_flows": 1})])
+def test_live_panel_solves_the_scenario_once_per_update(monkeypatch, tab, solves, count_model_calls):
+    panel = figures.scenario_panel()
+    panel.sliders["n_paths"].value = 2_000
+    panel.select(tab)
+    counts = count_model_calls(["who_pays", "scenario_flows"])
+    panel.sliders["economic_life_years"].value = 6
+    assert panel.message == "" and panel.shown
+    assert dict(counts) == solves  # every figure of the tab drew from one simulation

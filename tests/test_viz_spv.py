@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import gpu_finance
 from gpu_finance import (
     COLOSSUS_2,
     PRE_MONEY_VALUATION_USD,
@@ -28,11 +29,8 @@ from gpu_finance.viz import render
 from gpu_finance.viz import spv as figures
 
 
-@pytest.fixture(autouse=True)
-def book_renderer(monkeypatch):
-    render.enable()
-    monkeypatch.setattr(render, "_bundle_shown", False)
-    yield
+
+pytestmark = pytest.mark.usefixtures("book_renderer")  # tests/conftest.py
 
 
 def _datasets(chart) -> list[pd.DataFrame]:
@@ -82,10 +80,22 @@ def test_every_figure_has_a_title_a_description_and_passes_the_renderer(make):
     assert width <= 460
 
 
-@pytest.mark.parametrize("make", ALL_FIGURES[:5] + ALL_FIGURES[7:11])
-def test_money_axes_say_their_unit(make):
-    text = json.dumps(make().to_dict())
-    assert "USD billions" in text or "(%)" in text
+def _axis_titles(spec) -> list[str]:
+    """The titles of every x and y encoding in a spec, its layers and concatenations."""
+    if isinstance(spec, list):
+        return [title for item in spec for title in _axis_titles(item)]
+    if not isinstance(spec, dict):
+        return []
+    titles = [spec["encoding"][axis].get("title") for axis in ("x", "y") if axis in spec.get("encoding", {})]
+    return [t for t in titles if isinstance(t, str)] + [t for value in spec.values() for t in _axis_titles(value)]
+
+
+@pytest.mark.parametrize("make, unit", [(make, "USD billions") for make in ALL_FIGURES[:5] + ALL_FIGURES[9:11]]
+                         + [(make, "(%)") for make in ALL_FIGURES[7:9]])
+def test_axes_say_their_unit(make, unit):
+    # An axis title, not just any text of the spec (a slider's label says "(%)" too).
+    titles = _axis_titles(make().to_dict())
+    assert any(unit in title for title in titles), titles
 
 
 def test_cash_flow_explorer_holds_the_model_at_every_position():
@@ -340,3 +350,30 @@ def test_live_panel_shows_the_failed_sale_leaseback_view():
     assert panel.message == ""
     title = _title(panel.shown[1])
     assert "Failed sale-leaseback" in title and f"{usd(25e9)} in headlines" in title
+
+
+#: The model functions the chapter's panel calls, and the two solves inside them.
+_SOLVES = ["lease_payment", "debt_schedule", "spv_cash_flows", "sponsor_balance_sheets", "money_flows",
+           "founder_dilution", "vendor_loop", "lease_classification", "lease_liability_schedule"]
+
+
+@pytest.mark.parametrize("tab, solve", [
+    ("Cash flows", lambda model, deal: model.spv_cash_flows(deal)),
+    ("The sponsor's books", lambda model, deal: model.sponsor_balance_sheets(deal, lease_type="finance")),
+    ("Dilution and the vendor", lambda model, deal: (model.founder_dilution(deal), model.vendor_loop(deal))),
+    ("Money flows", lambda model, deal: model.money_flows(deal)),
+])
+def test_live_panel_solves_the_model_once_per_update(monkeypatch, tab, solve, count_model_calls):
+    panel = figures.spv_panel(COLOSSUS_2)
+    panel.select(tab)
+    counts = count_model_calls(_SOLVES)
+    count_model_calls.clear_caches()  # the model memoises some solves: count them all, here and below
+    solve(gpu_finance, COLOSSUS_2)  # what one solve of the tab's model costs, in calls of each model function
+    once = dict(counts)
+    for moves, value in enumerate([50.0, 55.0]):
+        count_model_calls.clear_caches()
+        counts.clear()
+        panel.sliders["debt_share"].value = value
+        assert panel.message == "" and panel.shown
+        # every figure of the tab drew from that one solve: not one more lease payment or debt schedule
+        assert dict(counts) == once, (moves, tab)

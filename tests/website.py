@@ -1,49 +1,29 @@
-"""Helpers for the tests of the built website: find or build it, serve it, drive Chromium.
+"""Helpers for the tests of the built website: build it, open its pages, drive its controls.
 
-The browser is Debian's ``/usr/bin/chromium`` (or ``$CHROMIUM``), driven by Python Playwright; the
-tests never download a browser. Without Chromium they skip with a reason, except under CI
-(``$CI`` set), where a missing browser is an error.
+The browser helpers shared with the benchmark and the tools (finding Chromium, serving the site,
+waiting for its charts) live in ``tools/website.py`` and are imported from here. Without Chromium
+the browser tests skip with a reason, except under CI (``$CI`` set), where a missing browser is an
+error (``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import os
-import shutil
 import subprocess
-import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-
-#: The README's build command (``make book``), with warnings as errors.
-BUILD_COMMAND = [
-    str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT),
-    "--builder", "html", "-W", "-n", "--keep-going",
-]
-
-
-def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    return candidate if Path(candidate).exists() else None
+from tools.website import (  # noqa: F401  (re-exported for the tests)
+    BUILD_COMMAND,
+    CHROMIUM_ARGS,
+    ROOT,
+    SITE,
+    chromium_path,
+    serve,
+    toc_pages,
+    wait_for_charts,
+)
 
 
 def build_site() -> Path:
@@ -52,18 +32,6 @@ def build_site() -> Path:
     if result.returncode != 0:
         raise AssertionError(f"the book did not build:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return SITE
-
-
-def toc_pages() -> list[str]:
-    """Every page the table of contents lists, as HTML paths relative to the site's root.
-
-    Tests are parametrised with this list, so they exist (and can fail) before the site is built.
-    """
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
-    return [f"{f}.html" for f in files]
 
 
 #: Pages that only send a reader on: the chapters' old addresses (``book/redirects``), and where
@@ -85,25 +53,6 @@ def site_pages(site: Path) -> list[str]:
         and not any(part.startswith(("_", ".")) for part in p.relative_to(site).parts[:-1])
         and (path := p.relative_to(site).as_posix()) not in REDIRECTS
     )
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep test output readable
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path):
-    """Serve ``folder`` on 127.0.0.1 on a free port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 _CONTEXTS: dict = {}
@@ -169,18 +118,6 @@ def assert_formulas_render(page, displayed: int, symbols: int = 0) -> None:
     assert page.locator(".MathJax_Display").count() >= displayed
     assert page.locator(".MathJax").count() >= symbols
     assert page.locator(".MathJax .merror, .MathJax_Error").count() == 0
-
-
-def wait_for_charts(page, timeout_ms: int = 20_000) -> int:
-    """Wait until every chart on the page holds an svg or canvas; return how many there are."""
-    count = page.locator(".sbs-chart").count()
-    if count:
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('.sbs-chart')]
-                   .every(el => el.querySelector('svg, canvas'))""",
-            timeout=timeout_ms,
-        )
-    return count
 
 
 def assert_charts_and_no_live_panel_output(page, at_least: int) -> None:

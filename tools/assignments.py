@@ -513,9 +513,12 @@ def report_main(argv: list[str]) -> int:
 
 # ------------------------------------------------------------------------------- written answers
 def _chromium() -> str | None:
-    """Debian's Chromium (or ``$CHROMIUM``); None lets Playwright use its own (``playwright install
+    """Debian's Chromium (or ``$CHROMIUM``), found as the site's tests find it
+    (:func:`tools.website.chromium_path`); None lets Playwright use its own (``playwright install
     chromium``, as otter's Gradescope image has)."""
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    from tools.website import chromium_path
+
+    return chromium_path()
 
 
 def _local_mathjax_url() -> str | None:

@@ -26,16 +26,20 @@ INSTALL_TAG = "install-if-missing"
 
 
 def install_cell_source(url: str, branch: str) -> str:
-    """The first code cell of every chapter: installs ``gpu_finance`` only where it is missing."""
+    """The first code cell of every chapter: installs what the chapter needs only where it is missing.
+
+    That is the light install of ``gpu_finance`` (the model and its charts, no website toolchain)
+    and ``myst-nb``, whose ``glue`` the chapters use to hand numbers to the text."""
     return (
-        "# Colab and other hosted notebooks: install the book's model package if it is missing.\n"
-        "# Where gpu_finance is installed (your computer, Binder, the book's build) this does nothing.\n"
+        "# Colab and other hosted notebooks: install the book's model package if it is missing,\n"
+        "# with myst-nb (the chapter's glue() hands numbers to the text).\n"
+        "# Where they are installed (your computer, Binder, the book's build) this does nothing.\n"
         "import importlib.util\n"
         "\n"
         f'BOOK_REPOSITORY = "{url}"\n'
         f'BOOK_BRANCH = "{branch}"\n'
-        'if importlib.util.find_spec("gpu_finance") is None:\n'
-        '    %pip install --quiet "gpu-finance @ git+{BOOK_REPOSITORY}@{BOOK_BRANCH}"\n'
+        'if importlib.util.find_spec("gpu_finance") is None or importlib.util.find_spec("myst_nb") is None:\n'
+        '    %pip install --quiet "gpu-finance @ git+{BOOK_REPOSITORY}@{BOOK_BRANCH}" myst-nb\n'
     )
 
 
@@ -69,11 +73,13 @@ def write_config(url: str, branch: str) -> None:
 
 
 def write_notebook(path: Path, url: str, branch: str) -> None:
-    """Put the install cell right after the title cell, replacing an older one."""
+    """Replace the notebook's install cell where it is, or put one right after the title cell."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    cells = [c for c in notebook["cells"] if INSTALL_TAG not in c.get("metadata", {}).get("tags", [])]
-    cells.insert(1, install_cell(url, branch))
-    notebook["cells"] = cells
+    cells = notebook["cells"]
+    found = [i for i, c in enumerate(cells) if INSTALL_TAG in c.get("metadata", {}).get("tags", [])]
+    at = found[0] if found else 1
+    cells[:] = [c for i, c in enumerate(cells) if i not in found]
+    cells.insert(at, install_cell(url, branch))
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -30,7 +30,11 @@ def student_config() -> dict:
     config = copy.deepcopy(yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")))
     config["title"] = f"{config['title']} (student edition)"
     config.setdefault("execute", {})["cache"] = str(ROOT / "_build" / ".jupyter_cache")
-    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    # Jupyter Book finds local extensions relative to the configuration file, which is written
+    # elsewhere: give it the book's own folders.
+    extensions = config.setdefault("sphinx", {}).get("local_extensions") or {}
+    config["sphinx"]["local_extensions"] = {name: str((ROOT / path).resolve()) for name, path in extensions.items()}
+    sphinx = config["sphinx"].setdefault("config", {})
     sphinx["gpu_finance_edition"] = "student"  # drops the source and notebook download buttons
     sphinx["hide_solutions"] = True
     sphinx["html_copy_source"] = False

@@ -2,374 +2,111 @@
 boom is financed.
 
 Plain functions over frozen dataclasses. Money is in US dollars (USD), rates and shares are
-fractions (0.095 = 9.5%), times are in years. Every public function validates its input and raises
-a ``ValueError`` naming the parameter, the value and the allowed range.
+fractions (0.095 = 9.5%), times are in years. Every public function validates its input once, at the
+boundary, and raises a ``ValueError`` naming the parameter, the value and the allowed range.
 
-Modules
--------
+Every public name is available from the package (``from gpu_finance import lease_payment``); the
+book's reference page, "The model's API", lists them by subject. The modules, lowest layer first
+(a module imports only from its own layer or lower ones):
+
+datasets
+    The sourced CSV data the book cites: :func:`load_dataset`, :func:`fact`, :func:`deal_facts`.
+formatting, parties
+    How numbers are written in prose and tables; the names of the parties, views and outcomes.
 deal
     :class:`Deal`, :data:`COLOSSUS_2`, :func:`capital_structure`, :func:`debt_schedule`.
-spv
-    :func:`lease_payment` and :func:`equity_cash_flows`: what the SPV charges and what its
-    equity earns.
-backstop
-    :func:`guarantee_value` (a loan guarantee as a put option), :func:`simulate_asset_paths`,
-    :func:`loss_waterfall` and :func:`optimal_leverage`: what a government backstop is worth, who
-    absorbs a loss, and how a guarantee changes the borrower's choices.
-depreciation
-    Chapter 2: :func:`depreciation_schedule`, :func:`market_value_path`,
-    :func:`profit_comparison` and the rental-price calibration :data:`CALIBRATED_ANNUAL_DECLINE`.
-collateral
-    Chapter 2: :func:`collateral_path`, the loan against the GPUs' market value.
-    equity earns; :func:`spv_cash_flows`, :func:`money_flows`, :func:`founder_dilution` and
-    :func:`vendor_loop` (chapter 1).
-accounting
-    :func:`sponsor_balance_sheets` (the five views of the sponsor's books), the lease
-    classification and the consolidation test (chapter 1).
-scenario
-    The closing chapter: :class:`Scenario` (one story through all three tricks), the named
-    :data:`PRESETS`, :func:`who_pays` (who bears the loss, by seeded simulation) and
-    :func:`risk_path` (the loss as each trick is switched on).
-loan
-    Chapter 3's calibrated base case: :func:`break_even_loan_rate` and
-    :func:`implied_collateral_volatility` for the vehicle's amortising loan (the rent first, the
-    GPUs second).
-datasets
-    The sourced CSV data the book cites.
+calibration
+    The rental-price fits behind the calibrated yearly decline :data:`CALIBRATED_ANNUAL_DECLINE`.
 claims
     :func:`essay_claims`, the claims ledger: every claim of the essay with the book's verdict.
-formatting
-    How numbers are written in prose and tables.
+asset_value
+    :func:`depreciation_schedule` and :func:`market_value_path`: book value and market value.
+spv, incentives, leases, accounting
+    Chapter 1: what the vehicle charges and what its equity earns (:func:`lease_payment`,
+    :func:`spv_cash_flows`, :func:`money_flows`); what the founders and the chip vendor get
+    (:func:`founder_dilution`, :func:`vendor_loop`); the lease tests (:func:`lease_classification`,
+    :func:`sale_leaseback_test`); and the sponsor's books (:func:`sponsor_balance_sheets`, the
+    consolidation test).
+depreciation, collateral
+    Chapter 2: :func:`profit_comparison`, :func:`impairment_year`, :func:`owner_profit_comparison`;
+    :func:`collateral_path`, the loan against the GPUs' market value.
+assumptions, backstop
+    Chapters 3 and 4: the book's assumptions (:func:`backstop_assumptions`); a guarantee as a put
+    (:func:`guarantee_value`), its Monte Carlo check, the loss waterfall and the sponsor's choice of
+    leverage (:func:`optimal_leverage`).
+loan
+    Chapter 3's calibrated base case: :func:`break_even_loan_rate` and
+    :func:`implied_collateral_volatility`.
+scenario
+    Chapter 5, "Who pays?": :class:`Scenario`, the named :data:`PRESETS`, :func:`who_pays` and
+    :func:`risk_path`.
 viz
-    Charts and live panels (imported on demand: ``from gpu_finance import viz``).
+    Charts and live panels, imported on demand (``from gpu_finance import viz``).
+
+Importing the package reads no data and solves nothing: constants that come from data or from a
+solve (:data:`COLOSSUS_2`, :data:`CALIBRATED_ANNUAL_DECLINE`, :data:`PRESETS`, ...) are computed on
+first use and kept.
 """
 
-from .datasets import (
-    FACTS_AS_OF,
-    CONFIDENCE_CODES,
-    deal_facts,
-    fact,
-    fact_row,
-    financing_events,
-    list_datasets,
-    load_dataset,
-)
-from .claims import VERDICTS, essay_claim, essay_claims
-from .deal import COLOSSUS_2, MAX_TERM_YEARS, Deal, annuity_payment, capital_structure, debt_schedule
-from .formatting import Prose, date_text, estimate_percent, estimate_usd, percent, significant, usd, usd_billions, years
-from .parties import PARTIES, party_label
-from .spv import TARGET_EQUITY_RETURN, equity_cash_flows, lease_payment
+from __future__ import annotations
 
-# backstop (chapters 3 and 4)
-from .backstop import (
-    DEFAULT_COST_OF_DEFAULT,
-    DEFAULT_COVERAGE,
-    DEFAULT_DEBT_ADVANTAGE,
-    DEFAULT_DRIFT,
-    DEFAULT_HORIZON_YEARS,
-    DEFAULT_PAYOUT_RATE,
-    DEFAULT_RISK_FREE_RATE,
-    DEFAULT_VOLATILITY,
-    DIRECT_BANKRUPTCY_COST_FRACTION,
-    EQUITY_ORDERS,
-    FEE_RULES,
-    LeverageChoice,
-    LeverageProblem,
-    MonteCarloGuarantee,
-    backstop_assumptions,
-    backstop_history,
-    backstop_quotes,
-    break_even_fee,
-    claimable_value,
-    closed_form_vs_monte_carlo,
-    default_probability,
-    design_comparison,
-    drift_from_annual_decline,
-    expected_loss,
-    expected_loss_by_party,
-    fair_fee,
-    guarantee_value,
-    leverage_curve,
-    loss_distribution,
-    loss_waterfall,
-    monte_carlo_guarantee,
-    optimal_leverage,
-    path_summary,
-    simulate_asset_paths,
-    waterfall_scenarios,
-)
+from types import ModuleType
 
-# chapter 2: depreciation and collateral
-from .collateral import COVENANT_MAX_LTV, LIQUIDATION_COST_FRACTION, collateral_path, covenant_breach_year
-from .depreciation import (
-    CALIBRATED_ANNUAL_DECLINE,
-    DeclineEstimate,
-    calibrated_decline,
-    compute_contracts,
-    METHODS,
-    NEOCLOUD_FLEET,
-    OWNER_REQUIRED_RETURN,
-    Fleet,
-    book_versus_market,
-    decimal_year,
-    depreciation_fact,
-    depreciation_facts,
-    depreciation_schedule,
-    depreciation_views,
-    generation_gap_years,
-    gpu_generations,
-    implied_annual_decline,
-    impairment_year,
-    market_value_path,
-    owner_profit_comparison,
-    peak_overstatement,
-    price_trend,
-    profit_comparison,
-    rental_prices,
-    reversal_year,
-    useful_life_changes,
-)
-
-# chapter 1, the SPV: the vehicle's cash flows, the vendor loop, dilution and the sponsor's books
-from .accounting import (
-    CONSOLIDATION_RULES,
-    GPU_ECONOMIC_LIFE_YEARS,
-    INCREMENTAL_BORROWING_RATE,
-    LEASE_TYPES,
-    SPONSOR_DEBT_USD,
-    SPE_OUTSIDE_EQUITY_MINIMUM,
-    SPONSOR_EQUITY_USD,
-    REPURCHASE_OPTIONS,
-    VIEWS,
-    ConsolidationDecision,
-    compare_views,
-    consolidation_decision,
-    financing_liability_schedule,
-    lease_classification,
-    lease_liability_schedule,
-    sale_leaseback_test,
-    sponsor_balance_sheets,
-)
-from .datasets import accounting_history, circular_deals
-from .spv import (
-    FLOW_PERIODS,
-    PRE_MONEY_VALUATION_USD,
-    RESIDUAL_VALUE_FRACTION,
-    VALOR_COMPUTE,
-    VENDOR_GROSS_MARGIN,
-    VendorLoop,
-    equity_irr,
-    founder_dilution,
-    money_flows,
-    rate_implicit_in_lease,
-    spv_cash_flows,
-    vendor_loop,
-)
-
-# the loan that closed (chapter 3's calibrated base case)
-from .loan import (
-    CALIBRATED_LESSEE_DEFAULT_PROBABILITY,
-    CALIBRATED_VOLATILITY,
-    DEFAULT_FORCED_SALE_LOSS,
-    DEFAULT_LESSEE_DEFAULT_INTENSITY,
-    LESSEE_RECOVERY_CONVENTION,
-    REPORTED_LOAN_RATE,
-    LoanValuation,
-    amortising_loan_value,
-    break_even_loan_rate,
-    decline_sensitivity,
-    implied_collateral_volatility,
-    lessee_default_intensity,
-)
-
-# the closing chapter, "Who pays?": one scenario through all three tricks
-from .scenario import (
-    PRESET_DESCRIPTIONS,
-    PRESET_LABELS,
-    PRESETS,
-    RISK_STEPS,
-    SCENARIO_FIELDS,
-    WHO_PAYS_PATHS,
-    WHO_PAYS_SEED,
-    Scenario,
-    WhoPays,
-    compare_presets,
-    implied_default_rate,
-    who_pays_by_decline,
-    preset,
-    risk_path,
-    scenario_flows,
-    scenario_presets,
-    who_pays,
+from . import (
+    accounting,
+    asset_value,
+    assumptions,
+    backstop,
+    calibration,
+    claims,
+    collateral,
+    datasets,
+    deal,
+    depreciation,
+    formatting,
+    incentives,
+    leases,
+    loan,
+    parties,
+    scenario,
+    spv,
 )
 
 __version__ = "0.1.0"
 
-__all__ = [
-    # claims ledger
-    "VERDICTS",
-    "essay_claims",
-    "essay_claim",
-    # deal
-    "Deal",
-    "COLOSSUS_2",
-    "MAX_TERM_YEARS",
-    "capital_structure",
-    "debt_schedule",
-    "annuity_payment",
-    # spv
-    "TARGET_EQUITY_RETURN",
-    "lease_payment",
-    "equity_cash_flows",
-    # backstop (chapters 3 and 4)
-    "DEFAULT_COST_OF_DEFAULT",
-    "DIRECT_BANKRUPTCY_COST_FRACTION",
-    "EQUITY_ORDERS",
-    "FEE_RULES",
-    "DEFAULT_DRIFT",
-    "DEFAULT_VOLATILITY",
-    "DEFAULT_RISK_FREE_RATE",
-    "DEFAULT_HORIZON_YEARS",
-    "DEFAULT_COVERAGE",
-    "DEFAULT_DEBT_ADVANTAGE",
-    "DEFAULT_PAYOUT_RATE",
-    "backstop_assumptions",
-    "drift_from_annual_decline",
-    "guarantee_value",
-    "default_probability",
-    "expected_loss",
-    "fair_fee",
-    "break_even_fee",
-    "claimable_value",
-    "simulate_asset_paths",
-    "MonteCarloGuarantee",
-    "monte_carlo_guarantee",
-    "closed_form_vs_monte_carlo",
-    "loss_distribution",
-    "path_summary",
-    "loss_waterfall",
-    "waterfall_scenarios",
-    "expected_loss_by_party",
-    "LeverageProblem",
-    "LeverageChoice",
-    "leverage_curve",
-    "optimal_leverage",
-    "design_comparison",
-    "backstop_quotes",
-    "backstop_history",
-    # depreciation and collateral (chapter 2)
-    "METHODS",
-    "CALIBRATED_ANNUAL_DECLINE",
-    "DeclineEstimate",
-    "calibrated_decline",
-    "compute_contracts",
-    "depreciation_schedule",
-    "market_value_path",
-    "book_versus_market",
-    "impairment_year",
-    "profit_comparison",
-    "Fleet",
-    "NEOCLOUD_FLEET",
-    "OWNER_REQUIRED_RETURN",
-    "owner_profit_comparison",
-    "peak_overstatement",
-    "reversal_year",
-    "implied_annual_decline",
-    "price_trend",
-    "decimal_year",
-    "rental_prices",
-    "useful_life_changes",
-    "gpu_generations",
-    "generation_gap_years",
-    "depreciation_views",
-    "depreciation_facts",
-    "depreciation_fact",
-    "COVENANT_MAX_LTV",
-    "LIQUIDATION_COST_FRACTION",
-    "collateral_path",
-    "covenant_breach_year",
-    # data
-    "FACTS_AS_OF",
-    "CONFIDENCE_CODES",
-    "list_datasets",
-    "load_dataset",
-    "deal_facts",
-    "fact",
-    "fact_row",
-    "financing_events",
-    # chapter 1, the SPV (spv, accounting, datasets)
-    "RESIDUAL_VALUE_FRACTION",
-    "PRE_MONEY_VALUATION_USD",
-    "VENDOR_GROSS_MARGIN",
-    "VALOR_COMPUTE",
-    "FLOW_PERIODS",
-    "spv_cash_flows",
-    "equity_irr",
-    "rate_implicit_in_lease",
-    "money_flows",
-    "founder_dilution",
-    "VendorLoop",
-    "vendor_loop",
-    "INCREMENTAL_BORROWING_RATE",
-    "SPONSOR_DEBT_USD",
-    "SPONSOR_EQUITY_USD",
-    "GPU_ECONOMIC_LIFE_YEARS",
-    "VIEWS",
-    "LEASE_TYPES",
-    "CONSOLIDATION_RULES",
-    "SPE_OUTSIDE_EQUITY_MINIMUM",
-    "lease_liability_schedule",
-    "sponsor_balance_sheets",
-    "compare_views",
-    "sale_leaseback_test",
-    "financing_liability_schedule",
-    "REPURCHASE_OPTIONS",
-    "lease_classification",
-    "ConsolidationDecision",
-    "consolidation_decision",
-    "circular_deals",
-    "accounting_history",
-    # parties and formatting
-    "PARTIES",
-    "party_label",
-    "Prose",
-    "usd",
-    "usd_billions",
-    "percent",
-    "estimate_usd",
-    "date_text",
-    "estimate_percent",
-    "significant",
-    "years",
-    # the loan that closed (loan, chapter 3)
-    "REPORTED_LOAN_RATE",
-    "LESSEE_RECOVERY_CONVENTION",
-    "DEFAULT_LESSEE_DEFAULT_INTENSITY",
-    "DEFAULT_FORCED_SALE_LOSS",
-    "CALIBRATED_VOLATILITY",
-    "CALIBRATED_LESSEE_DEFAULT_PROBABILITY",
-    "LoanValuation",
-    "lessee_default_intensity",
-    "amortising_loan_value",
-    "break_even_loan_rate",
-    "implied_collateral_volatility",
-    "decline_sensitivity",
-    # the closing chapter (scenario)
-    "Scenario",
-    "WhoPays",
-    "PRESETS",
-    "PRESET_LABELS",
-    "PRESET_DESCRIPTIONS",
-    "SCENARIO_FIELDS",
-    "RISK_STEPS",
-    "WHO_PAYS_PATHS",
-    "WHO_PAYS_SEED",
-    "preset",
-    "scenario_presets",
-    "who_pays",
-    "compare_presets",
-    "risk_path",
-    "scenario_flows",
-    "implied_default_rate",
-    "who_pays_by_decline",
-]
+#: The modules whose ``__all__`` make up the package's public names, in the order of the book.
+_MODULES: tuple[ModuleType, ...] = (
+    claims, deal, spv, incentives, leases, accounting, datasets, calibration, asset_value, depreciation,
+    collateral, assumptions, backstop, loan, scenario, parties, formatting,
+)
+
+
+def _collect() -> tuple[list[str], dict[str, ModuleType]]:
+    names: list[str] = []
+    lazy: dict[str, ModuleType] = {}
+    for module in _MODULES:
+        for name in module.__all__:
+            if name in names:
+                continue  # a module re-exports a name another one defines
+            names.append(name)
+            if name in vars(module):
+                globals()[name] = vars(module)[name]
+            else:
+                lazy[name] = module  # computed on first use by the module's __getattr__
+    return names, lazy
+
+
+__all__, _LAZY = _collect()
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gpu_finance' has no attribute {name!r}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

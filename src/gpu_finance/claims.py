@@ -21,6 +21,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .datasets import CONFIDENCE_CODES, load_dataset
+from .formatting import percent, usd, years
 
 __all__ = ["VERDICTS", "CHAPTERS", "CLAIM_COLUMNS", "essay_claims", "essay_claim", "render_claim_text"]
 
@@ -178,8 +179,6 @@ def render_claim_text(text: str) -> str:
     >>> render_claim_text("Debt of {fact:colossus2.debt_usd}, equity {fact:colossus2.reported_equity_share}.")
     'Debt of $12.5B, equity 40%.'
     """
-    from .formatting import percent, usd, years
-
     facts = _facts()
 
     def fill(match: re.Match) -> str:

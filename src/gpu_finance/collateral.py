@@ -3,8 +3,10 @@
 The lenders are repaid from the lease; if the lease stops, they are left with the collateral, the
 GPUs. :func:`collateral_path` follows the loan balance of chapter 1's debt schedule
 (:func:`gpu_finance.deal.debt_schedule`) against the GPUs' market value
-(:func:`gpu_finance.depreciation.market_value_path`): the loan-to-value ratio (LTV), the year a
+(:func:`gpu_finance.asset_value.market_value_path`): the loan-to-value ratio (LTV), the year a
 covenant on it would break, and what the lenders would recover if the SPV defaulted then.
+
+The assumed covenant and sale cost are rows of ``depreciation_facts.csv``, read on first use.
 
 Money is in US dollars (USD); ratios and shares are fractions (0.8 = 80%).
 """
@@ -14,9 +16,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._validation import check_fraction, check_number
-from .deal import Deal, _require_deal, debt_schedule
-from .depreciation import CALIBRATED_ANNUAL_DECLINE, depreciation_fact, market_value_path
+from ._lazy import lazy_constants
+from ._validation import FRACTION, Range
+from .asset_value import market_value_path
+from .calibration import calibrated_annual_decline
+from .datasets import depreciation_fact
+from .deal import Deal, check_deal, debt_schedule
 
 __all__ = [
     "COVENANT_MAX_LTV",
@@ -26,30 +31,43 @@ __all__ = [
 ]
 
 #: Assumed covenant: the loan may not exceed this fraction of the GPUs' market value (no covenant
-#: was reported). A row of ``depreciation_facts.csv`` marked as an assumption.
-COVENANT_MAX_LTV: float = depreciation_fact("chapter2.covenant_max_ltv")
+#: was reported). A row of ``depreciation_facts.csv`` marked as an assumption; read on first use.
+COVENANT_MAX_LTV: float
 
 #: Assumed share of the GPUs' market value lost when lenders seize and sell them (costs and a
-#: forced-sale discount). A row of ``depreciation_facts.csv`` marked as an assumption.
-LIQUIDATION_COST_FRACTION: float = depreciation_fact("chapter2.liquidation_cost_fraction")
+#: forced-sale discount). A row of ``depreciation_facts.csv`` marked as an assumption; read on
+#: first use.
+LIQUIDATION_COST_FRACTION: float
+
+_COVENANT_KEY = "chapter2.covenant_max_ltv"
+_LIQUIDATION_KEY = "chapter2.liquidation_cost_fraction"
+__getattr__ = lazy_constants(
+    globals(),
+    COVENANT_MAX_LTV=lambda: depreciation_fact(_COVENANT_KEY),
+    LIQUIDATION_COST_FRACTION=lambda: depreciation_fact(_LIQUIDATION_KEY),
+)
+
+#: A covenant's highest loan-to-value ratio: above zero, at most one.
+_LTV_CAP = Range(0.0, 1.0, low_closed=False)
 
 
 def collateral_path(
     deal: Deal,
-    annual_decline: float = CALIBRATED_ANNUAL_DECLINE,
+    annual_decline: float | None = None,
     *,
     generation_step: float = 0.0,
     generation_interval_years: int = 2,
     salvage_fraction: float = 0.0,
-    covenant_max_ltv: float = COVENANT_MAX_LTV,
-    liquidation_cost_fraction: float = LIQUIDATION_COST_FRACTION,
+    covenant_max_ltv: float | None = None,
+    liquidation_cost_fraction: float | None = None,
 ) -> pd.DataFrame:
     """The SPV's loan against its collateral at the end of each year of the loan.
 
     The loan balance is chapter 1's: ``deal.debt_usd`` at signing (year 0), then the closing
     balance of :func:`gpu_finance.deal.debt_schedule` each year. The GPUs, bought for
     ``deal.total_cost_usd``, lose ``annual_decline`` of their value a year, and a further
-    ``generation_step`` whenever a new generation ships (:func:`market_value_path`).
+    ``generation_step`` whenever a new generation ships
+    (:func:`~gpu_finance.asset_value.market_value_path`).
 
     If the SPV stops paying just after year ``t``, the lenders are owed that year's balance; they
     seize the GPUs and sell them for their market value less ``liquidation_cost_fraction``, and
@@ -59,15 +77,17 @@ def collateral_path(
     ----------
     deal : Deal
         The deal: cost of the GPUs, debt, rate and term.
-    annual_decline : float
-        Fraction of the GPUs' value lost each year, in [0, 1). Defaults to
-        :data:`gpu_finance.depreciation.CALIBRATED_ANNUAL_DECLINE`, implied by H100 rental prices.
+    annual_decline : float, optional
+        Fraction of the GPUs' value lost each year, in [0, 1). Default: the book's calibration,
+        :data:`gpu_finance.calibration.CALIBRATED_ANNUAL_DECLINE`, implied by H100 rental prices.
     generation_step, generation_interval_years, salvage_fraction
-        As for :func:`gpu_finance.depreciation.market_value_path`.
-    covenant_max_ltv : float
-        The highest loan-to-value ratio the loan's covenant allows, a fraction in (0, 1].
-    liquidation_cost_fraction : float
-        Share of the market value lost in a forced sale, in [0, 1].
+        As for :func:`gpu_finance.asset_value.market_value_path`.
+    covenant_max_ltv : float, optional
+        The highest loan-to-value ratio the loan's covenant allows, a fraction in (0, 1]. Default:
+        the book's assumption, :data:`COVENANT_MAX_LTV`.
+    liquidation_cost_fraction : float, optional
+        Share of the market value lost in a forced sale, in [0, 1]. Default: the book's
+        assumption, :data:`LIQUIDATION_COST_FRACTION`.
 
     Returns
     -------
@@ -87,14 +107,19 @@ def collateral_path(
     >>> covenant_breach_year(path)
     2
     """
-    _require_deal(deal)
-    cap = check_number("covenant_max_ltv", covenant_max_ltv, 0.0, 1.0, low_closed=False)
-    haircut = check_fraction("liquidation_cost_fraction", liquidation_cost_fraction)
+    check_deal(deal)
+    if annual_decline is None:
+        annual_decline = calibrated_annual_decline()
+    if covenant_max_ltv is None:
+        covenant_max_ltv = depreciation_fact(_COVENANT_KEY)
+    if liquidation_cost_fraction is None:
+        liquidation_cost_fraction = depreciation_fact(_LIQUIDATION_KEY)
+    cap = _LTV_CAP.check("covenant_max_ltv", covenant_max_ltv)
+    haircut = FRACTION.check("liquidation_cost_fraction", liquidation_cost_fraction)
     years = deal.debt_term_years
-    schedule = debt_schedule(deal)
+    # The balance at signing, then at the end of each year; the schedule ends exactly at zero.
+    schedule = debt_schedule(deal, horizon_years=years)
     balance = np.concatenate([[deal.debt_usd], schedule["closing_balance_usd"].to_numpy()])
-    # The schedule ends on zero "to rounding"; a balance within a billionth of the loan is zero.
-    balance = np.where(np.abs(balance) <= 1e-9 * deal.debt_usd, 0.0, balance)
     market = market_value_path(
         deal.total_cost_usd, years, annual_decline, salvage_fraction=salvage_fraction,
         generation_step=generation_step, generation_interval_years=generation_interval_years,

@@ -11,13 +11,15 @@ years.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._validation import check_fraction, check_number, check_whole
+from ._lazy import lazy_constants
+from ._validation import TERM_YEARS, check_fraction, check_number
 from .datasets import fact
 from .formatting import percent, usd, years
 
@@ -31,7 +33,7 @@ __all__ = [
 ]
 
 #: Longest loan or lease term the model accepts, in years.
-MAX_TERM_YEARS = 15
+MAX_TERM_YEARS = int(TERM_YEARS.high)
 
 #: How far ``equity_usd + debt_usd`` may be from ``total_cost_usd``: one cent.
 _CENT = 0.01
@@ -109,7 +111,7 @@ class Deal:
         )
         set_(self, "debt_rate", check_fraction("debt_rate", self.debt_rate, one_allowed=False))
         for term in ("debt_term_years", "lease_term_years"):
-            set_(self, term, check_whole(term, getattr(self, term), 1, MAX_TERM_YEARS))
+            set_(self, term, TERM_YEARS.check(term, getattr(self, term)))
         if not isinstance(self.name, str):
             raise ValueError(f"name={self.name!r} is not a string")
 
@@ -133,6 +135,22 @@ class Deal:
     def vendor_share_of_cost(self) -> float:
         """The chip vendor's equity as a fraction of the total cost: how much of its own sale it funds."""
         return self.vendor_equity_usd / self.total_cost_usd
+
+    @property
+    def vendor_share_of_equity(self) -> float:
+        """The chip vendor's part of the equity, a fraction (zero when there is no equity)."""
+        return self.vendor_equity_usd / self.equity_usd if self.equity_usd > 0 else 0.0
+
+    @property
+    def max_debt_share(self) -> float:
+        """The largest debt share this deal can take: the vendor's equity has to fit in what is left.
+
+        Examples
+        --------
+        >>> COLOSSUS_2.max_debt_share
+        0.9
+        """
+        return round(1.0 - self.vendor_share_of_cost, 10)
 
     # -- display ---------------------------------------------------------------------------------
     def summary(self) -> pd.DataFrame:
@@ -186,10 +204,22 @@ class Deal:
         >>> COLOSSUS_2.with_debt_share(0.5).debt_usd
         10000000000.0
         """
-        most = 1.0 - self.vendor_share_of_cost
-        share = check_number("debt_share", debt_share, 0.0, most)
-        debt = share * self.total_cost_usd
-        return self.replace(debt_usd=debt, equity_usd=self.total_cost_usd - debt)
+        return self.with_funding(check_number("debt_share", debt_share, 0.0, 1.0 - self.vendor_share_of_cost))
+
+    def with_funding(self, debt_share: float, vendor_equity_usd: float | None = None, **changes) -> Deal:
+        """A copy financed with ``debt_share`` of debt and the rest equity, the chip vendor's equity set
+        to ``vendor_equity_usd`` (USD; unchanged by default), and any other term in ``changes``: the deal
+        a reader sets with a live panel's sliders, validated like a new deal.
+
+        Examples
+        --------
+        >>> changed = COLOSSUS_2.with_funding(0.5, 1e9, debt_rate=0.08)
+        >>> changed.debt_usd, changed.equity_usd, changed.vendor_equity_usd, changed.debt_rate
+        (10000000000.0, 10000000000.0, 1000000000.0, 0.08)
+        """
+        debt = check_fraction("debt_share", debt_share) * self.total_cost_usd
+        vendor = self.vendor_equity_usd if vendor_equity_usd is None else vendor_equity_usd
+        return self.replace(debt_usd=debt, equity_usd=self.total_cost_usd - debt, vendor_equity_usd=vendor, **changes)
 
 
 def _colossus_2() -> Deal:
@@ -208,8 +238,10 @@ def _colossus_2() -> Deal:
 #: The source article's example: xAI's Colossus 2 vehicle as reported in October 2025
 #: ($20B = $7.5B equity + $12.5B debt, Nvidia $2B inside the equity, a 5-year lease). Each figure
 #: is a row of ``deal_facts.csv``; the 9.5% rate was reported later for one loan, and the debt term
-#: is this book's assumption (see the rows' ``confidence``).
-COLOSSUS_2: Deal = _colossus_2()
+#: is this book's assumption (see the rows' ``confidence``). Built on first use.
+COLOSSUS_2: Deal
+colossus_2 = functools.cache(_colossus_2)
+__getattr__ = lazy_constants(globals(), COLOSSUS_2=colossus_2)
 
 
 def capital_structure(deal: Deal) -> pd.DataFrame:
@@ -235,7 +267,7 @@ def capital_structure(deal: Deal) -> pd.DataFrame:
     1  spv_equity  5.500000e+09
     2      vendor  2.000000e+09
     """
-    _require_deal(deal)
+    check_deal(deal)
     rows = [
         ("lenders", "debt", deal.debt_usd),
         ("spv_equity", "equity", deal.outside_equity_usd),
@@ -271,7 +303,12 @@ def annuity_payment(principal_usd: float, rate: float, years: int) -> float:
     """
     principal = check_number("principal_usd", principal_usd, 0, math.inf)
     r = check_fraction("rate", rate, one_allowed=False)
-    n = check_whole("years", years, 1, MAX_TERM_YEARS)
+    n = TERM_YEARS.check("years", years)
+    return _annuity_payment(principal, r, n)
+
+
+def _annuity_payment(principal: float, r: float, n: int) -> float:
+    """:func:`annuity_payment` without the checks, for callers that validated already."""
     if r < _TINY_RATE:
         return principal / n
     # P / a(n, r), with the annuity factor a = (1 - (1 + r)**-n) / r computed as a ratio of two
@@ -279,7 +316,7 @@ def annuity_payment(principal_usd: float, rate: float, years: int) -> float:
     return principal / (-math.expm1(-n * math.log1p(r)) / r)
 
 
-def debt_schedule(deal: Deal) -> pd.DataFrame:
+def debt_schedule(deal: Deal, horizon_years: int | None = None) -> pd.DataFrame:
     """Year-by-year repayment of the SPV's debt as a level-payment (annuity) loan.
 
     Each year the SPV pays :func:`annuity_payment`: interest on the opening balance, and the rest
@@ -289,13 +326,17 @@ def debt_schedule(deal: Deal) -> pd.DataFrame:
     ----------
     deal : Deal
         The deal.
+    horizon_years : int, optional
+        Number of years to show, a whole number from 1 to 15; default the debt's term. A shorter
+        horizon cuts the schedule (the lease may end before the loan); a longer one adds years with
+        nothing owed and nothing paid.
 
     Returns
     -------
     pandas.DataFrame
         One row per year, year 1 first, with columns ``year``, ``opening_balance_usd``,
         ``interest_usd``, ``principal_usd``, ``payment_usd`` and ``closing_balance_usd``. The
-        closing balance of the last year is zero (to rounding).
+        closing balance at the end of the debt's term is exactly zero.
 
     Examples
     --------
@@ -304,30 +345,51 @@ def debt_schedule(deal: Deal) -> pd.DataFrame:
     >>> small = Deal(100, 0, 100, 0, 0.10, 2, 2)
     >>> debt_schedule(small)["payment_usd"].round(2).tolist()
     [57.62, 57.62]
+    >>> debt_schedule(small, horizon_years=3)["closing_balance_usd"].round(2).tolist()
+    [52.38, 0.0, 0.0]
     """
-    _require_deal(deal)
-    rate, n, principal = deal.debt_rate, deal.debt_term_years, deal.debt_usd
-    payment = annuity_payment(principal, rate, n)
-    years = np.arange(1, n + 1)
+    check_deal(deal)
+    horizon = deal.debt_term_years if horizon_years is None else TERM_YEARS.check("horizon_years", horizon_years)
+    return _debt_schedule(deal, horizon)
+
+
+@functools.lru_cache(maxsize=256)
+def _debt_schedule_arrays(principal: float, rate: float, n: int) -> tuple[np.ndarray, np.ndarray, float]:
+    payment = _annuity_payment(principal, rate, n)
     # Balance after k payments: P (1 + r)**k - A ((1 + r)**k - 1) / r, with (1 + r)**k - 1
     # computed as expm1(k log1p(r)) so that small rates lose no precision.
     growth = np.expm1(np.arange(0, n + 1) * np.log1p(rate))
     accrued = np.arange(0, n + 1, dtype=float) if rate < _TINY_RATE else growth / rate
     balance = principal * (1 + growth) - payment * accrued
-    opening, closing = balance[:-1], balance[1:]
+    balance[-1] = 0.0  # repaid: exactly zero, not a rounding residue
+    balance.setflags(write=False)
+    return balance[:-1], balance[1:], payment
+
+
+def _debt_schedule(deal: Deal, horizon: int) -> pd.DataFrame:
+    """:func:`debt_schedule` for a checked deal and horizon (cached on the debt's three terms)."""
+    rate, n = deal.debt_rate, deal.debt_term_years
+    opening, closing, payment = _debt_schedule_arrays(deal.debt_usd, rate, n)
+    pad = max(horizon - n, 0)
+    opening = np.concatenate([opening, np.zeros(pad)])[:horizon]
+    closing = np.concatenate([closing, np.zeros(pad)])[:horizon]
+    paying = np.arange(1, horizon + 1) <= n
     interest = opening * rate
     return pd.DataFrame(
         {
-            "year": years,
+            "year": np.arange(1, horizon + 1),
             "opening_balance_usd": opening,
             "interest_usd": interest,
-            "principal_usd": payment - interest,
-            "payment_usd": np.full(n, payment),
+            "principal_usd": np.where(paying, payment - interest, 0.0),
+            "payment_usd": np.where(paying, payment, 0.0),
             "closing_balance_usd": closing,
         }
     )
 
 
-def _require_deal(deal: object) -> None:
+def check_deal(deal: object, name: str = "deal") -> Deal:
+    """Return ``deal`` if it is a :class:`Deal`; else raise ``ValueError`` naming ``name``."""
     if not isinstance(deal, Deal):
-        raise ValueError(f"deal={deal!r} is not a gpu_finance.Deal")
+        raise ValueError(f"{name}={deal!r} is not a gpu_finance.Deal")
+    return deal
+

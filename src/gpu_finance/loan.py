@@ -61,19 +61,21 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
 
-from ._validation import check_choice, check_fraction, check_number
-from .backstop import DEFAULT_DRIFT, DEFAULT_RISK_FREE_RATE
+from . import assumptions
+from ._lazy import lazy_constants
+from ._validation import DRIFT, FRACTION, RATE, RISK_FREE_RATE, Range, check_choice, check_fraction
+from .assumptions import DEFAULT_RISK_FREE_RATE, default_drift
+from .backstop.merton import lognormal_below
 from .datasets import fact
-from .deal import COLOSSUS_2, Deal, _require_deal, annuity_payment
-from .depreciation import decline_cases, depreciation_fact
+from .deal import Deal, annuity_payment, check_deal, colossus_2
+from .depreciation import decline_cases
 
 __all__ = [
     "REPORTED_LOAN_RATE",
@@ -92,8 +94,9 @@ __all__ = [
 ]
 
 #: The only rate reported for the xAI vehicles' debt: 9.5% a year on Apollo's second loan (one
-#: relay of The Information; ``deal_facts.csv``, ``colossus2.debt_rate``). A fraction per year.
-REPORTED_LOAN_RATE: float = fact("colossus2.debt_rate")
+#: relay of The Information; ``deal_facts.csv``, ``colossus2.debt_rate``). A fraction per year,
+#: read on first use.
+REPORTED_LOAN_RATE: float
 
 #: The share of a defaulted bond's value that markets conventionally assume is recovered when they
 #: turn a credit spread into a default intensity (the convention of credit-default-swap quotes on
@@ -101,12 +104,13 @@ REPORTED_LOAN_RATE: float = fact("colossus2.debt_rate")
 LESSEE_RECOVERY_CONVENTION: float = 0.4
 
 #: The share of the GPUs' market value lost when the lenders seize and sell them: chapter 2's
-#: assumed forced-sale loss (``depreciation_facts.csv``, ``chapter2.liquidation_cost_fraction``).
-DEFAULT_FORCED_SALE_LOSS: float = depreciation_fact("chapter2.liquidation_cost_fraction")
+#: assumed forced-sale loss (``depreciation_facts.csv``, ``chapter2.liquidation_cost_fraction``),
+#: read on first use.
+DEFAULT_FORCED_SALE_LOSS: float
 
-_MAX_VOLATILITY = 2.0
-_MIN_VOLATILITY = 1e-4
-_MAX_INTENSITY = 2.0
+# The loan's volatility stops short of zero (the implied volatility is searched between the ends).
+_VOLATILITY = Range(1e-4, 2.0)
+_INTENSITY = Range(0.0, 2.0)
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(48)
 
 
@@ -140,8 +144,8 @@ def lessee_default_intensity(
     >>> round(lessee_default_intensity(math.expm1(0.10), 0.04, 0.4), 12)
     0.1
     """
-    y = check_number("yield_", yield_, 0.0, 1.0, high_closed=False)
-    r = check_number("risk_free_rate", risk_free_rate, -0.05, 0.25)
+    y = RATE.check("yield_", yield_)
+    r = RISK_FREE_RATE.check("risk_free_rate", risk_free_rate)
     recovered = check_fraction("recovery", recovery, one_allowed=False)
     return max(math.log1p(y) - r, 0.0) / (1.0 - recovered)
 
@@ -150,12 +154,31 @@ def lessee_default_intensity(
 #: (:func:`lessee_default_intensity`) applied to the 12.5% coupon of xAI's own senior secured notes
 #: (``deal_facts.csv``, ``xai.secured_notes_rate``, read in SpaceX's 10-Q), taken as their yield, with the conventional
 #: recovery :data:`LESSEE_RECOVERY_CONVENTION`. An assumption of this book: the lessee is an xAI
-#: subsidiary, and xAI's own debt is the closest priced credit.
-DEFAULT_LESSEE_DEFAULT_INTENSITY: float = lessee_default_intensity(fact("xai.secured_notes_rate"))
+#: subsidiary, and xAI's own debt is the closest priced credit. Computed on first use.
+DEFAULT_LESSEE_DEFAULT_INTENSITY: float
 
 #: The same default intensity as a probability of default within each year:
 #: ``1 - exp(-DEFAULT_LESSEE_DEFAULT_INTENSITY)``, the closing chapter's ``sponsor_default_rate``.
-CALIBRATED_LESSEE_DEFAULT_PROBABILITY: float = -math.expm1(-DEFAULT_LESSEE_DEFAULT_INTENSITY)
+#: Computed on first use.
+CALIBRATED_LESSEE_DEFAULT_PROBABILITY: float
+
+
+@functools.cache
+def reported_loan_rate() -> float:
+    """:data:`REPORTED_LOAN_RATE`, read once."""
+    return fact("colossus2.debt_rate")
+
+
+@functools.cache
+def default_lessee_default_intensity() -> float:
+    """:data:`DEFAULT_LESSEE_DEFAULT_INTENSITY`, computed once."""
+    return lessee_default_intensity(fact("xai.secured_notes_rate"))
+
+
+@functools.cache
+def calibrated_lessee_default_probability() -> float:
+    """:data:`CALIBRATED_LESSEE_DEFAULT_PROBABILITY`, computed once."""
+    return -math.expm1(-default_lessee_default_intensity())
 
 
 @dataclass(frozen=True)
@@ -209,15 +232,14 @@ def _schedule(amount: float, rate: float, years: int) -> tuple[float, np.ndarray
     return instalment, np.maximum(balances, 0.0)
 
 
-def _shortfall(owed: np.ndarray, forward: np.ndarray, volatility: float, times: np.ndarray):
-    """E[max(owed - X, 0)] and P(X < owed) for X lognormal with mean ``forward``."""
-    if not np.all(forward > 0):  # nothing to sell (a total forced-sale loss): the whole balance is short
+def _shortfall(owed: np.ndarray, proceeds: float, volatility: float, drift: float, times: np.ndarray):
+    """E[max(owed - X, 0)] and P(X < owed) for X lognormal with mean ``proceeds * exp(drift * times)``:
+    the lenders' loss on a forced sale at each time, and its probability (the lognormal kernel of
+    :mod:`gpu_finance.backstop.merton`)."""
+    if not proceeds > 0:  # nothing to sell (a total forced-sale loss): the whole balance is short
         return owed.copy(), np.ones_like(owed)
-    spread = volatility * np.sqrt(times)
-    d1 = (np.log(forward / owed) + 0.5 * spread**2) / spread
-    d2 = d1 - spread
-    put = owed * special.ndtr(-d2) - forward * special.ndtr(-d1)
-    return np.maximum(put, 0.0), special.ndtr(-d2)
+    below, sold_if_short = lognormal_below(proceeds, owed, volatility, drift, times)
+    return np.maximum(owed * below - sold_if_short, 0.0), below
 
 
 def _integrals(amount, value, rate, years, volatility, drift, intensity, discount_rate, haircut):
@@ -230,8 +252,7 @@ def _integrals(amount, value, rate, years, volatility, drift, intensity, discoun
         s = year + 0.5 * (_NODES + 1.0)
         weight = 0.5 * _WEIGHTS * intensity * np.exp(-intensity * s)
         owed = balances[year] * (1.0 + rate) ** (s - year)
-        forward = (1.0 - haircut) * value * np.exp(drift * s)
-        put, below = _shortfall(owed, forward, volatility, s)
+        put, below = _shortfall(owed, (1.0 - haircut) * value, volatility, drift, s)
         discount = np.exp(-discount_rate * s)
         owed_value += float(np.sum(weight * discount * owed))
         loss += float(np.sum(weight * discount * put))
@@ -251,17 +272,21 @@ def _mean_drift(drift: float, volatility: float, convention: str) -> float:
 
 
 def _check_inputs(deal, volatility, drift, default_intensity, risk_free_rate, forced_sale_loss, risk_premium, coverage):
-    _require_deal(deal)
+    """The checked ``(deal, sigma, mu, lambda, r, h, pi, c)``, with the book's defaults for ``None``
+    (the prologue's deal, the calibrated drift, the lessee's default intensity, the forced-sale loss)."""
+    deal = check_deal(colossus_2() if deal is None else deal)
     if deal.debt_usd <= 0:
         raise ValueError(f"deal.debt_usd={deal.debt_usd!r} must be greater than zero: there is no loan to value")
-    sigma = check_number("volatility", volatility, _MIN_VOLATILITY, _MAX_VOLATILITY)
-    mu = check_number("drift", drift, -1.0, 1.0)
-    lam = check_number("default_intensity", default_intensity, 0.0, _MAX_INTENSITY)
-    r = check_number("risk_free_rate", risk_free_rate, -0.05, 0.25)
-    h = check_fraction("forced_sale_loss", forced_sale_loss)
-    pi = check_number("risk_premium", risk_premium, 0.0, 1.0)
-    c = check_fraction("coverage", coverage)
-    return sigma, mu, lam, r, h, pi, c
+    sigma = _VOLATILITY.check("volatility", volatility)
+    mu = DRIFT.check("drift", default_drift() if drift is None else drift)
+    lam = _INTENSITY.check("default_intensity",
+                           default_lessee_default_intensity() if default_intensity is None else default_intensity)
+    r = RISK_FREE_RATE.check("risk_free_rate", risk_free_rate)
+    h = FRACTION.check("forced_sale_loss",
+                       assumptions.forced_sale_loss() if forced_sale_loss is None else forced_sale_loss)
+    pi = FRACTION.check("risk_premium", risk_premium)
+    c = FRACTION.check("coverage", coverage)
+    return deal, sigma, mu, lam, r, h, pi, c
 
 
 def _lenders_value(instalment, owed_value, loss, years, lam, r, c) -> float:
@@ -282,13 +307,13 @@ def _value(deal: Deal, rate: float, sigma, mu, lam, r, h, pi, c) -> float:
 
 def amortising_loan_value(
     loan_rate: float,
-    deal: Deal = COLOSSUS_2,
+    deal: Deal | None = None,
     *,
     volatility: float,
-    drift: float = DEFAULT_DRIFT,
-    default_intensity: float = DEFAULT_LESSEE_DEFAULT_INTENSITY,
+    drift: float | None = None,
+    default_intensity: float | None = None,
     risk_free_rate: float = DEFAULT_RISK_FREE_RATE,
-    forced_sale_loss: float = DEFAULT_FORCED_SALE_LOSS,
+    forced_sale_loss: float | None = None,
     risk_premium: float = 0.0,
     coverage: float = 0.0,
     drift_convention: str = "mean",
@@ -303,20 +328,23 @@ def amortising_loan_value(
     ----------
     loan_rate : float
         The loan's yearly rate, compounded yearly, a fraction in [0, 1).
-    deal : Deal
-        The vehicle (cost of the GPUs, debt, debt term).
+    deal : Deal, optional
+        The vehicle (cost of the GPUs, debt, debt term); default (``None``): the prologue's deal,
+        :data:`gpu_finance.COLOSSUS_2`.
     volatility : float
         ``sigma``: volatility of the GPUs' value, a fraction per year in [0.0001, 2].
-    drift : float
+    drift : float, optional
         ``mu``: the real-world drift of the GPUs' value, continuously compounded, a fraction per
-        year in [-1, 1]; by default chapter 2's calibration (:data:`gpu_finance.DEFAULT_DRIFT`).
-    default_intensity : float
+        year in [-1, 1]; default (``None``): the book's calibration, chapter 2's
+        (:data:`gpu_finance.DEFAULT_DRIFT`).
+    default_intensity : float, optional
         ``lambda``: the lessee's yearly default intensity, in [0, 2] (same in both worlds: it is
-        read off a market price).
+        read off a market price); default (``None``): :data:`DEFAULT_LESSEE_DEFAULT_INTENSITY`.
     risk_free_rate : float
         ``r``: continuously compounded, a fraction per year in [-0.05, 0.25].
-    forced_sale_loss : float
-        ``h``: share of the GPUs' market value lost in a forced sale, a fraction in [0, 1].
+    forced_sale_loss : float, optional
+        ``h``: share of the GPUs' market value lost in a forced sale, a fraction in [0, 1];
+        default (``None``): chapter 2's assumption, :data:`DEFAULT_FORCED_SALE_LOSS`.
     risk_premium : float
         ``pi``: the reward investors demand for bearing the GPUs' risk, a fraction per year in
         [0, 1]; the pricing world's drift is ``drift - risk_premium``.
@@ -340,8 +368,8 @@ def amortising_loan_value(
     >>> round(v.value_usd, 9), v.expected_loss_usd
     (60.0, 0.0)
     """
-    rate = check_number("loan_rate", loan_rate, 0.0, 1.0, high_closed=False)
-    sigma, mu, lam, r, h, pi, c = _check_inputs(
+    rate = RATE.check("loan_rate", loan_rate)
+    deal, sigma, mu, lam, r, h, pi, c = _check_inputs(
         deal, volatility, drift, default_intensity, risk_free_rate, forced_sale_loss, risk_premium, coverage
     )
     mu = _mean_drift(mu, sigma, check_choice("drift_convention", drift_convention, tuple(DRIFT_CONVENTIONS)))
@@ -378,17 +406,19 @@ def _solve_rate(deal, sigma, mu, lam, r, h, pi, c) -> float:
             f"no loan rate below {top:.0%} a year repays the lenders' expected losses for volatility={sigma!r}, "
             f"default_intensity={lam!r}"
         )
+    from scipy import optimize
+
     return float(optimize.brentq(gap, floor, top, xtol=1e-13, rtol=1e-13))
 
 
 def break_even_loan_rate(
-    deal: Deal = COLOSSUS_2,
+    deal: Deal | None = None,
     *,
     volatility: float,
-    drift: float = DEFAULT_DRIFT,
-    default_intensity: float = DEFAULT_LESSEE_DEFAULT_INTENSITY,
+    drift: float | None = None,
+    default_intensity: float | None = None,
     risk_free_rate: float = DEFAULT_RISK_FREE_RATE,
-    forced_sale_loss: float = DEFAULT_FORCED_SALE_LOSS,
+    forced_sale_loss: float | None = None,
     risk_premium: float = 0.0,
     coverage: float = 0.0,
     drift_convention: str = "mean",
@@ -422,26 +452,26 @@ def break_even_loan_rate(
     >>> round(rate - math.expm1(0.10), 9)
     0.0
     """
-    sigma, mu, lam, r, h, pi, c = _check_inputs(
+    deal, sigma, mu, lam, r, h, pi, c = _check_inputs(
         deal, volatility, drift, default_intensity, risk_free_rate, forced_sale_loss, risk_premium, coverage
     )
     mu = _mean_drift(mu, sigma, check_choice("drift_convention", drift_convention, tuple(DRIFT_CONVENTIONS)))
     return _cached_rate(deal, sigma, mu, lam, r, h, pi, c)
 
 
-@lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def _cached_rate(deal, sigma, mu, lam, r, h, pi, c) -> float:
     return _solve_rate(deal, sigma, mu, lam, r, h, pi, c)
 
 
 def implied_collateral_volatility(
     loan_rate: float,
-    deal: Deal = COLOSSUS_2,
+    deal: Deal | None = None,
     *,
-    drift: float = DEFAULT_DRIFT,
-    default_intensity: float = DEFAULT_LESSEE_DEFAULT_INTENSITY,
+    drift: float | None = None,
+    default_intensity: float | None = None,
     risk_free_rate: float = DEFAULT_RISK_FREE_RATE,
-    forced_sale_loss: float = DEFAULT_FORCED_SALE_LOSS,
+    forced_sale_loss: float | None = None,
     risk_premium: float = 0.0,
     drift_convention: str = "mean",
 ) -> float:
@@ -473,8 +503,8 @@ def implied_collateral_volatility(
     >>> round(implied_collateral_volatility(rate), 6)
     0.5
     """
-    rate = check_number("loan_rate", loan_rate, 0.0, 1.0, high_closed=False)
-    _, mu, lam, r, h, pi, _ = _check_inputs(
+    rate = RATE.check("loan_rate", loan_rate)
+    deal, _, mu, lam, r, h, pi, _ = _check_inputs(
         deal, 0.5, drift, default_intensity, risk_free_rate, forced_sale_loss, risk_premium, 0.0
     )
     convention = check_choice("drift_convention", drift_convention, tuple(DRIFT_CONVENTIONS))
@@ -488,29 +518,49 @@ def implied_collateral_volatility(
             f"loan_rate={loan_rate!r} is below the risk-free rate ({floor:.4%} a year, compounded yearly): "
             "no volatility makes lending at it break even"
         )
-    low, high = rate_at(_MIN_VOLATILITY), rate_at(_MAX_VOLATILITY)
+    least, most = _VOLATILITY.low, _VOLATILITY.high
+    low, high = rate_at(least), rate_at(most)
     if not low <= rate <= high:
         raise ValueError(
             f"loan_rate={loan_rate!r} is outside [{low:.4%}, {high:.4%}], the break-even rates of volatilities "
-            f"from {_MIN_VOLATILITY} to {_MAX_VOLATILITY} a year for these inputs"
+            f"from {least} to {most} a year for these inputs"
         )
+    from scipy import optimize
+
     gap = lambda s: rate_at(s) - rate  # noqa: E731
-    return float(optimize.brentq(gap, _MIN_VOLATILITY, _MAX_VOLATILITY, xtol=1e-10, rtol=1e-12))
+    return float(optimize.brentq(gap, least, most, xtol=1e-10, rtol=1e-12))
 
 
 #: The volatility of the GPUs' value implied by the reported 9.5% loan rate
 #: (:func:`implied_collateral_volatility` of :data:`REPORTED_LOAN_RATE` for the prologue's deal,
 #: with the default drift, default intensity and forced-sale loss), rounded to two significant
-#: digits: the volatility of chapter 3's calibrated base case, a fraction per year.
-CALIBRATED_VOLATILITY: float = float(f"{implied_collateral_volatility(REPORTED_LOAN_RATE):.2g}")
+#: digits: the volatility of chapter 3's calibrated base case, a fraction per year. Solved on
+#: first use.
+CALIBRATED_VOLATILITY: float
+
+
+@functools.cache
+def calibrated_volatility() -> float:
+    """:data:`CALIBRATED_VOLATILITY`, solved once."""
+    return float(f"{implied_collateral_volatility(reported_loan_rate()):.2g}")
+
+
+__getattr__ = lazy_constants(
+    globals(),
+    REPORTED_LOAN_RATE=reported_loan_rate,
+    DEFAULT_FORCED_SALE_LOSS=assumptions.forced_sale_loss,
+    DEFAULT_LESSEE_DEFAULT_INTENSITY=default_lessee_default_intensity,
+    CALIBRATED_LESSEE_DEFAULT_PROBABILITY=calibrated_lessee_default_probability,
+    CALIBRATED_VOLATILITY=calibrated_volatility,
+)
 
 
 def decline_sensitivity(
     estimate,
-    deal: Deal = COLOSSUS_2,
+    deal: Deal | None = None,
     *,
-    volatility: float = CALIBRATED_VOLATILITY,
-    loan_rate: float = REPORTED_LOAN_RATE,
+    volatility: float | None = None,
+    loan_rate: float | None = None,
     coverage: float = 0.8,
 ) -> pd.DataFrame:
     """What the low and high ends of the calibrated decline change in the loan's base case.
@@ -519,14 +569,14 @@ def decline_sensitivity(
     ----------
     estimate : DeclineEstimate
         Chapter 2's calibration with its interval (:func:`gpu_finance.calibrated_decline`).
-    deal : Deal
-        The vehicle.
-    volatility : float
+    deal : Deal, optional
+        The vehicle; default (``None``): the prologue's deal, :data:`gpu_finance.COLOSSUS_2`.
+    volatility : float, optional
         The GPUs' volatility for the break-even rate, the loss and the guarantee, a fraction per
-        year; by default the calibrated one.
-    loan_rate : float
+        year; default (``None``): the book's calibration, :data:`CALIBRATED_VOLATILITY`.
+    loan_rate : float, optional
         The rate at which the probability of loss, the expected loss and the guarantee are valued,
-        and whose implied volatility is shown; by default the reported rate.
+        and whose implied volatility is shown; default (``None``): :data:`REPORTED_LOAN_RATE`.
     coverage : float
         Share of the lenders' loss a guarantee would pay, for its value.
 
@@ -538,6 +588,8 @@ def decline_sensitivity(
         ``break_even_rate`` (at ``volatility``), ``implied_volatility`` (of ``loan_rate``),
         ``probability_of_loss``, ``expected_loss_usd`` and ``guarantee_value_usd``.
     """
+    volatility = calibrated_volatility() if volatility is None else volatility
+    loan_rate = reported_loan_rate() if loan_rate is None else loan_rate
     rows = []
     for case, decline in decline_cases(estimate, -1.0, 1.0, high_closed=False):
         drift = math.log1p(-decline)

@@ -10,22 +10,27 @@ All money is in USD per year; rates and fractions are fractions (0.22 = 22%).
 Chapter 1 adds the vehicle's whole year-by-year cash flow (:func:`spv_cash_flows`), the rate
 implicit in its lease (:func:`rate_implicit_in_lease`), who pays whom (:func:`money_flows`), the
 dilution the structure avoids (:func:`founder_dilution`) and the chip vendor's loop
-(:func:`vendor_loop`). Every figure the sources do not give is a named default drawn from an
-``A`` (assumption) row of ``deal_facts.csv``, which the reader can change.
+(:func:`vendor_loop`; these two live in :mod:`gpu_finance.incentives` and are re-exported here).
+Every figure the sources do not give is a named default drawn from an ``A`` (assumption) row of
+``deal_facts.csv``, which the reader can change. Those figures are read on first use, not at import.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import numpy_financial as npf
 import pandas as pd
 
-from ._validation import check_fraction, check_number
-from .datasets import fact
-from .deal import Deal, _require_deal, debt_schedule
+from . import incentives
+from ._lazy import lazy_constants
+from ._validation import FRACTION, RATE
+from .datasets import FactDefaults, fact
+from .deal import Deal, check_deal, debt_schedule
+from .incentives import VendorLoop, founder_dilution, vendor_loop
+from .parties import rent_label
 
 __all__ = [
     "TARGET_EQUITY_RETURN",
@@ -46,49 +51,87 @@ __all__ = [
 ]
 
 #: The return Valor reportedly pitched to the vehicle's equity investors ("above 22%"), a
-#: fraction per year; a row of ``deal_facts.csv`` (second-hand, one source).
-TARGET_EQUITY_RETURN: float = fact("colossus2.target_equity_return")
+#: fraction per year; a row of ``deal_facts.csv`` (second-hand, one source). Read on first use.
+TARGET_EQUITY_RETURN: float
 
 #: What the GPUs are worth to the vehicle when the lease ends, as a fraction of their cost. An
 #: assumption (``colossus2.residual_value_fraction``): zero, as in a lease-to-own structure whose
 #: payments repay the whole cost. The reader can change it everywhere it is a parameter.
-RESIDUAL_VALUE_FRACTION: float = fact("colossus2.residual_value_fraction")
+RESIDUAL_VALUE_FRACTION: float
 
-#: The sponsor's value before new money, in USD, for the dilution comparison. An assumption
-#: (``sponsor.pre_money_valuation_usd``): a round number, not a reported valuation.
-PRE_MONEY_VALUATION_USD: float = fact("sponsor.pre_money_valuation_usd")
+#: What is known to have closed (January 2026): Valor Compute Infrastructure's $5.4B purchase of
+#: compute leased to an xAI subsidiary, with $3.5B from Apollo (confirmed). The rest is taken to be
+#: equity; Nvidia is an anchor investor of unreported size, so its stake is set to zero. The rate
+#: (9.5%, reported for Apollo's later loan) and the five-year terms are carried over from
+#: :data:`~gpu_finance.COLOSSUS_2`: assumptions. Built on first use.
+VALOR_COMPUTE: Deal
 
-#: The chip vendor's gross margin on what the vehicle buys, a fraction of revenue. An assumption
-#: (``vendor.gross_margin``).
-VENDOR_GROSS_MARGIN: float = fact("vendor.gross_margin")
+
+#: The figure behind each constant above, read on first use: ``default("TARGET_EQUITY_RETURN")``.
+#: Functions here and in other modules call it (or read ``spv.NAME``) when they run.
+default = FactDefaults(
+    TARGET_EQUITY_RETURN="colossus2.target_equity_return",
+    RESIDUAL_VALUE_FRACTION="colossus2.residual_value_fraction",
+)
 
 
-def _check_terms(deal: Deal, target_equity_return: float, residual_value_fraction: float) -> tuple[float, float]:
-    _require_deal(deal)
-    k = check_number("target_equity_return", target_equity_return, 0.0, 1.0, high_closed=False)
-    residual = check_number("residual_value_fraction", residual_value_fraction, 0.0, 1.0)
+@functools.cache
+def valor_compute() -> Deal:
+    """:data:`VALOR_COMPUTE`, built from ``deal_facts.csv`` on first use."""
+    total = fact("valor.total_cost_usd")
+    debt = fact("valor.apollo_debt_usd")
+    return Deal(
+        total_cost_usd=total,
+        equity_usd=total - debt,
+        debt_usd=debt,
+        vendor_equity_usd=0.0,
+        debt_rate=fact("colossus2.debt_rate"),
+        debt_term_years=int(fact("colossus2.debt_term_years")),
+        lease_term_years=int(fact("colossus2.lease_term_years")),
+        name="Valor Compute Infrastructure as closed (Jan 2026)",
+    )
+
+
+__getattr__ = lazy_constants(
+    globals(),
+    VALOR_COMPUTE=valor_compute,
+    **default.factories(),
+    # the figures of chapter 1's two comparisons, which live in gpu_finance.incentives
+    PRE_MONEY_VALUATION_USD=functools.partial(incentives.default, "PRE_MONEY_VALUATION_USD"),
+    VENDOR_GROSS_MARGIN=functools.partial(incentives.default, "VENDOR_GROSS_MARGIN"),
+)
+
+
+def check_terms(
+    deal: Deal, target_equity_return: float | None = None, residual_value_fraction: float | None = None
+) -> tuple[float, float]:
+    """Check the lease's terms once, at a public function's boundary; ``None`` means the default.
+
+    Returns the target return and the residual value fraction as floats (defaults
+    :data:`TARGET_EQUITY_RETURN` and :data:`RESIDUAL_VALUE_FRACTION`); raises ``ValueError`` naming
+    the parameter otherwise. Shared by :mod:`gpu_finance.accounting` and :mod:`gpu_finance.leases`.
+    """
+    check_deal(deal)
+    if target_equity_return is None:
+        target_equity_return = default("TARGET_EQUITY_RETURN")
+    if residual_value_fraction is None:
+        residual_value_fraction = default("RESIDUAL_VALUE_FRACTION")
+    k = RATE.check("target_equity_return", target_equity_return)
+    residual = FRACTION.check("residual_value_fraction", residual_value_fraction)
     return k, residual
 
 
-def _debt_service_by_lease_year(deal: Deal) -> tuple[np.ndarray, float]:
-    """Debt payments in each lease year (zero after the debt is repaid) and the balance still owed
-    when the lease ends (zero if the debt term is no longer than the lease)."""
-    schedule = debt_schedule(deal)
-    years = deal.lease_term_years
-    payments = np.zeros(years)
-    paid_in_lease = schedule[schedule["year"] <= years]
-    payments[: len(paid_in_lease)] = paid_in_lease["payment_usd"].to_numpy()
-    if deal.debt_term_years > years:
-        still_owed = float(schedule.loc[schedule["year"] == years, "closing_balance_usd"].iloc[0])
-    else:
-        still_owed = 0.0
-    return payments, still_owed
+def lease_year_debt(deal: Deal) -> pd.DataFrame:
+    """The debt schedule over the lease years (:func:`~gpu_finance.debt_schedule` cut or padded
+    with zeros to ``deal.lease_term_years``): its last closing balance is the debt still owed when
+    the lease ends, exactly zero if the debt term is no longer than the lease."""
+    return debt_schedule(deal, horizon_years=deal.lease_term_years)
 
 
 def lease_payment(
     deal: Deal,
-    target_equity_return: float = TARGET_EQUITY_RETURN,
-    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    target_equity_return: float | None = None,
+    residual_value_fraction: float | None = None,
 ) -> float:
     """The level yearly lease payment that gives the SPV's equity exactly its target return.
 
@@ -108,9 +151,10 @@ def lease_payment(
     ----------
     deal : Deal
         The deal (cost, equity, debt, rate and terms).
-    target_equity_return : float
-        The equity's required return, a fraction per year in [0, 1). Defaults to the reported 22%.
-    residual_value_fraction : float
+    target_equity_return : float, optional
+        The equity's required return, a fraction per year in [0, 1). Default: the book's figure,
+        :data:`TARGET_EQUITY_RETURN` (the reported 22%).
+    residual_value_fraction : float, optional
         What the GPUs are worth when the lease ends, as a fraction of their cost, in [0, 1]. An
         assumption: no residual value was reported; the default, :data:`RESIDUAL_VALUE_FRACTION`,
         is zero (a lease-to-own structure).
@@ -129,8 +173,16 @@ def lease_payment(
     >>> lease_payment(Deal(100, 100, 0, 0, 0.0, 5, 5), target_equity_return=0.0)
     20.0
     """
-    k, residual_fraction = _check_terms(deal, target_equity_return, residual_value_fraction)
-    payments, still_owed = _debt_service_by_lease_year(deal)
+    return _lease_payment(deal, *check_terms(deal, target_equity_return, residual_value_fraction))
+
+
+@functools.lru_cache(maxsize=256)
+def _lease_payment(deal: Deal, k: float, residual_fraction: float) -> float:
+    """:func:`lease_payment` for checked terms, solved once per (frozen, hashable) deal and terms:
+    a live panel that asks for it for several figures solves it once."""
+    debt = lease_year_debt(deal)
+    payments = debt["payment_usd"].to_numpy()
+    still_owed = float(debt["closing_balance_usd"].iloc[-1])
     years = np.arange(1, deal.lease_term_years + 1)
     discount = (1.0 + k) ** -years
     residual = residual_fraction * deal.total_cost_usd
@@ -141,43 +193,41 @@ def lease_payment(
 
 def equity_cash_flows(
     deal: Deal,
-    target_equity_return: float = TARGET_EQUITY_RETURN,
-    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    target_equity_return: float | None = None,
+    residual_value_fraction: float | None = None,
 ) -> np.ndarray:
     """The SPV equity's cash flows, year 0 (the investment, negative) to the end of the lease.
 
     Their internal rate of return is ``target_equity_return`` by construction of
     :func:`lease_payment` (the tests check this with ``numpy_financial.irr``).
 
+    Parameters
+    ----------
+    deal, target_equity_return, residual_value_fraction
+        As for :func:`lease_payment` (defaults :data:`TARGET_EQUITY_RETURN` and
+        :data:`RESIDUAL_VALUE_FRACTION`).
+
     Returns
     -------
     numpy.ndarray
         ``lease_term_years + 1`` values in USD.
     """
-    k, residual_fraction = _check_terms(deal, target_equity_return, residual_value_fraction)
-    payment = lease_payment(deal, k, residual_fraction)
-    debt_service, still_owed = _debt_service_by_lease_year(deal)
-    flows = np.concatenate([[-deal.equity_usd], payment - debt_service])
-    flows[-1] += residual_fraction * deal.total_cost_usd - still_owed
+    k, residual_fraction = check_terms(deal, target_equity_return, residual_value_fraction)
+    payment = _lease_payment(deal, k, residual_fraction)
+    debt = lease_year_debt(deal)
+    flows = np.concatenate([[-deal.equity_usd], payment - debt["payment_usd"].to_numpy()])
+    flows[-1] += residual_fraction * deal.total_cost_usd - float(debt["closing_balance_usd"].iloc[-1])
     if not np.all(np.isfinite(flows)):  # pragma: no cover - inputs are validated above
         raise ValueError(f"equity cash flows are not finite for deal={deal!r}")
     return flows
 
 
-
 # --------------------------------------------------------------------------------- chapter 1
-def _lease_year_debt(deal: Deal) -> pd.DataFrame:
-    """The debt schedule cut to the lease years (zeros after the debt is repaid)."""
-    schedule = debt_schedule(deal).set_index("year")
-    years = pd.RangeIndex(1, deal.lease_term_years + 1, name="year")
-    cut = schedule.reindex(years).fillna(0.0)
-    return cut
-
 
 def spv_cash_flows(
     deal: Deal,
-    target_equity_return: float = TARGET_EQUITY_RETURN,
-    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    target_equity_return: float | None = None,
+    residual_value_fraction: float | None = None,
 ) -> pd.DataFrame:
     """The vehicle's cash, year by year: where every dollar comes from and where it goes.
 
@@ -192,9 +242,10 @@ def spv_cash_flows(
     ----------
     deal : Deal
         The deal (cost, equity, debt, rate and terms).
-    target_equity_return : float
-        The equity's required return, a fraction per year in [0, 1). Default: the reported 22%.
-    residual_value_fraction : float
+    target_equity_return : float, optional
+        The equity's required return, a fraction per year in [0, 1). Default: the book's figure,
+        :data:`TARGET_EQUITY_RETURN` (the reported 22%).
+    residual_value_fraction : float, optional
         The GPUs' value at the end of the lease as a fraction of their cost, in [0, 1]. An
         assumption; default :data:`RESIDUAL_VALUE_FRACTION`.
 
@@ -227,15 +278,15 @@ def spv_cash_flows(
     1     1             60.75             34.57               26.18
     2     2             60.75             34.57               26.18
     """
-    k, residual_fraction = _check_terms(deal, target_equity_return, residual_value_fraction)
+    k, residual_fraction = check_terms(deal, target_equity_return, residual_value_fraction)
     years = deal.lease_term_years
-    payment = lease_payment(deal, k, residual_fraction)
-    debt = _lease_year_debt(deal)
+    payment = _lease_payment(deal, k, residual_fraction)
+    debt = lease_year_debt(deal)
     interest = debt["interest_usd"].to_numpy()
     principal = debt["principal_usd"].to_numpy()
     closing = debt["closing_balance_usd"].to_numpy().copy()
     balloon = np.zeros(years)
-    balloon[-1] = closing[-1] if deal.debt_term_years > years else 0.0
+    balloon[-1] = closing[-1]  # debt still owed when the lease ends (exactly zero if repaid by then)
     closing[-1] -= balloon[-1]
     residual = np.zeros(years)
     residual[-1] = residual_fraction * deal.total_cost_usd
@@ -261,8 +312,6 @@ def spv_cash_flows(
             "dscr": np.r_[np.nan, dscr],
         }
     )
-    # The model's own rounding noise (a few millionths of a dollar) is not a balance.
-    frame.loc[frame["debt_outstanding_usd"].abs() < 1e-6 * max(deal.debt_usd, 1.0), "debt_outstanding_usd"] = 0.0
     return frame
 
 
@@ -304,8 +353,8 @@ def equity_irr(flows: pd.DataFrame) -> float:
 
 def rate_implicit_in_lease(
     deal: Deal,
-    target_equity_return: float = TARGET_EQUITY_RETURN,
-    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    target_equity_return: float | None = None,
+    residual_value_fraction: float | None = None,
 ) -> float:
     """The rate implicit in the lease: the discount rate at which the lease payments and the
     residual value are worth exactly what the GPUs cost.
@@ -317,7 +366,8 @@ def rate_implicit_in_lease(
     Parameters
     ----------
     deal, target_equity_return, residual_value_fraction
-        As for :func:`lease_payment`.
+        As for :func:`lease_payment` (defaults :data:`TARGET_EQUITY_RETURN` and
+        :data:`RESIDUAL_VALUE_FRACTION`).
 
     Returns
     -------
@@ -331,8 +381,8 @@ def rate_implicit_in_lease(
     >>> round(rate_implicit_in_lease(Deal(100, 100, 0, 0, 0.05, 3, 3), 0.15, 0.0), 9)
     0.15
     """
-    k, residual_fraction = _check_terms(deal, target_equity_return, residual_value_fraction)
-    payment = lease_payment(deal, k, residual_fraction)
+    k, residual_fraction = check_terms(deal, target_equity_return, residual_value_fraction)
+    payment = _lease_payment(deal, k, residual_fraction)
     flows = np.full(deal.lease_term_years + 1, payment)
     flows[0] = -deal.total_cost_usd
     flows[-1] += residual_fraction * deal.total_cost_usd
@@ -349,8 +399,8 @@ FLOW_PERIODS: tuple[str, ...] = ("at signing", "during the lease", "at the end o
 
 def money_flows(
     deal: Deal,
-    target_equity_return: float = TARGET_EQUITY_RETURN,
-    residual_value_fraction: float = RESIDUAL_VALUE_FRACTION,
+    target_equity_return: float | None = None,
+    residual_value_fraction: float | None = None,
 ) -> pd.DataFrame:
     """Who pays whom, how much and when, over the whole deal: a tidy table of money flows.
 
@@ -367,7 +417,8 @@ def money_flows(
     Parameters
     ----------
     deal, target_equity_return, residual_value_fraction
-        As for :func:`spv_cash_flows`.
+        As for :func:`spv_cash_flows` (defaults :data:`TARGET_EQUITY_RETURN` and
+        :data:`RESIDUAL_VALUE_FRACTION`).
 
     Returns
     -------
@@ -390,7 +441,7 @@ def money_flows(
     table = spv_cash_flows(deal, target_equity_return, residual_value_fraction)
     lease_years = table[table["year"] >= 1]
     last = table.iloc[-1]
-    vendor_part = deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0
+    vendor_part = deal.vendor_share_of_equity
     during_equity = float(lease_years["cash_to_equity_usd"].sum() - last["residual_value_usd"]
                           + last["balloon_usd"])
     end_equity = float(last["residual_value_usd"] - last["balloon_usd"])
@@ -400,8 +451,7 @@ def money_flows(
         ("spv_equity", "spv", deal.outside_equity_usd, FLOW_PERIODS[0], "equity"),
         ("vendor", "spv", deal.vendor_equity_usd, FLOW_PERIODS[0], "equity"),
         ("spv", "vendor", deal.total_cost_usd, FLOW_PERIODS[0], "buys the GPUs"),
-        ("sponsor", "spv", float(lease_years["lease_income_usd"].sum()), FLOW_PERIODS[1],
-         f"rent, {n} year{'s' if n > 1 else ''}"),
+        ("sponsor", "spv", float(lease_years["lease_income_usd"].sum()), FLOW_PERIODS[1], rent_label(n)),
         ("spv", "lenders", float(lease_years["debt_service_usd"].sum()), FLOW_PERIODS[1],
          "interest and principal"),
         ("sponsor", "spv", float(last["residual_value_usd"]), FLOW_PERIODS[2], "buys the used GPUs"),
@@ -420,180 +470,3 @@ def money_flows(
     order = {when: i for i, when in enumerate(FLOW_PERIODS)}
     flows = flows.sort_values("when", key=lambda w: w.map(order), kind="stable")
     return flows.reset_index(drop=True)
-
-
-def founder_dilution(
-    deal: Deal,
-    pre_money_valuation_usd: float = PRE_MONEY_VALUATION_USD,
-    existing_stake: float = 1.0,
-) -> pd.DataFrame:
-    """The existing owners' stake if the sponsor raised the vehicle's equity itself, against none
-    lost through the SPV.
-
-    Raising ``deal.equity_usd`` of new shares at a pre-money valuation ``V`` gives the new
-    investors ``E / (V + E)`` of the company, so an existing stake ``s`` becomes
-    ``s V / (V + E)``. Its *value* does not fall (the new money comes in at a fair price): the
-    owners give up a share of the company, not wealth. Through the SPV the stake is untouched, but
-    the lease pays the vehicle's equity its target return instead.
-
-    Parameters
-    ----------
-    deal : Deal
-        The deal; its equity is the amount that would be raised.
-    pre_money_valuation_usd : float
-        What the sponsor is worth before the new money, in USD; greater than zero. An assumption;
-        default :data:`PRE_MONEY_VALUATION_USD`.
-    existing_stake : float
-        The stake to follow, a fraction of the company before the raise, in (0, 1]. The default
-        1.0 follows all existing owners together (founders and earlier investors).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Two rows, ``route`` = ``"parent raises the equity"`` and ``"through the SPV"``, with
-        ``new_equity_usd``, ``post_money_valuation_usd``, ``new_investors_share`` (of the company),
-        ``stake_before``, ``stake_after``, ``dilution`` (``stake_before - stake_after``, a
-        fraction of the company) and ``stake_value_usd`` (the stake's value after the raise).
-
-    Examples
-    --------
-    $5 of new shares in a company worth $20 gives the new investors a fifth:
-
-    >>> small = Deal(10, 5, 5, 0, 0.1, 2, 2)
-    >>> founder_dilution(small, 20, 0.5)[["route", "stake_after", "stake_value_usd"]]
-                          route  stake_after  stake_value_usd
-    0  parent raises the equity          0.4             10.0
-    1           through the SPV          0.5             10.0
-    """
-    _require_deal(deal)
-    value = check_number("pre_money_valuation_usd", pre_money_valuation_usd, 0, math.inf, low_closed=False)
-    stake = check_number("existing_stake", existing_stake, 0.0, 1.0, low_closed=False)
-    new = deal.equity_usd
-    post = value + new
-    kept = value / post
-    return pd.DataFrame(
-        {
-            "route": ["parent raises the equity", "through the SPV"],
-            "new_equity_usd": [new, 0.0],
-            "post_money_valuation_usd": [post, value],
-            "new_investors_share": [new / post, 0.0],
-            "stake_before": [stake, stake],
-            "stake_after": [stake * kept, stake],
-            "dilution": [stake - stake * kept, 0.0],
-            "stake_value_usd": [stake * kept * post, stake * value],
-        }
-    )
-
-
-@dataclass(frozen=True)
-class VendorLoop:
-    """The chip vendor's side of the deal: what it puts in, sells, earns and could lose (USD).
-
-    Attributes
-    ----------
-    vendor_equity_usd : float
-        The vendor's equity in the vehicle.
-    chip_revenue_usd : float
-        What the vehicle pays the vendor for its chips (the whole cost: the vehicle funds chips
-        only, all assumed to come from the vendor).
-    gross_margin : float
-        The vendor's gross margin, a fraction of revenue.
-    gross_profit_usd : float
-        ``chip_revenue_usd * gross_margin``.
-    vendor_funded_share : float
-        The share of the chip purchases paid with the vendor's own money:
-        ``vendor_equity_usd / chip_revenue_usd``.
-    net_cash_at_signing_usd : float
-        Chip revenue minus the equity put in: the cash the vendor is ahead by at signing.
-    loss_if_spv_fails_usd : float
-        The vendor's whole stake: equity is wiped out before the lenders lose anything.
-    profit_if_spv_fails_usd : float
-        Gross profit minus that loss: what the vendor keeps if its stake is worth nothing.
-    breakeven_gross_margin : float
-        The gross margin at which the vendor's profit exactly pays for losing its stake; equal to
-        ``vendor_funded_share``.
-    """
-
-    vendor_equity_usd: float
-    chip_revenue_usd: float
-    gross_margin: float
-    gross_profit_usd: float
-    vendor_funded_share: float
-    net_cash_at_signing_usd: float
-    loss_if_spv_fails_usd: float
-    profit_if_spv_fails_usd: float
-    breakeven_gross_margin: float
-
-    def table(self) -> pd.DataFrame:
-        """The money figures as a tidy table: ``item`` and ``amount_usd``, in the loop's order."""
-        rows = [
-            ("Equity the vendor puts in", self.vendor_equity_usd),
-            ("Chip revenue from the vehicle", self.chip_revenue_usd),
-            ("Gross profit on those chips", self.gross_profit_usd),
-            ("Profit if its stake is lost", self.profit_if_spv_fails_usd),
-        ]
-        return pd.DataFrame(rows, columns=["item", "amount_usd"])
-
-
-def vendor_loop(deal: Deal, gross_margin: float = VENDOR_GROSS_MARGIN) -> VendorLoop:
-    """The vendor's loop: its equity goes in, the vehicle buys its chips, it books the profit.
-
-    Parameters
-    ----------
-    deal : Deal
-        The deal; ``deal.vendor_equity_usd`` is the vendor's stake and ``deal.total_cost_usd`` what
-        the vehicle spends on chips.
-    gross_margin : float
-        The vendor's gross margin on those chips, a fraction in [0, 1). An assumption; default
-        :data:`VENDOR_GROSS_MARGIN`.
-
-    Returns
-    -------
-    VendorLoop
-
-    Examples
-    --------
-    >>> from gpu_finance import COLOSSUS_2
-    >>> loop = vendor_loop(COLOSSUS_2, 0.7)
-    >>> loop.vendor_funded_share, loop.gross_profit_usd, loop.profit_if_spv_fails_usd
-    (0.1, 14000000000.0, 12000000000.0)
-    """
-    _require_deal(deal)
-    margin = check_fraction("gross_margin", gross_margin, one_allowed=False)
-    revenue = deal.total_cost_usd
-    profit = revenue * margin
-    stake = deal.vendor_equity_usd
-    return VendorLoop(
-        vendor_equity_usd=stake,
-        chip_revenue_usd=revenue,
-        gross_margin=margin,
-        gross_profit_usd=profit,
-        vendor_funded_share=stake / revenue,
-        net_cash_at_signing_usd=revenue - stake,
-        loss_if_spv_fails_usd=stake,
-        profit_if_spv_fails_usd=profit - stake,
-        breakeven_gross_margin=stake / revenue,
-    )
-
-
-def _valor_compute() -> Deal:
-    total = fact("valor.total_cost_usd")
-    debt = fact("valor.apollo_debt_usd")
-    return Deal(
-        total_cost_usd=total,
-        equity_usd=total - debt,
-        debt_usd=debt,
-        vendor_equity_usd=0.0,
-        debt_rate=fact("colossus2.debt_rate"),
-        debt_term_years=int(fact("colossus2.debt_term_years")),
-        lease_term_years=int(fact("colossus2.lease_term_years")),
-        name="Valor Compute Infrastructure as closed (Jan 2026)",
-    )
-
-
-#: What is known to have closed (January 2026): Valor Compute Infrastructure's $5.4B purchase of
-#: compute leased to an xAI subsidiary, with $3.5B from Apollo (confirmed). The rest is taken to be
-#: equity; Nvidia is an anchor investor of unreported size, so its stake is set to zero. The rate
-#: (9.5%, reported for Apollo's later loan) and the five-year terms are carried over from
-#: :data:`~gpu_finance.COLOSSUS_2`: assumptions.
-VALOR_COMPUTE: Deal = _valor_compute()

@@ -15,18 +15,21 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..backstop import (
+from .._validation import DRIFT, FRACTION, HORIZON_YEARS, PATHS, VOLATILITY, Range, check_seed
+from ..assumptions import (
     DEFAULT_COVERAGE,
-    DEFAULT_DRIFT,
     DEFAULT_HORIZON_YEARS,
     DEFAULT_RISK_FREE_RATE,
     DEFAULT_VOLATILITY,
+    default_drift,
+)
+from ..backstop import (
     EQUITY_ORDERS,
     STRUCTURES,
     WATERFALL_ORDER,
     LeverageProblem,
     MonteCarloGuarantee,
-    closed_form_vs_monte_carlo,
+    closed_form_comparison,
     expected_loss,
     expected_loss_by_party,
     guarantee_value,
@@ -42,6 +45,7 @@ from ..depreciation import DECLINE_CASES
 from ..formatting import estimate_percent, estimate_usd, percent, styled, usd, years
 from ..parties import PARTIES
 from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected, significant, snap
+from .leverage import leverage_chart, moral_hazard_explorer  # chapter 4's moral-hazard figures
 from .theme import OKABE_ITO, PARTY_COLORS, party_scale
 
 __all__ = [
@@ -68,10 +72,6 @@ _WORLD_LABELS = {"pricing": "Pricing world (grows at the risk-free rate)",
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-
-
 def _party_labels(keys) -> list[str]:
     return [PARTIES[k] for k in keys]
 
@@ -212,12 +212,12 @@ def guarantee_explorer(asset_value: float, reported_ltv: float) -> alt.LayerChar
     and ``e`` for the expected loss, in USD billions) to keep the page small.
     """
     volatility = Slider("vol", "Volatility of the GPUs' value (% a year)", 0.15, 0.55, 0.10,
-                        snap(DEFAULT_VOLATILITY, 0.15, 0.55, 0.10), scale=100)
+                                 snap(DEFAULT_VOLATILITY, 0.15, 0.55, 0.10), scale=100, valid=VOLATILITY)
     drift = Slider("mu", "Real-world drift of their value (% a year)", -0.44, 0.04, 0.08,
-                   snap(DEFAULT_DRIFT, -0.44, 0.04, 0.08), scale=100)
-    horizon = Slider("yrs", "Years to the horizon", 1, 5, 2, snap(DEFAULT_HORIZON_YEARS, 1, 5, 2))
-    coverage = Slider("cov", "Share guaranteed (%)", 0.0, 1.0, 0.1,
-                      snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.1), scale=100)
+                            snap(default_drift(), -0.44, 0.04, 0.08), scale=100, valid=DRIFT)
+    horizon = Slider("yrs", "Years to the horizon", 1, 5, 2, snap(DEFAULT_HORIZON_YEARS, 1, 5, 2), valid=HORIZON_YEARS)
+    coverage = Slider("cov", "Share guaranteed (%)", FRACTION.low, FRACTION.high, 0.1,
+                               snap(DEFAULT_COVERAGE, FRACTION.low, FRACTION.high, 0.1), scale=100, valid=FRACTION)
     ratios = np.arange(1, 17) / 16
     marked = float(ratios[np.argmin(np.abs(ratios - reported_ltv))])
     rate = DEFAULT_RISK_FREE_RATE
@@ -333,8 +333,8 @@ def waterfall_explorer(deal: Deal, note_fall: float = 0.7) -> alt.LayerChart:
     A line of text gives what the lenders and the taxpayers absorb when the GPUs lose ``note_fall``
     of their value.
     """
-    coverage = Slider("cov", "Share of the debt guaranteed (%)", 0.0, 1.0, 0.2,
-                      snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.2), scale=100)
+    coverage = Slider("cov", "Share of the debt guaranteed (%)", FRACTION.low, FRACTION.high, 0.2,
+                               snap(DEFAULT_COVERAGE, FRACTION.low, FRACTION.high, 0.2), scale=100, valid=FRACTION)
     structure = Dropdown("how", "How the guarantee shares losses",
                          tuple((label.split(":")[0], key) for key, label in sorted(STRUCTURES.items())),
                          "lenders_first")
@@ -404,123 +404,6 @@ def expected_loss_by_party_chart(deal: Deal, terminal_usd, coverage: float,
     )
 
 
-# ------------------------------------------------------------------------------------------------ moral hazard
-_SERIES = ["Sponsor's payoff, no guarantee", "Sponsor's payoff, with the guarantee",
-           "Taxpayers' expected cost, net of fees"]
-_SERIES_COLORS = [PARTY_COLORS["sponsor"], PARTY_COLORS["sponsor"], PARTY_COLORS["taxpayers"]]
-_SERIES_EXPR = f"{json.dumps(_SERIES)}[datum.k]"
-
-
-def _curve_rows(problem: LeverageProblem, coverage: float, fee: float, ratios: np.ndarray,
-                guaranteed_only: bool = False) -> pd.DataFrame:
-    """Compact rows: ``l`` loan-to-value, ``k`` the series (index into ``_SERIES``), ``y`` USD billions."""
-    with_ = leverage_curve(problem, coverage, fee, ltv=ratios)
-    parts = [] if guaranteed_only else [(0, leverage_curve(problem, ltv=ratios)["sponsor_payoff_usd"])]
-    parts += [(1, with_["sponsor_payoff_usd"]), (2, with_["taxpayer_cost_usd"])]
-    return pd.concat([pd.DataFrame({"l": ratios, "k": k, "y": significant(values / 1e9)}) for k, values in parts],
-                     ignore_index=True)
-
-
-def _choice_rows(problem: LeverageProblem, coverage: float, fee: float) -> pd.DataFrame:
-    without = optimal_leverage(problem)
-    with_ = optimal_leverage(problem, coverage, fee)
-    return pd.DataFrame({
-        "l": significant([without.ltv, with_.ltv]),
-        "y": significant([without.sponsor_payoff_usd / 1e9, with_.sponsor_payoff_usd / 1e9]),
-        "k": [0, 1],
-        "w0": significant([without.ltv * 100] * 2, 3),
-        "w1": significant([with_.ltv * 100] * 2, 3),
-        "tax": significant([with_.taxpayer_cost_usd / 1e9] * 2),
-        "gain": significant([(with_.sponsor_payoff_usd - without.sponsor_payoff_usd) / 1e9] * 2),
-    })
-
-
-def _leverage_layers(curves, choices, filter_expr: str | None, baseline=None):
-    def maybe(chart):
-        return chart.transform_filter(filter_expr) if filter_expr else chart
-
-    def named(chart):
-        return chart.transform_calculate(series=_SERIES_EXPR)
-
-    x = alt.X("l:Q", title="Loan-to-value chosen by the sponsor", axis=alt.Axis(format="%"))
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=_SERIES, range=_SERIES_COLORS),
-                      legend=alt.Legend(orient="bottom", direction="vertical"))
-    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=_SERIES, range=[[6, 4], [1, 0], [1, 0]]))
-    encoding = dict(
-        x=x, y=alt.Y("y:Q", title="USD billions, today's value"), color=color, strokeDash=dash,
-        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("l:Q", title="Loan-to-value", format=".1%"),
-                 alt.Tooltip("y:Q", title="USD billions", format=".2f")])
-    layers = [named(maybe(alt.Chart(curves))).mark_line(strokeWidth=2.5).encode(**encoding)]
-    if baseline is not None:
-        layers.insert(0, named(alt.Chart(baseline)).mark_line(strokeWidth=2.5).encode(**encoding))
-    points = named(maybe(alt.Chart(choices))).mark_point(size=110, filled=True, shape="diamond").encode(
-        x=alt.X("l:Q"), y=alt.Y("y:Q"), color=alt.Color("series:N", scale=alt.Scale(domain=_SERIES, range=_SERIES_COLORS),
-                                          legend=None),
-        tooltip=[alt.Tooltip("series:N", title="Sponsor's choice"),
-                 alt.Tooltip("l:Q", title="Loan-to-value", format=".1%")])
-    note = maybe(alt.Chart(choices)).transform_filter("datum.k == 1").transform_calculate(
-        text=("'Chosen loan-to-value: ' + format(datum.w0, '.0f') + '% without, ' + "
-              "format(datum.w1, '.0f') + '% with the guarantee'"),
-        text2=("'Sponsor gains $' + format(datum.gain, '.2f') + 'B; taxpayers expect to pay $' + "
-               "format(datum.tax, '.2f') + 'B'"),
-    )
-    text1 = note.mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.XValue(4), y=alt.YValue(2),
-                                                                            text=alt.Text("text:N"))
-    text2 = note.mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.XValue(4), y=alt.YValue(18),
-                                                                            text=alt.Text("text2:N"))
-    return layers + [points, text1, text2]
-
-
-def leverage_chart(problem: LeverageProblem, coverage: float = DEFAULT_COVERAGE, fee: float | str = 0.0) -> alt.LayerChart:
-    """The sponsor's payoff with and without the guarantee, and the taxpayers' expected cost, by leverage."""
-    ratios = np.round(np.linspace(0.0, problem.max_ltv, 46), 10)
-    curves = _curve_rows(problem, coverage, fee, ratios)
-    choices = _choice_rows(problem, coverage, fee)
-    without, with_ = optimal_leverage(problem), optimal_leverage(problem, coverage, fee)
-    return alt.layer(*_leverage_layers(curves, choices, None)).properties(
-        title=alt.TitleParams(
-            f"With the guarantee the sponsor borrows {percent(with_.ltv, 0)} of the cost, not {percent(without.ltv, 0)}",
-            subtitle=(f"{percent(coverage, 0)} guaranteed pro rata, fee {percent(with_.fee, 1)} a year; "
-                      f"diamonds mark the sponsor's choices"),
-        ),
-        width=440, height=300,
-        description=(
-            "Line chart against the loan-to-value: the sponsor's payoff without a guarantee (dashed), with the "
-            "guarantee (solid), and the taxpayers' expected cost net of fees. The sponsor chooses "
-            f"{percent(without.ltv, 0)} without and {percent(with_.ltv, 0)} with the guarantee; there its payoff is "
-            f"{usd(with_.sponsor_payoff_usd - without.sponsor_payoff_usd)} higher and the taxpayers expect to pay "
-            f"{usd(with_.taxpayer_cost_usd)}."
-        ),
-    )
-
-
-def moral_hazard_explorer(problem: LeverageProblem) -> alt.LayerChart:
-    """Kernel-free version of :func:`leverage_chart`: sliders set the share guaranteed and the fee."""
-    coverage = Slider("cov", "Share guaranteed, pro rata (%)", 0.0, 1.0, 0.2,
-                      snap(DEFAULT_COVERAGE, 0.0, 1.0, 0.2), scale=100)
-    fee = Slider("fee", "Guarantee fee (% of the guaranteed debt a year)", 0.0, 0.3, 0.1, 0.0, scale=100)
-    controls = [coverage, fee]
-    ratios = np.round(np.linspace(0.0, problem.max_ltv, 31), 10)
-    baseline = _curve_rows(problem, 0.0, 0.0, ratios).query("k == 0")
-    curves = grid(lambda cov, fee: _curve_rows(problem, cov, fee, ratios, guaranteed_only=True), controls)
-    choices = grid(lambda cov, fee: _choice_rows(problem, cov, fee), controls)
-    layers = _leverage_layers(curves, choices, selected(controls), baseline=baseline)
-    return bind(alt.layer(*layers), controls).properties(
-        title=alt.TitleParams(
-            "A cheap guarantee buys more borrowing",
-            subtitle=("Move the sliders: a flat fee either leaves the guarantee a gift "
-                      "or makes it a tax that stops the borrowing"),
-        ),
-        width=440, height=300,
-        description=(
-            "Interactive line chart against the loan-to-value of the sponsor's payoff without a guarantee "
-            "(dashed), with it (solid), and the taxpayers' expected cost net of fees. Sliders set the share "
-            "guaranteed and the yearly fee; diamonds mark the sponsor's choices and two lines of text give "
-            "the chosen loan-to-values, the sponsor's gain and the taxpayers' expected cost."
-        ),
-    )
-
-
 # ------------------------------------------------------------------------------------------------ tables
 def quotes_table(quotes: pd.DataFrame):
     """The sourced quotes as a table: date, who and where, the words, the source and its confidence."""
@@ -581,20 +464,25 @@ def design_table(frame: pd.DataFrame):
 def _panel_controls(deal: Deal, *, with_fee: bool) -> list:
     """The live panels' sliders, each within the model's valid range; the leverage stops where the
     chip vendor's equity would no longer fit in the deal."""
-    most_ltv = math.floor((1.0 - deal.vendor_share_of_cost) / 0.025 + 1e-9) * 0.025
-    fee = [Slider("fee", "Guarantee fee (% a year)", 0.0, 0.12, 0.005, 0.0, scale=100)] if with_fee else []
+    most_ltv = math.floor(deal.max_debt_share / 0.025 + 1e-9) * 0.025
+    fee = [Slider("fee", "Guarantee fee (% a year)", 0.0, 0.12, 0.005, 0.0, scale=100, valid=FRACTION)
+           ] if with_fee else []
+    paths = (("1,000", 1_000), ("10,000", 10_000), ("100,000", 100_000))
+    if not all(PATHS.contains(n) for _, n in paths):
+        raise ValueError(f"n_paths: a choice of {paths!r} is outside the model's {PATHS}")
     return [
-        Slider("coverage", "Share guaranteed (%)", 0.0, 1.0, 0.05, snap(DEFAULT_COVERAGE, 0, 1, 0.05), scale=100),
+        Slider("coverage", "Share guaranteed (%)", FRACTION.low, FRACTION.high, 0.05,
+                        snap(DEFAULT_COVERAGE, 0, 1, 0.05), scale=100, valid=FRACTION),
         *fee,
         Slider("volatility", "Volatility (% a year)", 0.05, 1.0, 0.05,
-               snap(DEFAULT_VOLATILITY, 0.05, 1.0, 0.05), scale=100),
-        Slider("drift", "Real-world drift (% a year)", -0.6, 0.2, 0.02, snap(DEFAULT_DRIFT, -0.6, 0.2, 0.02), scale=100),
+                        snap(DEFAULT_VOLATILITY, 0.05, 1.0, 0.05), scale=100, valid=VOLATILITY),
+        Slider("drift", "Real-world drift (% a year)", -0.6, 0.2, 0.02,
+                        snap(default_drift(), -0.6, 0.2, 0.02), scale=100, valid=DRIFT),
         Slider("ltv", "Loan-to-value (%)", 0.05, round(most_ltv, 10), 0.025,
                snap(deal.debt_share, 0.05, most_ltv, 0.025), scale=100),
-        Slider("years", "Horizon (years)", 1, 10, 1, int(snap(DEFAULT_HORIZON_YEARS, 1, 10, 1))),
+        Slider("years", "Horizon (years)", 1, 10, 1, int(snap(DEFAULT_HORIZON_YEARS, 1, 10, 1)), valid=HORIZON_YEARS),
         # 10,000 paths by default keep each move quick; 100,000 give the chapters' precision.
-        Dropdown("n_paths", "Simulated paths", (("1,000", 1_000), ("10,000", 10_000), ("100,000", 100_000)),
-                 10_000),
+        Dropdown("n_paths", "Simulated paths", paths, 10_000),
     ]
 
 
@@ -608,10 +496,13 @@ def guarantee_panel(deal: Deal, seed: int = 0) -> LivePanel:
     def update(coverage, volatility, drift, ltv, years, n_paths):
         changed = deal.with_debt_share(ltv)
         value, debt = changed.total_cost_usd, changed.debt_usd
-        table = closed_form_vs_monte_carlo(value, debt, volatility, drift, rate, years, coverage,
-                                           n_paths=n_paths, seed=seed)
-        real = monte_carlo_guarantee(value, debt, volatility, rate, years, coverage, drift=drift,
-                                     n_paths=n_paths, seed=seed)
+        # Each world simulated once, as closed_form_vs_monte_carlo does (one stream from the seed);
+        # the real world's simulation feeds both the table and the histogram.
+        common = dict(n_paths=n_paths, seed=check_seed("seed", seed))
+        pricing = monte_carlo_guarantee(value, debt, volatility, rate, years, coverage, **common)
+        real = monte_carlo_guarantee(value, debt, volatility, rate, years, coverage, drift=drift, **common)
+        table = closed_form_comparison(value, debt, volatility, drift, rate, years, coverage,
+                                       pricing=pricing, real=real)
         histogram = [loss_histogram_chart(real)] if real.default_probability > 0 else []
         return [comparison_table(table), *histogram]
 
@@ -638,7 +529,7 @@ def backstop_panel(deal: Deal, seed: int = 0) -> LivePanel:
         def moral_hazard():
             problem = LeverageProblem(asset_value_usd=value, volatility=volatility, drift=drift,
                                       risk_free_rate=rate, years=years,
-                                      max_ltv=round(1.0 - changed.vendor_share_of_cost, 10))
+                                      max_ltv=changed.max_debt_share)
             return [leverage_chart(problem, coverage, fee)]
 
         # Two tabs, each computed only when in view (see gpu_finance.viz.controls.LivePanel).

@@ -10,7 +10,9 @@ An interactive figure in this book exists in two forms:
 
 A :class:`Slider` or :class:`Dropdown` holds a control's name, label, allowed range, step and
 default, and builds both the ipywidget and the Vega-Lite parameter, so the two cannot drift
-apart. The ranges are the model's valid ranges, so a reader can never pick an invalid value.
+apart. A slider that sets a model parameter is given the parameter's
+:class:`~gpu_finance._validation.Range` (``valid=``) and checks that both its ends lie inside it,
+so a reader can never pick a value the model refuses.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from altair.utils.schemapi import debug_mode
 from IPython import get_ipython
 from IPython.display import display
 
-from .._validation import check_number
+from .._validation import Range, check_number
 from .render import render_spec
 
 __all__ = ["Slider", "Dropdown", "Control", "grid", "bind", "selected", "live_panel", "LivePanel", "defaults",
@@ -50,6 +52,19 @@ class Slider:
         Starting value; must lie on the grid ``minimum + k * step``.
     scale : float
         Factor between model units and displayed units (100 shows a fraction as a percentage).
+    valid : Range, optional
+        The values the model parameter accepts (e.g. :data:`gpu_finance._validation.RATE`); the
+        slider's minimum and maximum must both lie in it.
+
+    Examples
+    --------
+    >>> from gpu_finance._validation import RATE, TERM_YEARS
+    >>> Slider("debt_term_years", "Loan term (years)", TERM_YEARS.low, TERM_YEARS.high, 1, 5, valid=TERM_YEARS).maximum
+    15
+    >>> Slider("debt_rate", "Rate (%)", 0.0, 1.0, 0.05, 0.1, scale=100, valid=RATE)
+    Traceback (most recent call last):
+    ...
+    ValueError: debt_rate.maximum=1.0 is outside the model's range [0, 1)
     """
 
     name: str
@@ -59,12 +74,18 @@ class Slider:
     step: float
     default: float
     scale: float = 1.0
+    valid: Range | None = None
 
     def __post_init__(self) -> None:
         check_number(f"{self.name}.step", self.step, 0, float("inf"), low_closed=False)
         check_number(f"{self.name}.maximum", self.maximum, self.minimum, float("inf"))
         check_number(f"{self.name}.default", self.default, self.minimum, self.maximum)
         check_number(f"{self.name}.scale", self.scale, 0, float("inf"), low_closed=False)
+        if self.valid is not None:
+            for end in ("minimum", "maximum"):
+                if not self.valid.contains(getattr(self, end)):
+                    raise ValueError(f"{self.name}.{end}={getattr(self, end)!r} is outside the model's range "
+                                     f"{self.valid}")
         offset = (self.default - self.minimum) / self.step
         if abs(offset - round(offset)) > 1e-9:
             raise ValueError(

@@ -11,9 +11,11 @@ import math
 import altair as alt
 import pandas as pd
 
+from .._validation import FRACTION, RATE, TERM_YEARS, Range
 from ..deal import Deal, capital_structure, debt_schedule
 from ..formatting import percent, table, usd
 from ..parties import PARTIES
+from ._common import BN, finish
 from .controls import LivePanel, Slider, bind, grid, live_panel, selected, snap
 from .theme import OKABE_ITO, party_scale
 
@@ -30,17 +32,19 @@ _STACK_ORDER = ["lenders", "spv_equity", "vendor"]
 
 
 def debt_share_slider(deal: Deal, step: float = 0.025) -> Slider:
-    """The debt-share control for ``deal``: from 0 to the most debt the vendor's equity allows."""
-    most = _floor_to(1.0 - deal.vendor_share_of_cost, step)
+    """The debt-share control for ``deal``: from 0 to the most debt the vendor's equity allows
+    (:attr:`~gpu_finance.Deal.max_debt_share`, on the slider's grid)."""
+    most = _floor_to(deal.max_debt_share, step)
     return Slider("debt_share", "Debt share of the cost (%)", 0.0, most, step,
-                  snap(deal.debt_share, 0.0, most, step), scale=100)
+                  snap(deal.debt_share, 0.0, most, step), scale=100, valid=Range(0.0, deal.max_debt_share))
 
 
-def _structure_rows(deal: Deal) -> pd.DataFrame:
-    frame = capital_structure(deal)
+def _structure_rows(deal: Deal, structure: pd.DataFrame) -> pd.DataFrame:
+    """The bar's rows from :func:`~gpu_finance.capital_structure` of ``deal`` (left unchanged)."""
+    frame = structure.copy()
     frame["party_label"] = frame["party"].map(PARTIES)
     frame["order"] = frame["party"].map(_STACK_ORDER.index)
-    frame["amount_bn"] = frame["amount_usd"] / 1e9
+    frame["amount_bn"] = frame["amount_usd"] / BN
     frame["deal_name"] = deal.name
     return frame
 
@@ -63,20 +67,22 @@ def _structure_bar(data: alt.Data | pd.DataFrame) -> alt.Chart:
 
 def capital_structure_chart(deal: Deal) -> alt.Chart:
     """A stacked bar of who funds the SPV: lenders, outside equity and the chip vendor."""
-    rows = _structure_rows(deal)
+    return _capital_structure_figure(deal, capital_structure(deal))
+
+
+def _capital_structure_figure(deal: Deal, structure: pd.DataFrame) -> alt.Chart:
+    """:func:`capital_structure_chart` from the solved :func:`~gpu_finance.capital_structure` of ``deal``."""
+    rows = _structure_rows(deal, structure)
     debt = usd(deal.debt_usd)
     vendor = usd(deal.vendor_equity_usd)
-    return _structure_bar(rows).properties(
-        title=alt.TitleParams(
-            f"{percent(deal.debt_share, 1)} of the {usd(deal.total_cost_usd)} is borrowed",
-            subtitle=f"{deal.name}: lenders {debt}; the chip vendor puts in {vendor} of the equity",
-        ),
+    return finish(
+        _structure_bar(rows),
+        f"{percent(deal.debt_share, 1)} of the {usd(deal.total_cost_usd)} is borrowed",
+        f"{deal.name}: lenders {debt}; the chip vendor puts in {vendor} of the equity",
+        f"Stacked bar of the SPV's funding for {deal.name}: lenders {debt}, outside equity "
+        f"investors {usd(deal.outside_equity_usd)}, chip vendor {vendor}, "
+        f"out of {usd(deal.total_cost_usd)}.",
         height=90,
-        description=(
-            f"Stacked bar of the SPV's funding for {deal.name}: lenders {debt}, outside equity "
-            f"investors {usd(deal.outside_equity_usd)}, chip vendor {vendor}, "
-            f"out of {usd(deal.total_cost_usd)}."
-        ),
     )
 
 
@@ -87,7 +93,12 @@ def capital_structure_explorer(deal: Deal) -> alt.LayerChart:
     under the bar states how much debt sits in the SPV rather than on the sponsor's balance sheet.
     """
     control = debt_share_slider(deal)
-    rows = grid(lambda debt_share: _structure_rows(deal.with_debt_share(debt_share)), [control])
+
+    def rows_at(debt_share):
+        changed = deal.with_debt_share(debt_share)
+        return _structure_rows(changed, capital_structure(changed))
+
+    rows = grid(rows_at, [control])
     pick = selected([control])
     bars = _structure_bar(rows).transform_filter(pick)
     debt_rows = rows[rows["party"] == "lenders"].assign(
@@ -100,18 +111,15 @@ def capital_structure_explorer(deal: Deal) -> alt.LayerChart:
         .encode(x=alt.XValue(0), y=alt.YValue(60), text=alt.Text("note:N"))
         .transform_filter(pick)
     )
-    layered = alt.layer(bind(bars, [control]), note).properties(
-        title=alt.TitleParams(
-            "Move the slider: more debt means less equity, and the debt stays in the SPV",
-            subtitle=f"{deal.name}; total cost and the chip vendor's {usd(deal.vendor_equity_usd)} held fixed",
-        ),
+    layered = finish(
+        alt.layer(bind(bars, [control]), note),
+        "Move the slider: more debt means less equity, and the debt stays in the SPV",
+        f"{deal.name}; total cost and the chip vendor's {usd(deal.vendor_equity_usd)} held fixed",
+        "Interactive stacked bar of the SPV's funding. A slider sets the debt share from "
+        f"{percent(control.minimum, 0)} to {percent(control.maximum, 0)}; the bar shows the split "
+        "between lenders, outside equity investors and the chip vendor, and a line of text gives "
+        "the debt held by the SPV.",
         height=110,
-        description=(
-            "Interactive stacked bar of the SPV's funding. A slider sets the debt share from "
-            f"{percent(control.minimum, 0)} to {percent(control.maximum, 0)}; the bar shows the split "
-            "between lenders, outside equity investors and the chip vendor, and a line of text gives "
-            "the debt held by the SPV."
-        ),
     )
     return layered
 
@@ -119,7 +127,7 @@ def capital_structure_explorer(deal: Deal) -> alt.LayerChart:
 def financing_events_chart(events: pd.DataFrame) -> alt.Chart:
     """Bars of the amounts reported, closed and raised separately, by date (from the data)."""
     shown = events.dropna(subset=["amount_usd"]).copy()
-    shown["amount_bn"] = shown["amount_usd"] / 1e9
+    shown["amount_bn"] = shown["amount_usd"] / BN
     shown["label"] = shown["amount_usd"].map(usd)
     shown["when"] = shown["date"].dt.strftime("%b %Y")
     shown["what"] = shown["when"] + ": " + shown["status"]
@@ -141,44 +149,44 @@ def financing_events_chart(events: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("source:N", title="Source")],
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("label:N"))
-    return (bars + labels).properties(
-        title=alt.TitleParams(
-            f"Reported as a {usd(plan)} plan; {usd(closed)} is known to have closed",
-            subtitle="xAI's own Series E is a different deal from the GPU vehicle",
-        ),
+    return finish(
+        bars + labels,
+        f"Reported as a {usd(plan)} plan; {usd(closed)} is known to have closed",
+        "xAI's own Series E is a different deal from the GPU vehicle",
+        "Bar chart of reported financing around xAI's Colossus 2: "
+        + "; ".join(f"{w}, {lab} ({d})" for w, lab, d in zip(shown["what"], shown["label"], shown["deal"]))
+        + ".",
         height=170,
-        description=(
-            "Bar chart of reported financing around xAI's Colossus 2: "
-            + "; ".join(f"{w}, {lab} ({d})" for w, lab, d in zip(shown["what"], shown["label"], shown["deal"]))
-            + "."
-        ),
     )
 
 
 def debt_service_chart(deal: Deal) -> alt.Chart:
     """Stacked bars of the SPV's yearly interest and principal, from :func:`debt_schedule`."""
-    schedule = debt_schedule(deal)
+    return _debt_service_figure(deal, debt_schedule(deal))
+
+
+def _debt_service_figure(deal: Deal, schedule: pd.DataFrame) -> alt.Chart:
+    """:func:`debt_service_chart` from the solved :func:`~gpu_finance.debt_schedule` of ``deal``."""
     long = schedule.melt(id_vars="year", value_vars=["interest_usd", "principal_usd"],
                          var_name="part", value_name="amount_usd")
     long["part"] = long["part"].map({"interest_usd": "Interest", "principal_usd": "Principal"})
-    long["amount_bn"] = long["amount_usd"] / 1e9
+    long["amount_bn"] = long["amount_usd"] / BN
     payment = usd(schedule["payment_usd"].iloc[0])
-    return alt.Chart(long).mark_bar().encode(
-        x=alt.X("year:O", title="Year of the loan"),
-        y=alt.Y("sum(amount_bn):Q", title="Paid to lenders (USD billions)"),
-        color=alt.Color("part:N", title=None,
-                        scale=alt.Scale(domain=["Interest", "Principal"],
-                                        range=[OKABE_ITO["vermillion"], OKABE_ITO["orange"]])),
-        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("part:N", title="Part"),
-                 alt.Tooltip("amount_bn:Q", title="USD billions", format=".2f")],
-    ).properties(
-        title=f"The SPV owes its lenders {payment} a year for {deal.debt_term_years} years",
-        width=360, height=220,
-        description=(
-            f"Stacked bars of yearly debt service on {usd(deal.debt_usd)} at "
-            f"{percent(deal.debt_rate)} over {deal.debt_term_years} years: interest shrinks and "
-            "principal grows each year; the payment is level."
+    return finish(
+        alt.Chart(long).mark_bar().encode(
+            x=alt.X("year:O", title="Year of the loan"),
+            y=alt.Y("sum(amount_bn):Q", title="Paid to lenders (USD billions)"),
+            color=alt.Color("part:N", title=None,
+                            scale=alt.Scale(domain=["Interest", "Principal"],
+                                            range=[OKABE_ITO["vermillion"], OKABE_ITO["orange"]])),
+            tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("part:N", title="Part"),
+                     alt.Tooltip("amount_bn:Q", title="USD billions", format=".2f")],
         ),
+        f"The SPV owes its lenders {payment} a year for {deal.debt_term_years} years",
+        description=f"Stacked bars of yearly debt service on {usd(deal.debt_usd)} at "
+        f"{percent(deal.debt_rate)} over {deal.debt_term_years} years: interest shrinks and "
+        "principal grows each year; the payment is level.",
+        width=360, height=220,
     )
 
 
@@ -186,26 +194,27 @@ def deal_panel(deal: Deal) -> LivePanel:
     """Live panel: debt share, the vendor's equity, the rate and the loan term, redrawn on change.
 
     The debt share stops at 75%, and the vendor's equity at a quarter of the cost, so the vendor's
-    part always fits inside the equity: every position of the sliders is a valid deal.
+    part always fits inside the equity: every position of the sliders is a valid deal. Each change
+    solves the capital structure and the debt schedule once and hands them to the figures.
     """
-    most_vendor_bn = _floor_to(deal.total_cost_usd * 0.25 / 1e9, 0.25)
+    most_vendor_bn = _floor_to(deal.total_cost_usd * 0.25 / BN, 0.25)
     controls = [
-        Slider("debt_share", "Debt share of the cost (%)", 0.0, 0.75, 0.025,
-               snap(deal.debt_share, 0.0, 0.75, 0.025), scale=100),
+        Slider("debt_share", "Debt share of the cost (%)", FRACTION.low, 0.75, 0.025,
+               snap(deal.debt_share, FRACTION.low, 0.75, 0.025), scale=100, valid=FRACTION),
         Slider("vendor_equity_bn", "Chip vendor's equity (USD billions)", 0.0, most_vendor_bn, 0.25,
-               snap(deal.vendor_equity_usd / 1e9, 0.0, most_vendor_bn, 0.25)),
-        Slider("debt_rate", "Interest rate on the debt (%)", 0.0, 0.20, 0.005,
-               snap(deal.debt_rate, 0.0, 0.2, 0.005), scale=100),
-        Slider("debt_term_years", "Loan term (years)", 1, 15, 1, deal.debt_term_years),
+               snap(deal.vendor_equity_usd / BN, 0.0, most_vendor_bn, 0.25)),
+        Slider("debt_rate", "Interest rate on the debt (%)", RATE.low, 0.20, 0.005,
+               snap(deal.debt_rate, RATE.low, 0.2, 0.005), scale=100, valid=RATE),
+        Slider("debt_term_years", "Loan term (years)", TERM_YEARS.low, TERM_YEARS.high, 1, deal.debt_term_years,
+               valid=TERM_YEARS),
     ]
 
     def update(debt_share, vendor_equity_bn, debt_rate, debt_term_years):
-        debt = debt_share * deal.total_cost_usd
-        changed = deal.replace(
-            debt_usd=debt, equity_usd=deal.total_cost_usd - debt, vendor_equity_usd=vendor_equity_bn * 1e9,
-            debt_rate=debt_rate, debt_term_years=debt_term_years, name=f"{deal.name}, edited",
-        )
-        return [capital_structure_chart(changed), table(capital_structure(changed)), debt_service_chart(changed)]
+        changed = deal.with_funding(debt_share, vendor_equity_bn * BN, debt_rate=debt_rate,
+                                    debt_term_years=debt_term_years, name=f"{deal.name}, edited")
+        structure = capital_structure(changed)
+        return [_capital_structure_figure(changed, structure), table(structure),
+                _debt_service_figure(changed, debt_schedule(changed))]
 
     return live_panel(controls, update, title="The deal, live: change the terms")
 

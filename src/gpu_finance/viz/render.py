@@ -4,7 +4,7 @@ Altair's own HTML output loads Vega, Vega-Lite and vega-embed from a CDN, so off
 firewall) every chart is blank. This renderer instead expects ``window.vegaEmbed`` from one
 self-contained script made by :func:`vl_convert.javascript_bundle`:
 
-* on the **website** (:envvar:`GPU_FINANCE_SITE` is set by :mod:`gpu_finance.sphinxext` while the
+* on the **website** (:envvar:`GPU_FINANCE_SITE` is set by the book's Sphinx extension, ``book/_ext/sbs_sphinx.py``, while the
   book builds), the page loads that script from the site's own static files;
 * in a **live notebook** (JupyterLab, VS Code, Jupyter Notebook) the first chart a kernel shows
   carries the script inline, and later charts reuse it;

@@ -10,7 +10,6 @@ page small. :func:`scenario_panel` recomputes the model live in a notebook.
 from __future__ import annotations
 
 import functools
-
 import json
 from collections.abc import Mapping
 
@@ -18,30 +17,29 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..formatting import estimate_percent, estimate_usd, percent, styled, table, usd, years
+from .. import scenario as scenario_model
+from .._validation import ANNUAL_DECLINE, FRACTION, MARGIN, RATE, TERM_YEARS, VOLATILITY
+from ..formatting import estimate_percent, estimate_usd, percent, styled, table, usd
 from ..parties import PARTIES
 from ..scenario import (
     DEAL_FIELDS,
     PRESET_LABELS,
-    PRESETS,
     RISK_STEPS,
     SCENARIO_FIELDS,
-    WHO_PAYS_PATHS,
-    WHO_PAYS_SEED,
     Scenario,
     WhoPays,
-    _parse,
     risk_path,
     scenario_flows,
-    scenario_presets,
     who_pays,
 )
 from ..backstop import STRUCTURES
 from ..depreciation import DECLINE_CASES
 from ..deal import Deal
-from .controls import Control, Dropdown, LivePanel, Slider, bind, live_panel, selected
+from ._common import BN, PANEL_WIDTH, WIDTH, billions, finish
 from .backstop import binned_histogram
-from .spv import FLOW_LAYOUT, NODE_COLORS, NODE_LABELS, flow_chart
+from .controls import Control, Dropdown, LivePanel, Slider, bind, live_panel, selected, snap
+from .flows import FLOW_LAYOUT, NODE_COLORS, NODE_LABELS, flow_chart
+from .presets import presets_table, sources_table
 from .theme import OKABE_ITO, party_scale
 
 __all__ = [
@@ -71,11 +69,16 @@ GRID_PATHS: int = 2_000
 EXTENDED_LAYOUT: dict[str, tuple[float, float]] = {**FLOW_LAYOUT, "taxpayers": (0.1, 0.8),
                                                    "obsolescence": (0.1, 0.16)}
 
-_BN = 1e9
 _PARTY_KEYS = list(PARTIES)
 _PARTY_NAMES = [PARTIES[k] for k in _PARTY_KEYS]
 _SHORT_PARTY = {"sponsor": "Sponsor", "spv_equity": "Outside equity", "vendor": "Chip vendor",
                 "lenders": "Lenders", "taxpayers": "Taxpayers"}
+
+
+def _paths_and_seed(n_paths: int | None, seed: int | None) -> tuple[int, int]:
+    """:func:`~gpu_finance.who_pays`' defaults for those not given, read from the model when called."""
+    return (scenario_model.WHO_PAYS_PATHS if n_paths is None else n_paths,
+            scenario_model.WHO_PAYS_SEED if seed is None else seed)
 
 
 def _bears(party: str) -> str:
@@ -83,11 +86,6 @@ def _bears(party: str) -> str:
     subject = {"sponsor": "The sponsor", "spv_equity": "Outside equity", "vendor": "The chip vendor",
                "lenders": "Lenders", "taxpayers": "Taxpayers"}[party]
     return f"{subject} {'bear' if party in ('lenders', 'taxpayers') else 'bears'}"
-
-
-def _bn(values, digits: int = 4) -> np.ndarray:
-    """USD to USD billions, rounded to keep the page's data small."""
-    return np.round(np.asarray(values, dtype=float) / _BN, digits)
 
 
 def _lines(text: str, width: int = 16) -> list[str]:
@@ -101,61 +99,6 @@ def _lines(text: str, width: int = 16) -> list[str]:
     return lines
 
 
-def _snap(value: float, low: float, high: float, step: float) -> float:
-    k = round((min(max(value, low), high) - low) / step)
-    return round(low + k * step, 10)
-
-
-def _show(field_name: str, value) -> str:
-    """A scenario field's value written for readers, in its unit."""
-    unit = SCENARIO_FIELDS[field_name][1]
-    if unit == "USD":
-        return str(usd(value))
-    if unit == "years":
-        return str(years(value))
-    if unit == "yes/no":
-        return "yes" if value else "no"
-    if unit == "choice":
-        return STRUCTURES[value].split(":")[0]
-    return str(percent(value, 1))
-
-
-# ------------------------------------------------------------------------------------------------ presets
-def presets_table(presets: Mapping[str, Scenario] | None = None):
-    """The presets side by side, one row per field, each value with its confidence code in brackets
-    (C confirmed, S second-hand, X conflicting, A an assumption), from ``scenario_presets.csv``."""
-    chosen = dict(PRESETS if presets is None else presets)
-    rows = scenario_presets().set_index(["preset", "field"])
-    shown = pd.DataFrame({"Field": [label for label, _ in SCENARIO_FIELDS.values()]})
-    for key, scenario in chosen.items():
-        column = []
-        for name in SCENARIO_FIELDS:
-            value = getattr(scenario.deal, name) if name in DEAL_FIELDS else getattr(scenario, name)
-            code = rows.loc[(key, name), "confidence"] if (key, name) in rows.index else "?"
-            column.append(f"{_show(name, value)} [{code}]")
-        shown[scenario.name] = column
-    return styled(shown).hide(axis="index")
-
-
-def sources_table():
-    """The presets' sourced figures (confidence C, S or X), each once: the field, its value, the
-    confidence code, the source and the presets that use it. The rest of the presets' numbers are
-    the book's assumptions (confidence A)."""
-    rows = scenario_presets()
-    sourced = rows[rows["confidence"] != "A"].copy()
-    sourced["shown"] = [_show(f, _parse(f, v)) for f, v in zip(sourced["field"], sourced["value"])]
-    grouped = (sourced.groupby(["field", "shown", "confidence", "source"], sort=False)["preset"]
-               .agg(lambda keys: ", ".join(PRESET_LABELS[k] for k in keys)).reset_index())
-    shown = pd.DataFrame({
-        "Figure": grouped["field"].map(lambda f: SCENARIO_FIELDS[f][0]),
-        "Value": grouped["shown"],
-        "Conf.": grouped["confidence"],
-        "Source": grouped["source"],
-        "Used by": grouped["preset"],
-    })
-    return styled(shown).hide(axis="index")
-
-
 # ------------------------------------------------------------------------------------------------ who pays
 def _stack_rows(results: Mapping[str, WhoPays]) -> pd.DataFrame:
     rows = []
@@ -163,7 +106,7 @@ def _stack_rows(results: Mapping[str, WhoPays]) -> pd.DataFrame:
         for k, (party, loss) in enumerate(zip(result.parties["party"], result.parties["expected_loss_usd"])):
             rows.append((order, result.scenario.name, k, PARTIES[party], float(loss)))
     frame = pd.DataFrame(rows, columns=["order", "scenario", "k", "party", "loss_usd"])
-    frame["loss_bn"] = _bn(frame["loss_usd"])
+    frame["loss_bn"] = billions(frame["loss_usd"])
     return frame.drop(columns="loss_usd")
 
 
@@ -174,7 +117,7 @@ def who_pays_chart(results: Mapping[str, WhoPays]) -> alt.LayerChart:
         raise ValueError("results must hold at least one who_pays() result")
     data = _stack_rows(results)
     names = [r.scenario.name for r in results.values()]
-    totals = pd.DataFrame({"scenario": names, "total_bn": _bn([r.expected_loss_usd for r in results.values()]),
+    totals = pd.DataFrame({"scenario": names, "total_bn": billions([r.expected_loss_usd for r in results.values()]),
                            "label": [estimate_usd(r.expected_loss_usd, 3) for r in results.values()]})
     low, high = min(results.values(), key=lambda r: r.expected_loss_usd), max(
         results.values(), key=lambda r: r.expected_loss_usd)
@@ -192,23 +135,20 @@ def who_pays_chart(results: Mapping[str, WhoPays]) -> alt.LayerChart:
     )
     text = alt.Chart(totals).mark_text(dy=-6, baseline="bottom", fontSize=12).encode(
         x=alt.X("scenario:N", sort=names), y=alt.Y("total_bn:Q"), text=alt.Text("label:N"))
-    return alt.layer(bars, text).properties(
-        title=alt.TitleParams(
-            [f"Expected losses run from {estimate_usd(low.expected_loss_usd, 3)} ({low.scenario.name.lower()})",
-             f"to {estimate_usd(high.expected_loss_usd, 3)} ({high.scenario.name.lower()})"],
-            subtitle="Who bears the expected loss, scenario by scenario; the chips and the backstop decide",
-        ),
-        width=420, height=260,
-        description=(
-            "Stacked bars, one per scenario, of each party's expected loss in USD billions: "
-            + "; ".join(
-                f"{r.scenario.name}: total {estimate_usd(r.expected_loss_usd, 3)} ("
-                + ", ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(v, 3)}"
-                            for p, v in zip(r.parties["party"], r.parties["expected_loss_usd"]) if v > 0.005 * _BN)
-                + ")"
-                for r in results.values())
-            + "."
-        ),
+    return finish(
+        alt.layer(bars, text),
+        [f"Expected losses run from {estimate_usd(low.expected_loss_usd, 3)} ({low.scenario.name.lower()})",
+         f"to {estimate_usd(high.expected_loss_usd, 3)} ({high.scenario.name.lower()})"],
+        "Who bears the expected loss, scenario by scenario; the chips and the backstop decide",
+        "Stacked bars, one per scenario, of each party's expected loss in USD billions: "
+        + "; ".join(
+            f"{r.scenario.name}: total {estimate_usd(r.expected_loss_usd, 3)} ("
+            + ", ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(v, 3)}"
+                        for p, v in zip(r.parties["party"], r.parties["expected_loss_usd"]) if v > 0.005 * BN)
+            + ")"
+            for r in results.values())
+        + ".",
+        width=WIDTH, height=260,
     )
 
 
@@ -257,25 +197,22 @@ def loss_distribution_chart(result: WhoPays, bins: int = 30) -> alt.Chart:
     """Histogram of the total loss over the simulated futures (those with a loss), pre-binned."""
     frame = result.loss_distribution(bins)
     frame = pd.DataFrame({
-        "from_bn": _bn(frame["loss_from_usd"]), "to_bn": _bn(frame["loss_to_usd"]),
+        "from_bn": billions(frame["loss_from_usd"]), "to_bn": billions(frame["loss_to_usd"]),
         "share_pct": np.round(frame["share_of_paths"].astype(float).to_numpy() * 100, 3),
     })
     none = 1.0 - result.loss_probability
-    return binned_histogram(
-        frame, color=OKABE_ITO["vermillion"], noun="futures", x_title="Total loss in a future (USD billions)",
-    ).properties(
-        title=alt.TitleParams(
-            f"{estimate_usd(result.expected_loss_usd, 3)} on average; {estimate_usd(result.tail_loss_usd, 3)} in the worst "
-            f"{percent(result.tail, 0)} of futures",
-            subtitle=f"{result.scenario.name}: {percent(none, 0)} of {result.n_paths:,} futures end with no loss",
+    return finish(
+        binned_histogram(
+            frame, color=OKABE_ITO["vermillion"], noun="futures", x_title="Total loss in a future (USD billions)",
         ),
-        width=420, height=200,
-        description=(
-            f"Histogram of the total loss over {result.n_paths:,} simulated futures of the scenario "
-            f"'{result.scenario.name}'. {percent(none, 0)} of futures have no loss; the others spread up to "
-            f"{usd(float(result.losses_usd.max()))}. The average is {estimate_usd(result.expected_loss_usd, 3)} and the "
-            f"average of the worst {percent(result.tail, 0)} is {estimate_usd(result.tail_loss_usd, 3)}."
-        ),
+        f"{estimate_usd(result.expected_loss_usd, 3)} on average; {estimate_usd(result.tail_loss_usd, 3)} in the worst "
+        f"{percent(result.tail, 0)} of futures",
+        f"{result.scenario.name}: {percent(none, 0)} of {result.n_paths:,} futures end with no loss",
+        f"Histogram of the total loss over {result.n_paths:,} simulated futures of the scenario "
+        f"'{result.scenario.name}'. {percent(none, 0)} of futures have no loss; the others spread up to "
+        f"{usd(float(result.losses_usd.max()))}. The average is {estimate_usd(result.expected_loss_usd, 3)} and the "
+        f"average of the worst {percent(result.tail, 0)} is {estimate_usd(result.tail_loss_usd, 3)}.",
+        width=WIDTH, height=200,
     )
 
 
@@ -288,7 +225,7 @@ def _path_rows(path: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame({
         "s": path["step"].map(list(RISK_STEPS).index).astype(int),
         "k": path["party"].map(_PARTY_KEYS.index).astype(int),
-        "y": _bn(path["expected_loss_usd"]),
+        "y": billions(path["expected_loss_usd"]),
     })
     return frame[frame["y"] != 0]
 
@@ -321,27 +258,32 @@ def risk_path_chart(path: pd.DataFrame, scenario_name: str) -> alt.Chart:
     data = _path_rows(path)
     top = float(data.groupby("s")["y"].sum().max()) * 1.1 if len(data) else 1.0
     totals = path.groupby("step", sort=False)["expected_loss_usd"].sum()
-    return _path_bars(data, top).properties(
-        title=alt.TitleParams(_path_finding(path), subtitle=f"{scenario_name}: the three tricks, one after the other"),
-        width=400, height=240,
-        description=(
-            f"Stacked bars of the expected loss by party in the scenario '{scenario_name}' at three steps: "
-            + "; ".join(
-                f"{label}: total {estimate_usd(totals[step], 3)} ("
-                + ", ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(v, 3)}" for p, v in
-                            zip(path.loc[path['step'] == step, 'party'], path.loc[path['step'] == step,
-                                                                                   'expected_loss_usd'])
-                            if v > 0.005 * _BN) + ")"
-                for step, label in RISK_STEPS.items())
-            + "."
-        ),
+    return finish(
+        _path_bars(data, top),
+        _path_finding(path),
+        f"{scenario_name}: the three tricks, one after the other",
+        f"Stacked bars of the expected loss by party in the scenario '{scenario_name}' at three steps: "
+        + "; ".join(
+            f"{label}: total {estimate_usd(totals[step], 3)} ("
+            + ", ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(v, 3)}" for p, v in
+                        zip(path.loc[path['step'] == step, 'party'], path.loc[path['step'] == step,
+                                                                               'expected_loss_usd'])
+                        if v > 0.005 * BN) + ")"
+            for step, label in RISK_STEPS.items())
+        + ".",
+        width=PANEL_WIDTH, height=240,
     )
 
 
-def risk_path_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths: int = WHO_PAYS_PATHS,
-                       seed: int = WHO_PAYS_SEED) -> alt.LayerChart:
-    """Kernel-free path of risk: a menu picks the preset; a line of text gives who bears most at each step."""
-    chosen = dict(PRESETS if presets is None else presets)
+def risk_path_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths: int | None = None,
+                       seed: int | None = None) -> alt.LayerChart:
+    """Kernel-free path of risk: a menu picks the preset; a line of text gives who bears most at each step.
+
+    ``presets`` default to the book's (:data:`~gpu_finance.PRESETS`), ``n_paths`` and ``seed`` to
+    :func:`~gpu_finance.who_pays`' own (:data:`~gpu_finance.scenario.WHO_PAYS_PATHS`, ``WHO_PAYS_SEED``).
+    """
+    n_paths, seed = _paths_and_seed(n_paths, seed)
+    chosen = dict(scenario_model.PRESETS if presets is None else presets)
     keys = list(chosen)
     menu = Dropdown("sc", "Preset", tuple((chosen[k].name, i) for i, k in enumerate(keys)), 0)
     pieces, notes = [], []
@@ -356,25 +298,22 @@ def risk_path_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
     note = alt.Chart(pd.DataFrame(notes, columns=["sc", "text"])).transform_filter(pick).mark_text(
         align="left", baseline="top", fontSize=12, fontWeight="bold").encode(
         x=alt.XValue(2), y=alt.YValue(-2), text=alt.Text("text:N"))
-    return bind(alt.layer(bars, note), [menu]).properties(
-        title=alt.TitleParams(
-            "Each trick hands the loss to someone else",
-            subtitle="Expected loss by party as the tricks are switched on; pick a preset",
-        ),
-        width=400, height=250,
-        description=(
-            "Interactive stacked bars of each party's expected loss in USD billions at three steps: (1) the "
-            "vehicle alone, with a sponsor that honours the lease; (2) chips that may die before the lease ends, "
-            "with a sponsor that may walk away from them; (3) the government guarantee as well. A menu picks the "
-            "preset; a line of text says who bears most of the loss at the first and the last step."
-        ),
+    return finish(
+        bind(alt.layer(bars, note), [menu]),
+        "Each trick hands the loss to someone else",
+        "Expected loss by party as the tricks are switched on; pick a preset",
+        "Interactive stacked bars of each party's expected loss in USD billions at three steps: (1) the "
+        "vehicle alone, with a sponsor that honours the lease; (2) chips that may die before the lease ends, "
+        "with a sponsor that may walk away from them; (3) the government guarantee as well. A menu picks the "
+        "preset; a line of text says who bears most of the loss at the first and the last step.",
+        width=PANEL_WIDTH, height=250,
     )
 
 
 # ------------------------------------------------------------------------------------------------ money flows
 def extended_flow_chart(result: WhoPays) -> alt.LayerChart:
     """Chapter 1's money-flow diagram of the whole deal, with the chips' lost value and the guarantee
-    (:func:`~gpu_finance.scenario_flows`), drawn by chapter 1's :func:`~gpu_finance.viz.spv.flow_chart`."""
+    (:func:`~gpu_finance.scenario_flows`), drawn by :func:`~gpu_finance.viz.flows.flow_chart`."""
     flows = scenario_flows(result)
     labels = {**NODE_LABELS, "obsolescence": "Lost to\nobsolescence", "taxpayers": "Taxpayers"}
     colors = {**NODE_COLORS, "obsolescence": OKABE_ITO["black"]}
@@ -417,8 +356,8 @@ def _dashboard_row(result: WhoPays) -> dict:
     parties = result.parties
     text = (f"Expected loss {estimate_usd(result.expected_loss_usd, 3)} · a loss in {percent(result.loss_probability, 0)} "
             f"of futures · worst {percent(result.tail, 0)}: {estimate_usd(result.tail_loss_usd, 3)}")
-    return {"k": list(range(len(parties))), "e": _bn(parties["expected_loss_usd"], 3).tolist(),
-            "t": _bn(parties["tail_loss_usd"], 3).tolist(), "g": _bn(parties["earned_usd"], 3).tolist(),
+    return {"k": list(range(len(parties))), "e": billions(parties["expected_loss_usd"], 3).tolist(),
+            "t": billions(parties["tail_loss_usd"], 3).tolist(), "g": billions(parties["earned_usd"], 3).tolist(),
             "text": text}
 
 
@@ -437,12 +376,14 @@ def _loss_bar_encoding(measures: list[str], *, label_limit: int) -> dict:
 
 
 def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths: int = GRID_PATHS,
-                       seed: int = WHO_PAYS_SEED) -> alt.VConcatChart:
+                       seed: int | None = None) -> alt.VConcatChart:
     """Kernel-free dashboard: a menu picks the preset and three menus override the assumptions that
     decide who pays (the chips' economic life, what the sponsor does when they die, the guarantee).
     Shows the expected loss and the loss in the worst 5% of futures by party, and a table with what
-    each party earned on the way ("Earned"). Each grid point simulates ``n_paths`` seeded futures."""
-    chosen = dict(PRESETS if presets is None else presets)
+    each party earned on the way ("Earned"). Each grid point simulates ``n_paths`` seeded futures
+    (``seed`` defaults to :func:`~gpu_finance.who_pays`' own)."""
+    n_paths, seed = _paths_and_seed(n_paths, seed)
+    chosen = dict(scenario_model.PRESETS if presets is None else presets)
     keys = list(chosen)
     controls = _dashboard_controls(keys, chosen)
     cache: dict[tuple, dict] = {}
@@ -488,20 +429,17 @@ def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
             x=alt.XValue(x), y=row_y, text=alt.Text(f"{field_name}:N")))
     table_view = alt.vconcat(alt.layer(*heads).properties(width=width, height=16),
                              alt.layer(*columns).properties(width=width, height=110), spacing=0)
-    return alt.vconcat(note, bars, table_view, spacing=8).properties(
-        title=alt.TitleParams(
-            "Change the chips, the sponsor and the backstop: the loss changes hands",
-            subtitle=f"Who pays, by party; each setting simulates {n_paths:,} seeded futures",
-        ),
-        description=(
-            "Interactive dashboard. Menus pick one of the four scenarios and override three assumptions: the "
-            "chips' economic life (2 to 7 years), what the sponsor does when the chips die before the lease "
-            "ends (keeps paying, walks away half the time, or walks away), and the government guarantee (none, "
-            "40% or 80% of the debt). A line of text gives the expected loss, the share of futures with a loss "
-            "and the average loss in the worst 5% of futures; two stacked bars split the expected loss and the "
-            "worst-5% loss by party (sponsor, outside equity, chip vendor, lenders, taxpayers); a table lists "
-            "each party's expected loss, its loss in the worst 5% and what it earned on the way (Earned)."
-        ),
+    return finish(
+        alt.vconcat(note, bars, table_view, spacing=8),
+        "Change the chips, the sponsor and the backstop: the loss changes hands",
+        f"Who pays, by party; each setting simulates {n_paths:,} seeded futures",
+        "Interactive dashboard. Menus pick one of the four scenarios and override three assumptions: the "
+        "chips' economic life (2 to 7 years), what the sponsor does when the chips die before the lease "
+        "ends (keeps paying, walks away half the time, or walks away), and the government guarantee (none, "
+        "40% or 80% of the debt). A line of text gives the expected loss, the share of futures with a loss "
+        "and the average loss in the worst 5% of futures; two stacked bars split the expected loss and the "
+        "worst-5% loss by party (sponsor, outside equity, chip vendor, lenders, taxpayers); a table lists "
+        "each party's expected loss, its loss in the worst 5% and what it earned on the way (Earned).",
     )
 
 
@@ -512,79 +450,84 @@ def _single_bars(result: WhoPays) -> alt.Chart:
     rows = []
     for k, party in enumerate(result.parties["party"]):
         row = result.parties.iloc[k]
-        rows += [(measures[0], k, PARTIES[party], float(row["expected_loss_usd"]) / _BN),
-                 (measures[1], k, PARTIES[party], float(row["tail_loss_usd"]) / _BN)]
+        rows += [(measures[0], k, PARTIES[party], float(row["expected_loss_usd"]) / BN),
+                 (measures[1], k, PARTIES[party], float(row["tail_loss_usd"]) / BN)]
     frame = pd.DataFrame(rows, columns=["measure", "k", "party", "y"])
     top = result.parties.sort_values("expected_loss_usd").iloc[-1]
     finding = ("Nobody expects to lose anything" if result.expected_loss_usd <= 0 else
                f"{_bears(top['party'])} {percent(top['share_of_loss'], 0)} of an expected "
                f"{estimate_usd(result.expected_loss_usd, 3)}")
-    return alt.Chart(frame).mark_bar().encode(**_loss_bar_encoding(measures, label_limit=160)).properties(
-        title=alt.TitleParams(finding, subtitle=f"{result.scenario.name}; {result.n_paths:,} simulated futures"),
-        width=400, height=90,
-        description=(
-            f"Two stacked bars for the scenario '{result.scenario.name}': the expected loss of "
-            f"{estimate_usd(result.expected_loss_usd, 3)} and the average loss in the worst {percent(result.tail, 0)} of "
-            f"futures, {estimate_usd(result.tail_loss_usd, 3)}, each split by party: "
-            + "; ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(e, 3)} and {estimate_usd(t, 3)}" for p, e, t in
-                        zip(result.parties["party"], result.parties["expected_loss_usd"],
-                            result.parties["tail_loss_usd"]))
-            + "."
-        ),
+    return finish(
+        alt.Chart(frame).mark_bar().encode(**_loss_bar_encoding(measures, label_limit=160)),
+        finding,
+        f"{result.scenario.name}; {result.n_paths:,} simulated futures",
+        f"Two stacked bars for the scenario '{result.scenario.name}': the expected loss of "
+        f"{estimate_usd(result.expected_loss_usd, 3)} and the average loss in the worst {percent(result.tail, 0)} of "
+        f"futures, {estimate_usd(result.tail_loss_usd, 3)}, each split by party: "
+        + "; ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(e, 3)} and {estimate_usd(t, 3)}" for p, e, t in
+                    zip(result.parties["party"], result.parties["expected_loss_usd"],
+                        result.parties["tail_loss_usd"]))
+        + ".",
+        width=PANEL_WIDTH, height=90,
     )
 
 
 def _panel_controls(start: Scenario) -> list[Control]:
+    """The panel's controls, at the values of the scenario ``start``. Each slider that sets a field of
+    the model carries the field's range (``valid=``), and its ends equal to the model's come from it."""
     deal = start.deal
-    vendor_share = deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0
+    fraction, rate, term = FRACTION.low, RATE.low, TERM_YEARS.low
+
+    def share(name, label, high, step, value, valid=FRACTION):
+        return Slider(name, label, fraction, high, step, snap(value, fraction, high, step), scale=100, valid=valid)
+
+    def whole(name, label, value):
+        return Slider(name, label, term, 10, 1, min(value, 10), valid=TERM_YEARS)
+
     return [
         Dropdown("preset", "Preset", tuple((label, key) for key, label in PRESET_LABELS.items()), "as_told"),
-        Slider("cost_bn", "Cost of the GPUs (USD billions)", 0.5, 40.0, 0.1, _snap(deal.total_cost_usd / _BN, 0.5, 40, 0.1)),
-        Slider("debt_share", "Debt share of the cost (%)", 0.0, 0.95, 0.001, _snap(deal.debt_share, 0, 0.95, 0.001),
-               scale=100),
-        Slider("vendor_share", "Chip vendor's share of the equity (%)", 0.0, 1.0, 0.01,
-               _snap(vendor_share, 0, 1, 0.01), scale=100),
-        Slider("debt_rate", "Interest rate on the debt (%)", 0.0, 0.25, 0.005, _snap(deal.debt_rate, 0, 0.25, 0.005),
-               scale=100),
-        Slider("debt_term_years", "Debt term (years)", 1, 10, 1, min(deal.debt_term_years, 10)),
-        Slider("lease_term_years", "Lease term (years)", 1, 10, 1, min(deal.lease_term_years, 10)),
-        Slider("target_equity_return", "Equity's target return (%)", 0.0, 0.40, 0.01,
-               _snap(start.target_equity_return, 0, 0.4, 0.01), scale=100),
-        Slider("residual_value_fraction", "Residual value at the end of the lease (% of cost)", 0.0, 0.8, 0.05,
-               _snap(start.residual_value_fraction, 0, 0.8, 0.05), scale=100),
+        Slider("cost_bn", "Cost of the GPUs (USD billions)", 0.5, 40.0, 0.1, snap(deal.total_cost_usd / BN, 0.5, 40, 0.1)),
+        Slider("debt_share", "Debt share of the cost (%)", fraction, 0.95, 0.001,
+               snap(deal.debt_share, fraction, 0.95, 0.001), scale=100, valid=FRACTION),
+        share("vendor_share", "Chip vendor's share of the equity (%)", FRACTION.high, 0.01, deal.vendor_share_of_equity),
+        Slider("debt_rate", "Interest rate on the debt (%)", rate, 0.25, 0.005, snap(deal.debt_rate, rate, 0.25, 0.005),
+               scale=100, valid=RATE),
+        whole("debt_term_years", "Debt term (years)", deal.debt_term_years),
+        whole("lease_term_years", "Lease term (years)", deal.lease_term_years),
+        Slider("target_equity_return", "Equity's target return (%)", rate, 0.40, 0.01,
+               snap(start.target_equity_return, rate, 0.4, 0.01), scale=100, valid=RATE),
+        share("residual_value_fraction", "Residual value at the end of the lease (% of cost)", 0.8, 0.05,
+              start.residual_value_fraction),
         Dropdown("residual_value_guarantee", "Sponsor guarantees the residual value", (("No", False), ("Yes", True)),
                  start.residual_value_guarantee),
         Slider("vendor_gross_margin", "Chip vendor's gross margin (%)", 0.0, 0.95, 0.05,
-               _snap(start.vendor_gross_margin, 0, 0.95, 0.05), scale=100),
-        Slider("accounting_life_years", "Accounting life (years)", 1, 10, 1, min(start.accounting_life_years, 10)),
-        Slider("economic_life_years", "Economic life (years)", 1, 10, 1, min(start.economic_life_years, 10)),
-        Slider("annual_decline", "Yearly fall in market value (%)", 0.0, 0.6, 0.001,
-               _snap(start.annual_decline, 0, 0.6, 0.001), scale=100),
+               snap(start.vendor_gross_margin, 0, 0.95, 0.05), scale=100, valid=MARGIN),
+        whole("accounting_life_years", "Accounting life (years)", start.accounting_life_years),
+        whole("economic_life_years", "Economic life (years)", start.economic_life_years),
+        Slider("annual_decline", "Yearly fall in market value (%)", ANNUAL_DECLINE.low, ANNUAL_DECLINE.high, 0.001,
+               snap(start.annual_decline, ANNUAL_DECLINE.low, ANNUAL_DECLINE.high, 0.001), scale=100,
+               valid=ANNUAL_DECLINE),
         Slider("volatility", "Volatility of the GPUs' value (% a year)", 0.05, 1.0, 0.05,
-               _snap(start.volatility, 0.05, 1.0, 0.05), scale=100),
-        Slider("liquidation_cost_fraction", "Lost in a forced sale (%)", 0.0, 0.5, 0.05,
-               _snap(start.liquidation_cost_fraction, 0, 0.5, 0.05), scale=100),
-        Slider("sponsor_default_rate", "Chance the sponsor stops paying, each year (%)", 0.0, 0.3, 0.01,
-               _snap(start.sponsor_default_rate, 0, 0.3, 0.01), scale=100),
-        Slider("walk_away_probability", "Chance it walks away from dead chips (%)", 0.0, 1.0, 0.05,
-               _snap(start.walk_away_probability, 0, 1, 0.05), scale=100),
-        Slider("coverage", "Share of the debt guaranteed (%)", 0.0, 1.0, 0.05, _snap(start.coverage, 0, 1, 0.05),
-               scale=100),
+               snap(start.volatility, 0.05, 1.0, 0.05), scale=100, valid=VOLATILITY),
+        share("liquidation_cost_fraction", "Lost in a forced sale (%)", 0.5, 0.05, start.liquidation_cost_fraction),
+        share("sponsor_default_rate", "Chance the sponsor stops paying, each year (%)", 0.3, 0.01,
+              start.sponsor_default_rate),
+        share("walk_away_probability", "Chance it walks away from dead chips (%)", FRACTION.high, 0.05,
+              start.walk_away_probability),
+        share("coverage", "Share of the debt guaranteed (%)", FRACTION.high, 0.05, start.coverage),
         Dropdown("structure", "How the guarantee shares losses",
                  tuple((label.split(":")[0], key) for key, label in STRUCTURES.items()), start.structure),
-        Slider("guarantee_fee", "Guarantee fee (% of the guaranteed debt a year)", 0.0, 0.1, 0.005,
-               _snap(start.guarantee_fee, 0, 0.1, 0.005), scale=100),
+        share("guarantee_fee", "Guarantee fee (% of the guaranteed debt a year)", 0.1, 0.005, start.guarantee_fee),
         Dropdown("n_paths", "Simulated futures", (("2,000", 2_000), ("20,000", 20_000), ("100,000", 100_000)),
-                 WHO_PAYS_PATHS),
+                 scenario_model.WHO_PAYS_PATHS),
     ]
-
 
 
 def _shown_value(control: Control, model_value) -> object:
     """What a control's widget shows for a model value (snapped to the control's grid)."""
     if isinstance(control, Dropdown):
         return model_value
-    snapped = _snap(float(model_value), control.minimum, control.maximum, control.step)
+    snapped = snap(float(model_value), control.minimum, control.maximum, control.step)
     if control.is_whole and control.scale == 1:
         return int(snapped)
     return snapped * control.scale
@@ -592,11 +535,10 @@ def _shown_value(control: Control, model_value) -> object:
 
 def _preset_values(key: str) -> dict[str, object]:
     """A preset's values in the panel's terms (model units, before snapping)."""
-    scenario = PRESETS[key]
+    scenario = scenario_model.PRESETS[key]
     deal = scenario.deal
     values = {name: getattr(scenario, name) for name in SCENARIO_FIELDS if name not in DEAL_FIELDS}
-    values.update(cost_bn=deal.total_cost_usd / _BN, debt_share=deal.debt_share,
-                  vendor_share=deal.vendor_equity_usd / deal.equity_usd if deal.equity_usd > 0 else 0.0,
+    values.update(cost_bn=deal.total_cost_usd / BN, debt_share=deal.debt_share, vendor_share=deal.vendor_share_of_equity,
                   debt_rate=deal.debt_rate, debt_term_years=deal.debt_term_years,
                   lease_term_years=deal.lease_term_years)
     return values
@@ -604,13 +546,13 @@ def _preset_values(key: str) -> dict[str, object]:
 
 def _panel_scenario(preset: str, values: dict, controls: list[Control]) -> Scenario:
     """The preset itself while the controls show it; otherwise a scenario built from the controls."""
-    base = PRESETS[preset]
+    base = scenario_model.PRESETS[preset]
     shown = _preset_values(preset)
     as_preset = all(
         c.from_widget(_shown_value(c, shown[c.name])) == values[c.name] for c in controls if c.name in shown)
     if as_preset:
         return base
-    cost = values["cost_bn"] * _BN
+    cost = values["cost_bn"] * BN
     debt = values["debt_share"] * cost
     equity = cost - debt
     deal = Deal(total_cost_usd=cost, equity_usd=equity, debt_usd=debt, vendor_equity_usd=values["vendor_share"] * equity,
@@ -620,7 +562,7 @@ def _panel_scenario(preset: str, values: dict, controls: list[Control]) -> Scena
     return Scenario(name=f"{base.name}, edited", deal=deal, **fields)
 
 
-def scenario_panel(seed: int = WHO_PAYS_SEED) -> LivePanel:
+def scenario_panel(seed: int | None = None) -> LivePanel:
     """Live panel: pick a preset, then change any field of the scenario. Four tabs, each computed
     only when in view: who pays (on average and in the worst futures, with the table and how the
     futures end), the loss distribution, the path of risk from trick to trick, and the extended
@@ -628,9 +570,12 @@ def scenario_panel(seed: int = WHO_PAYS_SEED) -> LivePanel:
 
     Picking a preset moves every control to that preset's values (rounded to the controls' steps;
     while nothing else is moved, the panel shows the preset exactly). The path of risk uses a tenth
-    of the paths chosen (at least 2,000), to keep the panel quick.
+    of the paths chosen (at least 2,000), to keep the panel quick. ``seed`` defaults to
+    :func:`~gpu_finance.who_pays`' own. Each change simulates the scenario once and hands the result to
+    every figure of the tab in view.
     """
-    controls = _panel_controls(PRESETS["as_told"])
+    _, seed = _paths_and_seed(None, seed)
+    controls = _panel_controls(scenario_model.PRESETS["as_told"])
     fields = [c for c in controls if c.name not in ("preset", "n_paths")]
 
     def update(preset, n_paths, **values):

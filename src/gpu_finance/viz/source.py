@@ -31,6 +31,7 @@ def source_lines(obj) -> list[str]:
     >>> source_lines(annuity_payment)[0].startswith("def annuity_payment(")
     True
     """
+    obj = inspect.unwrap(obj)  # a memoised routine (functools.cache) shows its own code
     module = getattr(obj, "__module__", "") or ""
     if not (inspect.isfunction(obj) or inspect.isclass(obj)) or not module.startswith("gpu_finance"):
         raise ValueError(f"obj={obj!r} is not a function or class of the gpu_finance package")

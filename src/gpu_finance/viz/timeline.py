@@ -15,7 +15,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from ..claims import essay_claims
-from ..datasets import CONFIDENCE_CODES, EVENT_KINDS, deal_facts, financing_events
+from ..datasets import CONFIDENCE_CODES, EVENT_KINDS, deal_facts, financing_events, load_dataset
 from ..formatting import Prose, date_text, percent, styled, usd, years
 from .ledger import claim_label
 from .theme import OKABE_ITO
@@ -110,8 +110,6 @@ def _raw_dates(events: pd.DataFrame) -> list[str]:
     The loader turns them into datetimes; the data file is read again to tell a month-only date
     (shown as a month) from a day.
     """
-    from ..datasets import load_dataset
-
     raw = load_dataset("financing_events").set_index("event_id")["date"].astype(str)
     return [raw.get(event_id, when.strftime("%Y-%m-%d")) for event_id, when in zip(events["event_id"], events["date"])]
 

@@ -1,6 +1,8 @@
 """A small Sphinx extension that makes the book's website work with no third-party requests.
 
-Listed in ``_config.yml`` under ``sphinx.extra_extensions``. When the book builds it:
+Not part of the model package (``gpu_finance`` installs without Sphinx): Jupyter Book loads it
+from this folder, ``_config.yml``'s ``sphinx.local_extensions`` (``sbs_sphinx: book/_ext``).
+When the book builds it:
 
 * sets :envvar:`GPU_FINANCE_SITE`, so the notebooks' kernels (started by the build) render charts
   for the website (see :mod:`gpu_finance.viz.render`);
@@ -33,9 +35,9 @@ from sphinx.transforms import SphinxTransform
 from sphinx_exercise.directive import SolutionStartDirective
 from sphinx_exercise.nodes import solution_end_node
 
-from .datasets import FACTS_AS_OF, deal_facts
-from .formatting import date_text, percent, usd, years
-from .viz.render import BUNDLE_FILENAME, SITE_ENV_VAR, javascript_bundle
+from gpu_finance.datasets import FACTS_AS_OF, deal_facts
+from gpu_finance.formatting import date_text, percent, usd, years
+from gpu_finance.viz.render import BUNDLE_FILENAME, SITE_ENV_VAR, javascript_bundle
 
 MATHJAX_DIR = "mathjax"
 #: jupyter-server-mathjax ships MathJax 2 as Jupyter uses it: one combined configuration file that
