@@ -98,3 +98,25 @@ def test_an_old_address_lands_on_the_new_page(browser, site_url, old, new):
     assert page.url == f"{site_url}/{new}"
     page.close()
 
+
+
+def test_theme_icons_render_from_the_web_fonts(loaded):
+    """No Font Awesome script is loaded: the header's icons must still be drawn, by the theme's fonts."""
+    page, _, _ = loaded("book/intro.html")
+    icon = page.locator("i.fa-magnifying-glass >> visible=true").first
+    style = icon.evaluate("""e => { const s = getComputedStyle(e, '::before');
+        return {font: s.fontFamily, content: s.content, width: e.getBoundingClientRect().width}; }""")
+    assert "Font Awesome" in style["font"] and style["content"] not in ("none", "normal", '""'), style
+    assert style["width"] > 0, style
+    loaded_fonts = page.evaluate("() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    assert any("Font Awesome" in family for family in loaded_fonts), loaded_fonts
+
+
+def test_search_finds_words_from_the_search_page(browser, site_url):
+    page = browser.new_page()
+    try:
+        page.goto(f"{site_url}/search.html?q=depreciation")
+        page.wait_for_selector("#search-results ul.search li", timeout=15_000)
+        assert page.locator("#search-results ul.search li").count() > 3
+    finally:
+        page.close()

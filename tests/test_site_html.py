@@ -74,3 +74,38 @@ def test_sections_of_the_old_chapter_3_are_sent_to_the_chapter_that_holds_them(b
     for anchor in ("a-guarantee-is-a-put-option", "loan-that-closed", "bs-ex-build-put"):  # stay in chapter 3
         assert anchor not in ids and f'id="{anchor}"' in chapter3
 
+
+
+def _loads(html: str, script: str) -> bool:
+    return re.search(r'<script[^>]*src="[^"]*' + re.escape(script), html) is not None
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_no_page_loads_the_font_awesome_script_or_the_search_index(built_site, page_path):
+    """The theme's 1.5 MB icon script is not needed (its icons render from web fonts), and the search
+    index (with its tools) is loaded only by the search page (search-as-you-type is off)."""
+    html = (built_site / page_path).read_text(encoding="utf-8")
+    for script in ("fontawesome.js", "searchindex.js", "searchtools.js"):
+        assert not _loads(html, script), f"{page_path} loads {script}"
+
+
+def test_the_search_page_keeps_its_index(built_site):
+    html = (built_site / "search.html").read_text(encoding="utf-8")
+    assert _loads(html, "searchindex.js") and _loads(html, "searchtools.js")
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_mathjax_only_on_pages_that_show_math(built_site, page_path):
+    html = (built_site / page_path).read_text(encoding="utf-8")
+    has_math = 'class="math' in html
+    if page_path.startswith("chapters/0") and not page_path.startswith("chapters/00"):
+        assert has_math, f"{page_path}: every chapter after the prologue has equations"
+    if page_path in ("book/intro.html", "book/how-to-use.html", "book/glossary.html"):
+        assert not has_math, f"{page_path} has no equations"
+    assert _loads(html, "MathJax.js") == has_math, f"{page_path}: MathJax loaded {not has_math and 'without' or 'with'} math"
+
+
+def test_the_site_root_is_a_titled_english_page_that_opens_the_introduction(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "<title>Shadow Balance Sheets</title>" in html
+    assert 'content="0; url=book/intro.html"' in html and 'href="book/intro.html"' in html

@@ -22,10 +22,12 @@ When the book builds it:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 from docutils import nodes
+from markupsafe import Markup
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
@@ -108,6 +110,45 @@ def _write_assets(app) -> None:
     mathjax = static / MATHJAX_DIR
     if not (mathjax / "MathJax.js").exists():
         shutil.copytree(_mathjax_source(), mathjax, dirs_exist_ok=True)
+
+
+#: Scripts the theme puts in every page's head that a page of this book does without: Font Awesome's
+#: 1.5 MB script (the icons render from the theme's web fonts and CSS), and, except on the search page,
+#: Sphinx's search tools and the whole search index (search-as-you-type is off).
+_FONT_AWESOME = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+_SEARCH_SCRIPTS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>')
+
+
+def trim_head(html: str, pagename: str) -> Markup:
+    """The theme's head markup without the scripts this page does not need (a Jinja filter, ``sbs_trim``).
+
+    >>> head = '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script><script src="../searchindex.js"></script>'
+    >>> str(trim_head(head, "book/intro")), str(trim_head(head, "search"))
+    ('', '<script src="../searchindex.js"></script>')
+    """
+    trimmed = _FONT_AWESOME.sub("", str(html))
+    if pagename != "search":
+        trimmed = _SEARCH_SCRIPTS.sub("", trimmed)
+    return Markup(trimmed)
+
+
+def _register_filters(app) -> None:
+    if app.builder.format == "html" and hasattr(app.builder, "templates"):
+        app.builder.templates.environment.filters["sbs_trim"] = trim_head
+
+
+_MATH_MARKERS = ('class="math', "\\(", "\\[", "$$")
+
+
+def _mathjax_only_with_math(app, pagename, templatename, context, doctree) -> None:
+    """Load MathJax only on pages that show math: Jupyter Book asks Sphinx to put it on every page."""
+    body = context.get("body") or ""
+    if any(marker in body for marker in _MATH_MARKERS):
+        return
+    scripts = context.get("script_files")
+    if scripts:
+        scripts[:] = [s for s in scripts if "mathjax" not in str(getattr(s, "filename", s) or "").lower()
+                      and "mathjax" not in str(dict(getattr(s, "attributes", {}) or {}).get("type", "")).lower()]
 
 
 def _add_bundle_to_chart_pages(app, pagename, templatename, context, doctree) -> None:
@@ -256,6 +297,8 @@ def setup(app):
     app.connect("builder-inited", _write_assets)
     app.connect("html-page-context", _add_bundle_to_chart_pages)
     app.connect("html-page-context", _tidy_scripts, priority=900)
+    app.connect("html-page-context", _mathjax_only_with_math, priority=910)
+    app.connect("builder-inited", _register_filters)
     app.connect("html-page-context", _accessibility_fixes)
     app.add_config_value("gpu_finance_edition", "full", "html", types=[str])
     app.connect("html-page-context", _student_edition_buttons, priority=600)  # after the theme's
