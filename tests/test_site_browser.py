@@ -120,3 +120,21 @@ def test_search_finds_words_from_the_search_page(browser, site_url):
         assert page.locator("#search-results ul.search li").count() > 3
     finally:
         page.close()
+
+
+def test_printed_pages_show_no_controls_and_wrap_code(browser, site_url):
+    page = browser.new_page()
+    try:
+        page.goto(f"{site_url}/chapters/00-the-deal.html")
+        wait_for_charts(page)
+        page.emulate_media(media="print")
+        shown = page.evaluate("""() => [...document.querySelectorAll(
+            '.vega-bindings, .vega-embed details, button.toggle-button')].filter(e => e.offsetParent !== null).length""")
+        assert shown == 0, f"{shown} controls would print"
+        assert page.locator(".vega-bindings").count() > 0, "the page has bound controls on screen"
+        wrap = page.evaluate("() => getComputedStyle(document.querySelector('div.highlight pre')).whiteSpace")
+        assert wrap == "pre-wrap", wrap
+        page.emulate_media(media="screen")
+        assert page.evaluate("() => getComputedStyle(document.querySelector('.vega-bindings')).display") != "none"
+    finally:
+        page.close()

@@ -109,3 +109,9 @@ def test_the_site_root_is_a_titled_english_page_that_opens_the_introduction(buil
     html = (built_site / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "<title>Shadow Balance Sheets</title>" in html
     assert 'content="0; url=book/intro.html"' in html and 'href="book/intro.html"' in html
+
+
+@pytest.mark.parametrize("page_path", ["book/intro.html", "chapters/01-the-spv.html"])
+def test_the_fullscreen_button_is_off_as_the_configuration_says(built_site, page_path):
+    html = (built_site / page_path).read_text(encoding="utf-8")
+    assert "fa-expand" not in html and "fullscreen" not in html.lower()

@@ -26,6 +26,7 @@ import re
 import shutil
 from pathlib import Path
 
+import yaml
 from docutils import nodes
 from markupsafe import Markup
 from pybtex.plugin import register_plugin
@@ -91,11 +92,25 @@ def fact_substitutions() -> dict[str, str]:
 
 
 def _configure(app, config) -> None:
+    _theme_options_jupyter_book_drops(app, config)
     config.mathjax_path = f"{MATHJAX_DIR}/MathJax.js?config={_MATHJAX_COMBINED_CONFIG}"
     config.mathjax2_config = _MATHJAX_CONFIG
     config.mathjax3_config = None
     dated = {"facts_as_of": str(date_text(FACTS_AS_OF))}  # the date the data was last checked
     config.myst_substitutions = {**fact_substitutions(), **dated, **(config.myst_substitutions or {})}
+
+
+def _theme_options_jupyter_book_drops(app, config) -> None:
+    """Jupyter Book 1 hands only some of ``_config.yml``'s ``html:`` options to the theme; it drops
+    ``use_fullscreen_button``. Pass it on, so the setting in ``_config.yml`` takes effect."""
+    book_config = Path(app.confdir) / "_config.yml"
+    if not book_config.is_file():
+        return
+    html = (yaml.safe_load(book_config.read_text(encoding="utf-8")) or {}).get("html") or {}
+    if "use_fullscreen_button" in html:
+        options = dict(config.html_theme_options or {})
+        options["use_fullscreen_button"] = bool(html["use_fullscreen_button"])
+        config.html_theme_options = options
 
 
 def _write_assets(app) -> None:
