@@ -87,6 +87,8 @@ def test_no_page_loads_the_font_awesome_script_or_the_search_index(built_site, p
     html = (built_site / page_path).read_text(encoding="utf-8")
     for script in ("fontawesome.js", "searchindex.js", "searchtools.js"):
         assert not _loads(html, script), f"{page_path} loads {script}"
+    if not re.search(r'class="[^"]*\bsd-', html):  # no sphinx-design component on the page
+        assert "sphinx-design" not in html and not _loads(html, "design-tabs.js"), f"{page_path} loads sphinx-design"
 
 
 def test_the_search_page_keeps_its_index(built_site):

@@ -166,6 +166,16 @@ def _mathjax_only_with_math(app, pagename, templatename, context, doctree) -> No
                       and "mathjax" not in str(dict(getattr(s, "attributes", {}) or {}).get("type", "")).lower()]
 
 
+def _design_assets_only_where_used(app, pagename, templatename, context, doctree) -> None:
+    """sphinx-design's stylesheet (55 kB) and tab script only on pages that use its components."""
+    if "sd-" in (context.get("body") or ""):
+        return
+    for key, unused in (("css_files", "sphinx-design"), ("script_files", "design-tabs.js")):
+        assets = context.get(key)
+        if assets:
+            assets[:] = [a for a in assets if unused not in str(getattr(a, "filename", a) or "")]
+
+
 def _add_bundle_to_chart_pages(app, pagename, templatename, context, doctree) -> None:
     if 'class="sbs-chart"' in context.get("body", ""):
         app.add_js_file(BUNDLE_FILENAME, loading_method="defer")
@@ -313,6 +323,7 @@ def setup(app):
     app.connect("html-page-context", _add_bundle_to_chart_pages)
     app.connect("html-page-context", _tidy_scripts, priority=900)
     app.connect("html-page-context", _mathjax_only_with_math, priority=910)
+    app.connect("html-page-context", _design_assets_only_where_used, priority=910)
     app.connect("builder-inited", _register_filters)
     app.connect("html-page-context", _accessibility_fixes)
     app.add_config_value("gpu_finance_edition", "full", "html", types=[str])
