@@ -28,7 +28,7 @@ import pandas as pd
 
 from ._lazy import lazy_constants
 from .calibration import calibrated_annual_decline
-from .datasets import load_dataset
+from .datasets import depreciation_fact, fact
 from .deal import colossus_2
 from .spv import lease_payment
 
@@ -81,15 +81,13 @@ def default_payout_rate() -> float:
 @functools.cache
 def direct_bankruptcy_cost_fraction() -> float:
     """:data:`DIRECT_BANKRUPTCY_COST_FRACTION`, read once from ``backstop_history.csv``."""
-    return float(load_dataset("backstop_history").set_index("key").loc["weiss_direct_bankruptcy_costs", "value"])
+    return fact("weiss_direct_bankruptcy_costs", table="backstop_history")
 
 
 @functools.cache
 def forced_sale_loss() -> float:
     """Chapter 2's assumed forced-sale loss on seized GPUs, a fraction of their market value, read
     once (``depreciation_facts.csv``, ``chapter2.liquidation_cost_fraction``)."""
-    from .depreciation import depreciation_fact  # a plain lookup; imported here, where it is used
-
     return depreciation_fact("chapter2.liquidation_cost_fraction")
 
 

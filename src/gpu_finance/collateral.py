@@ -19,6 +19,7 @@ import pandas as pd
 from ._lazy import lazy_constants
 from ._validation import FRACTION, Range
 from .asset_value import market_value_path
+from .assumptions import forced_sale_loss
 from .calibration import calibrated_annual_decline
 from .datasets import depreciation_fact
 from .deal import Deal, check_deal, debt_schedule
@@ -40,11 +41,10 @@ COVENANT_MAX_LTV: float
 LIQUIDATION_COST_FRACTION: float
 
 _COVENANT_KEY = "chapter2.covenant_max_ltv"
-_LIQUIDATION_KEY = "chapter2.liquidation_cost_fraction"
 __getattr__ = lazy_constants(
     globals(),
     COVENANT_MAX_LTV=lambda: depreciation_fact(_COVENANT_KEY),
-    LIQUIDATION_COST_FRACTION=lambda: depreciation_fact(_LIQUIDATION_KEY),
+    LIQUIDATION_COST_FRACTION=forced_sale_loss,  # the same assumption as chapter 3's forced-sale loss
 )
 
 #: A covenant's highest loan-to-value ratio: above zero, at most one.
@@ -113,7 +113,7 @@ def collateral_path(
     if covenant_max_ltv is None:
         covenant_max_ltv = depreciation_fact(_COVENANT_KEY)
     if liquidation_cost_fraction is None:
-        liquidation_cost_fraction = depreciation_fact(_LIQUIDATION_KEY)
+        liquidation_cost_fraction = forced_sale_loss()
     cap = _LTV_CAP.check("covenant_max_ltv", covenant_max_ltv)
     haircut = FRACTION.check("liquidation_cost_fraction", liquidation_cost_fraction)
     years = deal.debt_term_years

@@ -1,4 +1,4 @@
-"""What the charts of chapter 2 share: sizes, the year axis, amounts in billions and in words, the
+"""What the charts of chapter 2 share: sizes, the year axis, amounts in words, the
 kernel-free explorers' packing and note line, and the sliders for the fall in market value.
 
 Used by :mod:`gpu_finance.viz.depreciation`, :mod:`gpu_finance.viz.collateral` and
@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from .._validation import ANNUAL_DECLINE
@@ -56,11 +55,6 @@ def packed(frame: pd.DataFrame) -> pd.DataFrame:
     """One row holding each column as a list: a grid stored this way is several times smaller in
     the page; the chart unpacks it with ``transform_flatten`` after picking the row."""
     return pd.DataFrame({column: [frame[column].tolist()] for column in frame.columns})
-
-
-def billions(values) -> np.ndarray:
-    """USD to USD billions, rounded to keep the page's data small."""
-    return np.round(np.asarray(values, dtype=float) / 1e9, 4)
 
 
 def decline_slider(name: str = "annual_decline") -> Slider:

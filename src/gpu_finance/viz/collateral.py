@@ -16,7 +16,8 @@ from ..collateral import collateral_path, covenant_breach_year
 from ..datasets import generation_gap_years
 from ..deal import Deal
 from ..formatting import percent
-from ._chapter2 import WIDTH, YEAR_AXIS, billions, decline_slider, estimate_amount, note_row, packed, step_slider
+from ._chapter2 import WIDTH, YEAR_AXIS, decline_slider, estimate_amount, note_row, packed, step_slider
+from ._common import billions
 from .controls import Slider, bind, grid, selected
 from .theme import OKABE_ITO, PARTY_COLORS
 

@@ -17,7 +17,8 @@ import pandas as pd
 from ..calibration import DeclineEstimate, calibration_prices, price_trend
 from ..datasets import depreciation_fact, generation_gap_years
 from ..formatting import date_text, estimate_percent, percent, table, usd, years
-from ._chapter2 import WIDTH, billions, reported_usd
+from ._chapter2 import WIDTH, reported_usd
+from ._common import billions
 from .theme import OKABE_ITO
 
 __all__ = [

@@ -32,7 +32,8 @@ from ..depreciation import (
     reversal_year,
 )
 from ..formatting import percent, table, usd, usd_billions, years
-from ._chapter2 import WIDTH, YEAR_AXIS, billions, decline_slider, estimate_amount, note_row, packed, step_slider
+from ._chapter2 import WIDTH, YEAR_AXIS, decline_slider, estimate_amount, note_row, packed, step_slider
+from ._common import billions
 from .collateral import ltv_chart, ltv_explorer  # noqa: F401 (re-exported: the chapter's figures)
 from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected
 from .datasets import (  # noqa: F401 (re-exported: the chapter's figures)
