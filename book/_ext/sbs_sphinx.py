@@ -155,25 +155,32 @@ def _register_filters(app) -> None:
 _MATH_MARKERS = ('class="math', "\\(", "\\[", "$$")
 
 
+def _name_and_attributes(asset) -> tuple[str, dict]:
+    """A page asset's file name ("" for an inline script) and its attributes."""
+    return str(getattr(asset, "filename", asset) or ""), dict(getattr(asset, "attributes", {}) or {})
+
+
+def _drop_assets(context, key: str, unwanted) -> None:
+    """Remove from the page's ``key`` (``css_files`` or ``script_files``) every asset for which
+    ``unwanted(name, attributes)`` is true."""
+    assets = context.get(key)
+    if assets:
+        assets[:] = [asset for asset in assets if not unwanted(*_name_and_attributes(asset))]
+
+
 def _mathjax_only_with_math(app, pagename, templatename, context, doctree) -> None:
     """Load MathJax only on pages that show math: Jupyter Book asks Sphinx to put it on every page."""
     body = context.get("body") or ""
-    if any(marker in body for marker in _MATH_MARKERS):
-        return
-    scripts = context.get("script_files")
-    if scripts:
-        scripts[:] = [s for s in scripts if "mathjax" not in str(getattr(s, "filename", s) or "").lower()
-                      and "mathjax" not in str(dict(getattr(s, "attributes", {}) or {}).get("type", "")).lower()]
+    if not any(marker in body for marker in _MATH_MARKERS):
+        _drop_assets(context, "script_files", lambda name, attributes: "mathjax" in name.lower()
+                     or "mathjax" in str(attributes.get("type", "")).lower())
 
 
 def _design_assets_only_where_used(app, pagename, templatename, context, doctree) -> None:
     """sphinx-design's stylesheet (55 kB) and tab script only on pages that use its components."""
-    if "sd-" in (context.get("body") or ""):
-        return
-    for key, unused in (("css_files", "sphinx-design"), ("script_files", "design-tabs.js")):
-        assets = context.get(key)
-        if assets:
-            assets[:] = [a for a in assets if unused not in str(getattr(a, "filename", a) or "")]
+    if "sd-" not in (context.get("body") or ""):
+        _drop_assets(context, "css_files", lambda name, _: "sphinx-design" in name)
+        _drop_assets(context, "script_files", lambda name, _: "design-tabs.js" in name)
 
 
 def _add_bundle_to_chart_pages(app, pagename, templatename, context, doctree) -> None:
@@ -194,11 +201,10 @@ def _tidy_scripts(app, pagename, templatename, context, doctree) -> None:
         return
     seen, kept = set(), []
     for script in scripts:
-        attributes = dict(getattr(script, "attributes", {}) or {})
+        filename, attributes = _name_and_attributes(script)
         if attributes.get("type") == "application/vnd.jupyter.widget-state+json":
             continue
-        filename = getattr(script, "filename", script) or ""
-        key = (str(filename), tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        key = (filename, tuple(sorted((k, str(v)) for k, v in attributes.items())))
         if key not in seen:
             seen.add(key)
             kept.append(script)
