@@ -4,6 +4,7 @@ shaped like the house style (a title first, set-up hidden, no model logic in the
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,23 @@ def test_every_toc_entry_exists():
     for entry in _toc_files():
         matches = [p for p in (ROOT / f"{entry}.md", ROOT / f"{entry}.ipynb") if p.exists()]
         assert matches, f"_toc.yml lists {entry}, which does not exist"
+
+
+def test_the_landing_page_runs_like_a_chapter():
+    """The site's root page draws the money loop from the model: a MyST text notebook (so the build
+    executes and caches it like the chapters) whose first code cell is hidden and enables the
+    book's renderer, with the chart's cell showing its output only."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    text = (ROOT / f"{toc['root']}.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["jupytext"]["text_representation"]["format_name"] == "myst"
+    assert front["kernelspec"]["name"] == "python3"
+    cells = re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", text, flags=re.S | re.M)
+    assert cells, "the landing page has no code cell"
+    assert re.search(r"^:tags: \[remove-(?:cell|input)\]", cells[0], flags=re.M), "set-up cell is hidden"
+    assert "viz.enable()" in cells[0], "set-up cell enables the book's renderer"
+    charts = [c for c in cells if "flow_chart(" in c]
+    assert len(charts) == 1 and ":tags: [remove-input]" in charts[0]
 
 
 def test_build_settings_fail_on_errors():

@@ -3,6 +3,7 @@ and no reference to another host in any script or style the pages load."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -117,3 +118,36 @@ def test_the_site_root_is_a_titled_english_page_that_opens_the_introduction(buil
 def test_the_fullscreen_button_is_off_as_the_configuration_says(built_site, page_path):
     html = (built_site / page_path).read_text(encoding="utf-8")
     assert "fa-expand" not in html and "fullscreen" not in html.lower()
+
+
+def chart_specs(html: str) -> list[dict]:
+    """The Vega-Lite specification of each ``.sbs-chart`` on a page, in order: the first JSON object
+    with a ``$schema`` after each chart's ``div``."""
+    decoder = json.JSONDecoder()
+    specs = []
+    for match in re.finditer(r'<div id="[^"]+" class="sbs-chart"', html):
+        start = html.index('{"$schema"', match.end())
+        specs.append(decoder.raw_decode(html, start)[0])
+    return specs
+
+
+def test_the_landing_page_draws_the_whole_money_loop(built_site):
+    """The site's root page (issue 17) shows one chart: the book's money-flow diagram of the whole
+    loop, with the vendor, the lenders, the AI company and the taxpayers' guarantee, titled by its finding."""
+    html = (built_site / "book/intro.html").read_text(encoding="utf-8")
+    assert html.count('class="sbs-chart"') == 1, "the landing page should hold exactly one chart"
+    (spec,) = chart_specs(html)
+    title = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
+    assert "loan" in title and "AI company" in title, title
+    assert spec["description"].startswith("Money-flow diagram")
+    nodes = [row for rows in spec["datasets"].values() for row in rows if {"party", "name"} <= set(row)]
+    parties = {row["party"]: row["name"] for row in nodes}
+    assert {"vendor", "lenders", "sponsor", "spv", "taxpayers"} <= set(parties), sorted(parties)
+    assert "AI company" in parties["sponsor"]
+    edges = {(row["from_party"], row["to_party"]) for rows in spec["datasets"].values() for row in rows
+             if {"from_party", "to_party"} <= set(row)}
+    assert {("lenders", "spv"), ("vendor", "spv"), ("spv", "vendor"), ("sponsor", "spv"),
+            ("taxpayers", "lenders")} <= edges, sorted(edges)
+    # the sentence under the chart quotes the diagram's numbers, through glue, so none is left unfilled
+    assert "loop_loan" not in html and "loop_guarantee" not in html
+    assert html.index('class="sbs-chart"') < html.index('id="the-three-tricks"'), "the chart comes first"

@@ -136,6 +136,15 @@ def test_extended_flows_draw_depreciation_and_the_guarantee(results):
     assert "no guarantee in this scenario" in closed
 
 
+def test_a_page_may_give_the_extended_flows_its_own_finding(results):
+    """The landing page titles the same diagram by the loan it points at: only the title changes."""
+    default = figures.extended_flow_chart(results["as_told"]).to_dict()
+    titled = figures.extended_flow_chart(results["as_told"], title="The vehicle owes the loan").to_dict()
+    assert titled["title"]["text"] == "The vehicle owes the loan" != default["title"]["text"]
+    assert titled["title"]["subtitle"] == default["title"]["subtitle"]
+    assert {k: v for k, v in titled.items() if k != "title"} == {k: v for k, v in default.items() if k != "title"}
+
+
 def _title(chart) -> str:
     title = chart.to_dict()["title"]
     return title["text"] if isinstance(title, dict) else title

@@ -311,9 +311,13 @@ def risk_path_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
 
 
 # ------------------------------------------------------------------------------------------------ money flows
-def extended_flow_chart(result: WhoPays) -> alt.LayerChart:
+def extended_flow_chart(result: WhoPays, *, title: str | None = None) -> alt.LayerChart:
     """Chapter 1's money-flow diagram of the whole deal, with the chips' lost value and the guarantee
-    (:func:`~gpu_finance.scenario_flows`), drawn by :func:`~gpu_finance.viz.flows.flow_chart`."""
+    (:func:`~gpu_finance.scenario_flows`), drawn by :func:`~gpu_finance.viz.flows.flow_chart`.
+
+    ``title`` states the finding a page draws from the diagram (the landing page points at the
+    vehicle's loan); by default, the value the chips lose against the rent that pays for them.
+    """
     flows = scenario_flows(result)
     labels = {**NODE_LABELS, "obsolescence": "Lost to\nobsolescence", "taxpayers": "Taxpayers"}
     colors = {**NODE_COLORS, "obsolescence": OKABE_ITO["black"]}
@@ -324,8 +328,8 @@ def extended_flow_chart(result: WhoPays) -> alt.LayerChart:
     return flow_chart(
         flows, layout=EXTENDED_LAYOUT, labels=labels, colors=colors, width=440, height=360,
         title=alt.TitleParams(
-            f"The chips lose {estimate_usd(lost, 3)} of value while {usd(float(flows.loc[flows['from_party'] == 'sponsor', 'amount_usd'].sum()))} "
-            "of rent pays for them",
+            title or f"The chips lose {estimate_usd(lost, 3)} of value while "
+                     f"{usd(float(flows.loc[flows['from_party'] == 'sponsor', 'amount_usd'].sum()))} of rent pays for them",
             subtitle=subtitle,
         ),
         description=(
