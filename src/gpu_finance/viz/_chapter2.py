@@ -17,7 +17,7 @@ from ..calibration import calibrated_annual_decline
 from ..datasets import depreciation_fact
 from ..formatting import estimate_usd, usd
 from .controls import Slider
-from .theme import OKABE_ITO
+from .theme import INK
 
 #: The year axis of the line charts: whole years.
 YEAR_AXIS = alt.Axis(format="d", tickMinStep=1)
@@ -47,7 +47,7 @@ def reported_usd(amount: float):
 def note_row(chart: alt.Chart) -> alt.Chart:
     """A one-line text view above a chart: the finding for the controls' current position."""
     return chart.mark_text(align="left", baseline="middle", fontSize=12, fontWeight="bold",
-                           color=OKABE_ITO["black"], limit=WIDTH + 40).encode(
+                           color=INK, limit=WIDTH + 40).encode(
         x=alt.XValue(0), y=alt.YValue(9), text=alt.Text("text:N")).properties(width=WIDTH, height=18)
 
 

@@ -32,7 +32,7 @@ from ..deal import Deal
 from ..formatting import percent, styled, table, usd
 from ._common import BN, PANEL_WIDTH, WIDE_WIDTH, WIDTH, below, finish, spv_terms
 from .controls import Control, Dropdown, Slider, bind, grid, selected, significant, snap
-from .theme import OKABE_ITO, PARTY_COLORS
+from .theme import INK, INK_MUTED, OKABE_ITO, PARTY_COLORS, TEXT_COLORS
 
 __all__ = [
     "balance_sheet_chart",
@@ -65,7 +65,7 @@ _ITEMS = {  # column -> (side, label, colour)
     "right_of_use_asset_usd": ("Assets", "Right-of-use asset", OKABE_ITO["reddish_purple"]),
     "borrowings_usd": ("Liabilities and equity", "Borrowings", PARTY_COLORS["lenders"]),
     "lease_liability_usd": ("Liabilities and equity", "Lease liability", OKABE_ITO["vermillion"]),
-    "financing_liability_usd": ("Liabilities and equity", "Financing liability (failed sale)", OKABE_ITO["black"]),
+    "financing_liability_usd": ("Liabilities and equity", "Financing liability (failed sale)", INK),
     "shareholders_equity_usd": ("Liabilities and equity", "Shareholders' equity", PARTY_COLORS["sponsor"]),
     "noncontrolling_interest_usd": ("Liabilities and equity", "Non-controlling interest",
                                     PARTY_COLORS["spv_equity"]),
@@ -230,7 +230,7 @@ def lease_liability_explorer(deal: Deal, target_equity_return: float | None = No
     rule = alt.Chart(reference).mark_rule(color=PARTY_COLORS["lenders"], strokeDash=[5, 4], size=2).encode(
         y=alt.Y("debt_bn:Q"))
     rule_label = alt.Chart(reference).mark_text(align="left", baseline="top", dy=5, fontSize=11,
-                                                color=PARTY_COLORS["lenders"]).encode(
+                                                color=TEXT_COLORS["orange"]).encode(
         x=alt.XValue(5), y=alt.Y("debt_bn:Q"), text=alt.Text("label:N"))
     base = lease_liability_schedule(deal, target_equity_return, base_residual)["liability_usd"].iloc[0]
     return finish(
@@ -264,7 +264,7 @@ def accounting_history_chart(history: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("what_changed:N", title="What changed"), alt.Tooltip("source:N", title="Source")])
     label = base.mark_text(align="left", dx=12, dy=-7, fontSize=12, fontWeight="bold").encode(
         x=alt.XValue(0), text=alt.Text("label:N"))
-    amount = base.mark_text(align="left", dx=12, dy=8, fontSize=11, color="#444").encode(
+    amount = base.mark_text(align="left", dx=12, dy=8, fontSize=11, color=INK_MUTED).encode(
         x=alt.XValue(0), text=alt.Text("amount:N"))
     return finish(
         alt.layer(spine, points, label, amount),
@@ -318,7 +318,7 @@ def consolidation_explorer(outside_equity_share: float) -> alt.LayerChart:
         pick).transform_filter("datum.verdict == ''")
     verdict = base.mark_text(align="left", baseline="middle", fontSize=13, fontWeight="bold").encode(
         color=alt.Color("verdict:N", legend=None,
-                        scale=alt.Scale(domain=["yes", "no"], range=[OKABE_ITO["vermillion"], OKABE_ITO["blue"]])),
+                        scale=alt.Scale(domain=["yes", "no"], range=[TEXT_COLORS["vermillion"], TEXT_COLORS["blue"]])),
     ).transform_filter(pick).transform_filter("datum.verdict != ''")
     return finish(
         bind(alt.layer(steps, verdict), controls),
@@ -349,7 +349,7 @@ def _view_over_lease_chart(sheets: pd.DataFrame, view: str, label: str) -> alt.C
             y=alt.Y("amount_bn:Q", title="USD billions"),
             color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom"),
                             scale=alt.Scale(domain=list(names.values()),
-                                            range=[OKABE_ITO["black"], PARTY_COLORS["lenders"], OKABE_ITO["vermillion"]])),
+                                            range=[INK, PARTY_COLORS["lenders"], OKABE_ITO["vermillion"]])),
             strokeDash=alt.StrokeDash("measure:N", legend=None,
                                       scale=alt.Scale(domain=list(names.values()), range=[[1, 0], [6, 3], [2, 2]])),
             tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("measure:N", title="Measure"),

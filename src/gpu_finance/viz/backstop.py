@@ -46,7 +46,7 @@ from ..formatting import estimate_percent, estimate_usd, percent, styled, usd, y
 from ..parties import PARTIES
 from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected, significant, snap
 from .leverage import leverage_chart, moral_hazard_explorer  # chapter 4's moral-hazard figures
-from .theme import OKABE_ITO, PARTY_COLORS, party_scale
+from .theme import INK, OKABE_ITO, PARTY_COLORS, party_scale
 
 __all__ = [
     "paths_chart",
@@ -115,7 +115,7 @@ def paths_chart(paths: np.ndarray, debt_face: float, horizon_years: float, defau
         x=x, y=alt.Y("value_bn:Q"), detail=alt.Detail("path:N"))
     debt = alt.Chart(pd.DataFrame({"debt_bn": [debt_face / 1e9], "label": [f"Debt due: {usd(debt_face)}"]}))
     rule = debt.mark_rule(color=PARTY_COLORS["lenders"], strokeWidth=2).encode(y=alt.Y("debt_bn:Q"))
-    label = debt.mark_text(align="left", dx=4, dy=-7, color=PARTY_COLORS["lenders"]).encode(
+    label = debt.mark_text(align="left", dx=4, dy=-7, color=INK).encode(
         y=alt.Y("debt_bn:Q"), x=alt.XValue(0), text=alt.Text("label:N"))
     return alt.layer(area, walks, median, rule, label).properties(
         title=alt.TitleParams(
@@ -242,7 +242,7 @@ def guarantee_explorer(asset_value: float, reported_ltv: float) -> alt.LayerChar
         y=alt.Y("usd_bn:Q", title="USD billions, today's value"),
         color=alt.Color("label:N", title=None,
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=440),
-                        scale=alt.Scale(domain=labels, range=[OKABE_ITO["black"], PARTY_COLORS["taxpayers"]])),
+                        scale=alt.Scale(domain=labels, range=[INK, PARTY_COLORS["taxpayers"]])),
         tooltip=[alt.Tooltip("l:Q", title="Loan-to-value", format=".1%"),
                  alt.Tooltip("label:N", title="Measure"),
                  alt.Tooltip("usd_bn:Q", title="USD billions", format=".3f")],

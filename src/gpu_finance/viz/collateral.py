@@ -19,7 +19,7 @@ from ..formatting import percent
 from ._chapter2 import WIDTH, YEAR_AXIS, decline_slider, estimate_amount, note_row, packed, step_slider
 from ._common import billions
 from .controls import Slider, bind, grid, selected
-from .theme import OKABE_ITO, PARTY_COLORS
+from .theme import INK, OKABE_ITO, PARTY_COLORS
 
 __all__ = ["ltv_chart", "ltv_explorer"]
 
@@ -76,7 +76,7 @@ def ltv_chart(path: pd.DataFrame, covenant_max_ltv: float | None = None) -> alt.
     breach = covenant_breach_year(path)
     ceiling = max(1.0, float(path["ltv"].max()), covenant_max_ltv) * 1.1
     line = _ltv_line(alt.Chart(data), ceiling)
-    rule = alt.Chart(pd.DataFrame({"cap": [covenant_max_ltv]})).mark_rule(strokeDash=[5, 3], color=OKABE_ITO["black"]).encode(y=alt.Y("cap:Q"))
+    rule = alt.Chart(pd.DataFrame({"cap": [covenant_max_ltv]})).mark_rule(strokeDash=[5, 3], color=INK).encode(y=alt.Y("cap:Q"))
     top = alt.layer(line, rule).properties(width=WIDTH, height=200)
     bars = _recovery_bars(alt.Chart(data), int(path["year"].max()))
     worst = path.loc[path["lender_loss_usd"].idxmax()]
@@ -116,7 +116,7 @@ def ltv_explorer(deal: Deal) -> alt.VConcatChart:
         ["year", "ltv", "balance_bn", "recovery_bn"])
     line = bind(_ltv_line(picked), path_controls + [covenant])
     rule = alt.Chart(pd.DataFrame({"one": [1]})).transform_calculate(cap="covenant_max_ltv / 100").mark_rule(
-        strokeDash=[5, 3], color=OKABE_ITO["black"]).encode(y=alt.Y("cap:Q"))
+        strokeDash=[5, 3], color=INK).encode(y=alt.Y("cap:Q"))
     note = (
         picked
         .transform_calculate(hit="datum.ltv * 100 > covenant_max_ltv + 1e-9 ? datum.year : 99")

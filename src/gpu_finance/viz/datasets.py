@@ -19,7 +19,7 @@ from ..datasets import depreciation_fact, generation_gap_years
 from ..formatting import date_text, estimate_percent, percent, table, usd, years
 from ._chapter2 import WIDTH, reported_usd
 from ._common import billions
-from .theme import OKABE_ITO
+from .theme import INK, OKABE_ITO
 
 __all__ = [
     "bounds_sentence",
@@ -322,7 +322,7 @@ def lives_chart(changes: pd.DataFrame) -> alt.LayerChart:
         tooltip=[alt.Tooltip("what:N", title="What"), alt.Tooltip("life_years:Q", title="Years"),
                  alt.Tooltip("confidence:N", title="Confidence")],
     )
-    whisker = alt.Chart(band).mark_rule(strokeWidth=2, color=OKABE_ITO["black"]).encode(y=y, x=alt.X("low:Q"), x2=alt.X2("high:Q"))
+    whisker = alt.Chart(band).mark_rule(strokeWidth=2, color=INK).encode(y=y, x=alt.X("low:Q"), x2=alt.X2("high:Q"))
     frontier = depreciation_fact("epoch.frontier_life_median_years")
     return alt.layer(bars, whisker).properties(
         title=alt.TitleParams(

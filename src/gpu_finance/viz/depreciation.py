@@ -46,7 +46,7 @@ from .datasets import (  # noqa: F401 (re-exported: the chapter's figures)
     rental_prices_chart,
     useful_lives_chart,
 )
-from .theme import OKABE_ITO
+from .theme import LABEL_DARK, MIN_FONT_PX, OKABE_ITO
 
 __all__ = [
     "METHOD_LABELS",
@@ -410,14 +410,14 @@ def _heatmap(peak_of, low: int, high: int, a_default: int, *, subject: str, diag
     rect = base.mark_rect().encode(
         color=alt.Color("peak_bn:Q", title="USD billions",
                         scale=alt.Scale(domain=[-largest, 0, largest],
-                                        range=[OKABE_ITO["blue"], "#f7f7f7", OKABE_ITO["vermillion"]])),
+                                        range=[OKABE_ITO["sky_blue"], "#f7f7f7", OKABE_ITO["orange"]])),
         tooltip=[alt.Tooltip("accounting_life_years:O", title="Accounting life (years)"),
                  alt.Tooltip("economic_life_years:O", title="Economic life (years)"),
                  alt.Tooltip("peak_bn:Q", title="Peak overstatement (USD billions)", format=".2f")],
     )
-    labels = base.mark_text(fontSize=10).encode(
-        text=alt.Text("peak_bn:Q", format=".1f"),
-        color=alt.ColorValue("black", condition={"test": f"abs(datum.peak_bn) > {largest * 0.6!r}", "value": "white"}),
+    # Dark labels read at 9:1 or more on every fill of the scale (sky blue, near-white, orange).
+    labels = base.mark_text(fontSize=MIN_FONT_PX).encode(
+        text=alt.Text("peak_bn:Q", format=".1f"), color=alt.ColorValue(LABEL_DARK),
     )
     peak = at[(a_default, e_default)] * 1e9
     finding = f"report {estimate_amount(peak)} too early" if peak >= 0 else f"hold back {estimate_amount(-peak)}"

@@ -19,7 +19,7 @@ import pandas as pd
 from ..formatting import table, usd
 from ._common import BN
 from .controls import Control, bind, selected, significant
-from .theme import OKABE_ITO, PARTY_COLORS
+from .theme import BOX_OUTLINE, INK, OKABE_ITO, PARTY_COLORS, on_fill
 
 __all__ = ["FLOW_LAYOUT", "NODE_LABELS", "NODE_COLORS", "flow_chart", "flows_table"]
 
@@ -175,7 +175,7 @@ def flow_chart(
     ))
     arrows = pick(alt.Chart(edges).mark_point(shape="triangle-right", filled=True, size=120, opacity=1).encode(
         x=x("arrow_x"), y=y("arrow_y"), angle=alt.Angle("angle:Q", scale=None),
-        color=alt.ColorValue(OKABE_ITO["black"]),
+        color=alt.ColorValue(INK),
     ))
     placements = {"left": dict(align="left", baseline="middle"), "right": dict(align="right", baseline="middle"),
                   "above": dict(align="center", baseline="bottom"), "below": dict(align="center", baseline="top")}
@@ -185,13 +185,16 @@ def flow_chart(
         )).transform_filter(f"datum.anchor == '{anchor}'")
         for anchor, placement in placements.items()
     ]
-    boxes = alt.Chart(nodes).mark_rect(cornerRadius=4, stroke="white").encode(
+    boxes = alt.Chart(nodes).mark_rect(cornerRadius=4, stroke=BOX_OUTLINE).encode(
         x=x("x"), x2=alt.X2("x2:Q"), y=y("y"), y2=alt.Y2("y2:Q"),
         color=alt.Color("party:N", legend=None,
                         scale=alt.Scale(domain=parties, range=[palette.get(p, OKABE_ITO["grey"]) for p in parties])),
     )
-    names_layer = alt.Chart(nodes).mark_text(fontSize=11, fontWeight="bold", color="white", lineBreak="\n").encode(
-        x=x("cx"), y=y("cy"), text=alt.Text("name:N"))
+    # Each box's name in the label colour that reads best on its fill (4.5:1 or more).
+    names_layer = alt.Chart(nodes).mark_text(fontSize=11, fontWeight="bold", lineBreak="\n").encode(
+        x=x("cx"), y=y("cy"), text=alt.Text("name:N"),
+        color=alt.Color("party:N", legend=None, scale=alt.Scale(
+            domain=parties, range=[on_fill(palette.get(p, OKABE_ITO["grey"])) for p in parties])))
     # One constructor call: each chained method (resolve_scale, properties) would copy all nine layers.
     layered = alt.LayerChart(
         layer=[lines, arrows, *texts, boxes, names_layer],

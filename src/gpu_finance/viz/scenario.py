@@ -320,7 +320,7 @@ def extended_flow_chart(result: WhoPays, *, title: str | None = None) -> alt.Lay
     """
     flows = scenario_flows(result)
     labels = {**NODE_LABELS, "obsolescence": "Lost to\nobsolescence", "taxpayers": "Taxpayers"}
-    colors = {**NODE_COLORS, "obsolescence": OKABE_ITO["black"]}
+    colors = {**NODE_COLORS, "obsolescence": OKABE_ITO["reddish_purple"]}
     lost = flows.loc[flows["kind"] == "depreciation", "amount_usd"].sum()
     backed = flows.loc[(flows["from_party"] == "taxpayers"), "amount_usd"].sum()
     subtitle = ("Whole deal, nominal; arrows ∝ amount; the guarantee's payment is its expected value"

@@ -47,7 +47,7 @@ from .accounting import (
 )
 from .controls import Control, Dropdown, LivePanel, Slider, bind, grid, live_panel, selected, significant, snap
 from .flows import FLOW_LAYOUT, NODE_COLORS, NODE_LABELS, flow_chart, flows_table
-from .theme import OKABE_ITO, PARTY_COLORS
+from .theme import INK, MIN_FONT_PX, OKABE_ITO, PARTY_COLORS
 
 __all__ = [
     "FLOW_LAYOUT", "NODE_LABELS", "NODE_COLORS", "cash_flow_table", "cash_flow_chart", "cash_flow_explorer",
@@ -112,8 +112,8 @@ def _cash_layers(data: dict[str, pd.DataFrame], controls: Sequence[Control], hei
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("series:N", title="Paid as"),
                  alt.Tooltip("amount_bn:Q", title="USD billions", format=".2f")],
     ).transform_filter(pick)
-    debt = alt.Chart(data["debt"]).mark_line(point=alt.OverlayMarkDef(color=OKABE_ITO["black"]),
-                                             color=OKABE_ITO["black"], strokeDash=[4, 3]).encode(
+    debt = alt.Chart(data["debt"]).mark_line(point=alt.OverlayMarkDef(color=INK),
+                                             color=INK, strokeDash=[4, 3]).encode(
         x=alt.X("year:O"),
         y=alt.Y("debt_bn:Q"),
         tooltip=[alt.Tooltip("year:O", title="End of year"),
@@ -122,7 +122,7 @@ def _cash_layers(data: dict[str, pd.DataFrame], controls: Sequence[Control], hei
     debt_label = alt.Chart(data["debt"]).mark_text(align="left", dx=6, dy=-8, fontSize=11).encode(
         x=alt.X("year:O"), y=alt.Y("debt_bn:Q"), text=alt.TextValue("debt outstanding"),
     ).transform_filter(pick).transform_filter("datum.year == 0")
-    dscr = alt.Chart(data["labels"]).mark_text(dy=-7, fontSize=10).encode(
+    dscr = alt.Chart(data["labels"]).mark_text(dy=-7, fontSize=MIN_FONT_PX).encode(
         x=alt.X("year:O"), y=alt.Y("top_bn:Q"), text=alt.Text("dscr:N"),
     ).transform_filter(pick)
     note = alt.Chart(data["note"]).mark_text(align="left", baseline="top", fontSize=12).encode(
