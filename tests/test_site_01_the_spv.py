@@ -39,6 +39,8 @@ def test_the_page_is_small_and_its_figures_are_there(built_site, chapter):
 
 
 def test_formulas_render_offline(chapter):
+    # a formula is typeset as the reader reaches it (book/static/lazy-math.js)
+    chapter.locator("div.math").first.scroll_into_view_if_needed()
     chapter.wait_for_function("() => document.querySelector('div.math .MathJax, div.math .MathJax_Display')",
                               timeout=15_000)
     assert chapter.locator("text=Math Processing Error").count() == 0

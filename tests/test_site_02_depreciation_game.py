@@ -62,7 +62,8 @@ def _move(page, chart, label: str, value) -> str:
 
 def test_charts_formulas_and_no_live_panel(chapter):
     assert_charts_and_no_live_panel_output(chapter, 12)
-    # MathJax, served from the site itself, typesets the formulas
+    # MathJax, served from the site itself, typesets the formulas as the reader reaches them
+    chapter.locator(".math").first.scroll_into_view_if_needed()
     chapter.wait_for_function("() => document.querySelectorAll('.MathJax, .MathJax_Display').length > 0",
                               timeout=15_000)
 

@@ -129,15 +129,22 @@ def test_printed_pages_show_no_controls_and_wrap_code(browser, site_url):
     try:
         page.goto(f"{site_url}/chapters/00-the-deal.html")
         wait_for_charts(page)
+        assert page.locator(".sbs-print-caption").count() == 0
+        page.evaluate("() => window.sbsCharts.printCaptions()")  # what the page does before printing
         page.emulate_media(media="print")
         shown = page.evaluate("""() => [...document.querySelectorAll(
             '.vega-bindings, .vega-embed details, button.toggle-button')].filter(e => e.offsetParent !== null).length""")
         assert shown == 0, f"{shown} controls would print"
         assert page.locator(".vega-bindings").count() > 0, "the page has bound controls on screen"
+        # each chart with controls says on paper the values it is drawn at
+        caption = page.locator(".sbs-print-caption", has_text="Debt share of the cost (%): 62.5")
+        assert caption.count() == 1 and caption.is_visible()
+        assert page.locator(".sbs-print-caption").count() == page.locator(".sbs-chart:has(.vega-bind)").count()
         wrap = page.evaluate("() => getComputedStyle(document.querySelector('div.highlight pre')).whiteSpace")
         assert wrap == "pre-wrap", wrap
         page.emulate_media(media="screen")
         assert page.evaluate("() => getComputedStyle(document.querySelector('.vega-bindings')).display") != "none"
+        assert not page.locator(".sbs-print-caption").first.is_visible()
     finally:
         page.close()
 

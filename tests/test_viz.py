@@ -44,10 +44,77 @@ def test_site_mode_references_the_bundle_and_loads_nothing_from_a_cdn(monkeypatc
     bundle = _chart()._repr_mimebundle_()
     html = bundle["text/html"] if isinstance(bundle, dict) else bundle[0]["text/html"]
     assert 'class="sbs-chart"' in html
-    assert "window.vegaEmbed" in html
-    assert len(html) < 20_000, "site mode must not inline the Vega bundle"
+    assert "window.sbsCharts.add" in html and "window.vegaEmbed" not in html
+    assert len(html) < 20_000, "site mode must not inline the Vega bundle or the charts' script"
+    # drawn lazily, in a reserved height: the line chart's 280 px view, a title and an x axis
+    assert re.search(r"var args = \[id, spec, opts, true\]", html)
+    assert 'style="min-height: 345px"' in html
     for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs", "https://"):
         assert cdn not in html.replace("https://vega.github.io/schema", ""), cdn
+
+
+def test_a_chart_is_described_for_screen_readers_and_speaks_only_if_it_has_controls(monkeypatch):
+    monkeypatch.delenv(render.SITE_ENV_VAR, raising=False)
+    render.render_spec(_chart().to_dict())  # the first chart of a kernel carries the scripts
+    html = render.render_spec(_chart(description="Two points <rising>").to_dict())["text/html"]
+    chart_id = re.search(r'<div id="([^"]+)" class="sbs-chart"', html).group(1)
+    assert f'aria-describedby="{chart_id}-desc"' in html
+    assert f'<p id="{chart_id}-desc" class="sbs-chart-description" hidden>Two points &lt;rising&gt;</p>' in html
+    assert 'aria-live' not in html and "min-height" not in html  # no controls; notebooks draw at once
+    slider = Slider("x", "X", 0.0, 1.0, 0.5, 0.5)
+    bound = _chart().add_params(slider.param())
+    html = render.render_spec(bound.to_dict())["text/html"]
+    chart_id = re.search(r'<div id="([^"]+)" class="sbs-chart"', html).group(1)
+    assert f'<p id="{chart_id}-live" class="sbs-chart-live" aria-live="polite"></p>' in html
+
+
+X = {"encoding": {"x": {"field": "year", "type": "quantitative"}}}  # a view that draws an x axis
+
+
+@pytest.mark.parametrize("spec, expected", [
+    # one view: its height, one title line (21 + 6), the x axis (38)
+    ({"title": "T", "height": 200, **X}, 200 + 21 + 6 + 38),
+    # a line of text (no x axis) over a view, 5 px apart as the spec says
+    ({"title": "T", "vconcat": [{"height": 18, "encoding": {"x": {"value": 0}}}, {"height": 90, **X}], "spacing": 5},
+     21 + 6 + 18 + 5 + 90 + 38),
+    # a title and subtitle over two stacked views of 100 and 150, 20 apart, each with an x axis
+    ({"title": {"text": ["A", "B"], "subtitle": "S"}, "vconcat": [{"height": 100, **X}, {"height": 150, **X}]},
+     2 * 21 + 16 + 6 + (100 + 38) + 20 + (150 + 38)),
+    # side by side: the taller view; two bound controls (34 each) and their margin (12)
+    ({"title": "T", "hconcat": [{"height": 100, **X}, {"height": 150, **X}],
+      "params": [{"name": "a", "bind": {}}, {"name": "b", "bind": {}}, {"name": "c"}]},
+     21 + 6 + 150 + 38 + 2 * 34 + 12),
+    # a layer takes its layers' height; with none given, the theme's default view height
+    ({"title": "T", "layer": [{"height": 90, **X}, {}]}, 21 + 6 + 90 + 38),
+    ({"title": "T", "config": {"view": {"continuousHeight": 250}}, **X}, 21 + 6 + 250 + 38),
+    # an axis switched off is not counted
+    ({"title": "T", "height": 60, "encoding": {"x": {"field": "a", "type": "quantitative", "axis": None}}}, 21 + 6 + 60),
+    # a height per category: 28 px for each of the 3 distinct y values in the named data set
+    ({"title": "T", "height": {"step": 28}, "data": {"name": "d"},
+      "datasets": {"d": [{"k": "a"}, {"k": "b"}, {"k": "a"}, {"k": "c"}]},
+      "layer": [{"mark": "bar", "encoding": {"y": {"field": "k", "type": "nominal"}, **X["encoding"]}},
+                {"mark": "text"}]},
+     21 + 6 + 3 * 28 + 38),
+    # two legends placed below the view (45 each); one on the right and one switched off add nothing
+    ({"title": "T", "height": 100, "layer": [
+        {"encoding": {"color": {"field": "a", "type": "nominal", "legend": {"orient": "bottom"}},
+                      "shape": {"field": "b", "type": "nominal", "legend": {"orient": "bottom"}}, **X["encoding"]}},
+        {"encoding": {"color": {"field": "a", "type": "nominal", "legend": {"orient": "bottom"}},
+                      "strokeDash": {"field": "c", "type": "nominal", "legend": None},
+                      "fill": {"field": "d", "type": "nominal"}}}]},
+     21 + 6 + 100 + 38 + 2 * 45),
+])
+def test_estimated_height_adds_up_views_titles_axes_and_controls(spec, expected):
+    assert render.estimated_height(spec) == expected
+
+
+def test_the_charts_script_carries_the_dark_theme_and_is_safe_inline():
+    from gpu_finance.viz.theme import DARK_VARIANT, INK
+
+    text = render.runtime_script()
+    assert "__DARK_VARIANT__" not in text and "</script" not in text.lower()
+    dark = json.loads(re.search(r"var DARK = (\{.*?\});", text).group(1))
+    assert dark[INK.lower()] == DARK_VARIANT[INK] and len(dark) == len(DARK_VARIANT)
 
 
 def test_notebook_mode_inlines_the_bundle_once(monkeypatch):
@@ -55,6 +122,7 @@ def test_notebook_mode_inlines_the_bundle_once(monkeypatch):
     first = render.render_spec(_chart().to_dict())["text/html"]
     second = render.render_spec(_chart().to_dict())["text/html"]
     assert first.startswith("<script>(function () {") and "window.vegaEmbed" in first
+    assert "window.sbsCharts = {" in first and "window.sbsCharts = {" not in second
     assert len(first) > 500_000 and len(second) < 20_000
 
 

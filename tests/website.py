@@ -16,6 +16,7 @@ import pytest
 
 from tools.website import (  # noqa: F401  (re-exported for the tests)
     BUILD_COMMAND,
+    CHART_TEXT_CONTRAST_JS,
     CHROMIUM_ARGS,
     ROOT,
     SITE,
@@ -61,7 +62,10 @@ _CONTEXTS: dict = {}
 def _shared_context(browser):
     """One browser context for every page a test process opens: pages stay separate, but Chromium's
     cache (and its compiled-script cache) is shared, so the site's scripts are not parsed anew each
-    time. Each page still starts from the page's own initial state."""
+    time. Each page still starts from the page's own initial state. Given a context (a phone's
+    viewport, dark mode), the page opens in that context."""
+    if not hasattr(browser, "new_context"):  # already a BrowserContext
+        return browser
     if id(browser) not in _CONTEXTS:
         _CONTEXTS[id(browser)] = browser.new_context()
     return _CONTEXTS[id(browser)]
@@ -109,8 +113,12 @@ def chapter_fixture(path: str):
 
 
 def assert_formulas_render(page, displayed: int, symbols: int = 0) -> None:
-    """Wait for the site's own MathJax to typeset ``page``; then at least ``displayed`` displayed
-    equations and ``symbols`` typeset pieces in all (inline ones included), none of them in error."""
+    """Typeset every formula of ``page`` with the site's own MathJax (the site typesets a formula
+    only as the reader reaches it; ``sbsTypesetAll()`` does the rest) and wait for it; then at
+    least ``displayed`` displayed equations and ``symbols`` typeset pieces in all (inline ones
+    included), none of them in error."""
+    page.wait_for_function("() => typeof window.sbsTypesetAll === 'function'", timeout=20_000)
+    page.evaluate("() => window.sbsTypesetAll().then(() => null)")
     page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 "
                            "&& document.querySelectorAll('.MathJax, .MathJax_Display').length > 0",
                            timeout=20_000)

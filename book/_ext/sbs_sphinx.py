@@ -6,8 +6,9 @@ When the book builds it:
 
 * sets :envvar:`GPU_FINANCE_SITE`, so the notebooks' kernels (started by the build) render charts
   for the website (see :mod:`gpu_finance.viz.render`);
-* writes the Vega bundle made by ``vl_convert.javascript_bundle()`` into the site's static files
-  and adds it, deferred, only to pages that hold a chart;
+* writes the Vega bundle made by ``vl_convert.javascript_bundle()`` and the charts' own script
+  (``gpu_finance/viz/static/charts.js``: lazy drawing, narrow screens, dark mode, live regions)
+  into the site's static files and adds them, deferred, only to pages that hold a chart;
 * fills MyST substitutions such as ``{{ colossus2_debt_usd }}`` from the sourced data, so the
   Markdown pages never retype a number;
 * drops duplicated inline scripts (one logs a console error on every page) and unused widget
@@ -40,7 +41,7 @@ from sphinx_exercise.nodes import solution_end_node
 
 from gpu_finance.datasets import FACTS_AS_OF, deal_facts
 from gpu_finance.formatting import date_text, percent, usd, years
-from gpu_finance.viz.render import BUNDLE_FILENAME, SITE_ENV_VAR, javascript_bundle
+from gpu_finance.viz.render import BUNDLE_FILENAME, RUNTIME_FILENAME, SITE_ENV_VAR, javascript_bundle, runtime_script
 
 MATHJAX_DIR = "mathjax"
 #: jupyter-server-mathjax ships MathJax 2 as Jupyter uses it: one combined configuration file that
@@ -48,6 +49,10 @@ MATHJAX_DIR = "mathjax"
 #: files are not shipped), and the STIX-Web fonts only.
 _MATHJAX_COMBINED_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
 _MATHJAX_CONFIG = {
+    # One pass, one equation per task: no quick preview typeset first and redone, and the main
+    # thread free between equations (long tasks are what a slow laptop feels; issue 17).
+    "fast-preview": {"disabled": True},
+    "CHTML-preview": {"disabled": True},
     "tex2jax": {
         "inlineMath": [["\\(", "\\)"]],
         "displayMath": [["\\[", "\\]"]],
@@ -56,6 +61,7 @@ _MATHJAX_CONFIG = {
         "ignoreClass": "document",
     },
     "HTML-CSS": {
+        "EqnChunk": 1, "EqnChunkFactor": 1, "EqnChunkDelay": 0,
         "availableFonts": [], "preferredFont": None, "webFont": "STIX-Web", "imageFont": None,
         # MathJax's zero-width test font is "url('about:blank')", which Chromium refuses with a
         # console error; an empty data URL fails the same way, quietly.
@@ -63,7 +69,12 @@ _MATHJAX_CONFIG = {
     },
     "showMathMenu": False,
     "messageStyle": "none",
+    # Formulas are typeset as the reader reaches them (book/static/lazy-math.js), not all at load.
+    "skipStartupTypeset": True,
 }
+#: The script that typesets formulas near the viewport; inline, so that it is in place before the
+#: (asynchronous) MathJax.js starts.
+_LAZY_MATH = Path(__file__).resolve().parents[1] / "static" / "lazy-math.js"
 
 
 def _mathjax_source() -> Path:
@@ -117,11 +128,11 @@ def _write_assets(app) -> None:
     if app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
-    bundle = static / BUNDLE_FILENAME
-    bundle.parent.mkdir(parents=True, exist_ok=True)
-    text = javascript_bundle()
-    if not bundle.exists() or bundle.read_text(encoding="utf-8") != text:
-        bundle.write_text(text, encoding="utf-8")
+    for filename, text in ((BUNDLE_FILENAME, javascript_bundle()), (RUNTIME_FILENAME, runtime_script())):
+        target = static / filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
     mathjax = static / MATHJAX_DIR
     if not (mathjax / "MathJax.js").exists():
         shutil.copytree(_mathjax_source(), mathjax, dirs_exist_ok=True)
@@ -169,11 +180,14 @@ def _drop_assets(context, key: str, unwanted) -> None:
 
 
 def _mathjax_only_with_math(app, pagename, templatename, context, doctree) -> None:
-    """Load MathJax only on pages that show math: Jupyter Book asks Sphinx to put it on every page."""
+    """Load MathJax only on pages that show math: Jupyter Book asks Sphinx to put it on every page.
+    Pages with math also get the script that typesets each formula as the reader reaches it."""
     body = context.get("body") or ""
     if not any(marker in body for marker in _MATH_MARKERS):
         _drop_assets(context, "script_files", lambda name, attributes: "mathjax" in name.lower()
                      or "mathjax" in str(attributes.get("type", "")).lower())
+    elif app.builder.format == "html":
+        app.add_js_file(None, body=_LAZY_MATH.read_text(encoding="utf-8"), priority=100)
 
 
 def _design_assets_only_where_used(app, pagename, templatename, context, doctree) -> None:
@@ -186,6 +200,7 @@ def _design_assets_only_where_used(app, pagename, templatename, context, doctree
 def _add_bundle_to_chart_pages(app, pagename, templatename, context, doctree) -> None:
     if 'class="sbs-chart"' in context.get("body", ""):
         app.add_js_file(BUNDLE_FILENAME, loading_method="defer")
+        app.add_js_file(RUNTIME_FILENAME, loading_method="defer")
 
 
 def _tidy_scripts(app, pagename, templatename, context, doctree) -> None:

@@ -10,9 +10,16 @@ self-contained script made by :func:`vl_convert.javascript_bundle`:
   carries the script inline, and later charts reuse it;
 * in **Colab**, where each output sits in its own frame, every chart carries it.
 
+Every chart is handed to one small script, ``static/charts.js`` (:func:`runtime_script`), that
+draws it: on the website lazily, when the chart comes near the viewport (a height is reserved for
+it, :func:`estimated_height`, so the page does not jump); fitted to a narrow column (views
+stacked, legends below, titles wrapped, widths shrunk, and scaled down only as a last resort);
+in the theme's colours, dark mode included (:data:`~gpu_finance.viz.theme.DARK_VARIANT`).
+
 Each chart gets a stable id (a hash of its specification plus a counter), so building the book
-twice gives the same HTML. A chart must have a title and a ``description`` (the text screen readers
-announce), or rendering fails.
+twice gives the same HTML. A chart must have a title and a ``description`` or rendering fails:
+the title labels the figure and the description describes it (``aria-describedby``) for screen
+readers; a chart with controls also gets a live region that reads out what a control changed.
 """
 
 from __future__ import annotations
@@ -24,11 +31,12 @@ import json
 import os
 import sys
 from functools import lru_cache
+from importlib import resources
 
 import altair as alt
 import pandas as pd
 
-from .theme import enable_theme
+from .theme import DARK_VARIANT, enable_theme
 
 __all__ = [
     "RENDERER_NAME",
@@ -37,6 +45,8 @@ __all__ = [
     "enable",
     "chart_html",
     "javascript_bundle",
+    "runtime_script",
+    "estimated_height",
     "render_spec",
 ]
 
@@ -44,6 +54,8 @@ RENDERER_NAME = "shadow_balance_sheets"
 SITE_ENV_VAR = "GPU_FINANCE_SITE"
 #: Where the website keeps the bundle, relative to its ``_static`` folder.
 BUNDLE_FILENAME = "gpu_finance/vega-bundle.js"
+#: Where the website keeps the charts' script (:func:`runtime_script`), relative to ``_static``.
+RUNTIME_FILENAME = "gpu_finance/charts.js"
 
 #: Largest data set Altair may inline into one chart (rows), to keep pages small.
 MAX_ROWS = 20_000
@@ -89,8 +101,122 @@ def _check_accessible(spec: dict) -> None:
         )
 
 
-def chart_html(spec: dict, *, chart_id: str, inline_bundle: bool) -> str:
-    """HTML for one chart: a ``div`` and a script that draws the spec into it with ``vegaEmbed``.
+@lru_cache(maxsize=1)
+def runtime_script() -> str:
+    """The script that draws the book's charts (``static/charts.js``), with the dark-theme colours.
+
+    It defines ``window.sbsCharts`` (``add``, ``drawAll``, ``pending``) once, however often it is
+    loaded, and draws the charts queued before it loaded. It contains no ``</script``.
+    """
+    text = resources.files(__package__).joinpath("static/charts.js").read_text(encoding="utf-8")
+    dark = {light.lower(): dark for light, dark in DARK_VARIANT.items()}
+    return text.replace("__DARK_VARIANT__", json.dumps(dark, sort_keys=True))
+
+
+#: Pixels the estimate allows for a title line, a subtitle line, an x axis, a bound control, the
+#: gap between stacked views and a legend below a view (Vega-Lite's defaults with the book's theme).
+_TITLE_LINE, _SUBTITLE_LINE, _AXIS, _CONTROL, _SPACING, _LEGEND_BELOW = 21, 16, 38, 34, 20, 45
+_LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "size", "strokeDash", "opacity")
+
+
+def _lines(text) -> int:
+    return len(text) if isinstance(text, list) else (1 if text else 0)
+
+
+def _rows(node: dict, datasets: dict, inherited: list | None) -> list | None:
+    data = node.get("data")
+    if isinstance(data, dict) and "name" in data:
+        return datasets.get(data["name"])
+    if isinstance(data, dict) and "values" in data:
+        return data["values"]
+    return inherited
+
+
+def _categories(node: dict, rows: list | None, datasets: dict) -> int | None:
+    """How many distinct values the view's nominal or ordinal y field takes in its data."""
+    for part in [node, *node.get("layer", [])]:
+        y = (part.get("encoding") or {}).get("y") or {}
+        values = _rows(part, datasets, rows)
+        if y.get("type") in ("nominal", "ordinal") and y.get("field") and values:
+            return len({str(row.get(y["field"])) for row in values})
+    return None
+
+
+def _legends_below(node: dict, config: dict) -> int:
+    """Legends drawn under the view (orient "bottom"), each channel and field counted once."""
+    below = set()
+    default_bottom = (config.get("legend") or {}).get("orient") == "bottom"
+    for part in [node, *node.get("layer", [])]:
+        for channel, encoding in (part.get("encoding") or {}).items():
+            if channel not in _LEGEND_CHANNELS or not isinstance(encoding, dict) or encoding.get("legend", {}) is None:
+                continue
+            if encoding.get("type") == "quantitative" and channel == "size":
+                continue
+            orient = (encoding.get("legend") or {}).get("orient", "bottom" if default_bottom else "right")
+            if orient == "bottom":
+                below.add((channel, encoding.get("field")))
+    return len(below)
+
+
+def _has_x_axis(node: dict) -> bool:
+    """Whether a view draws an x axis: some layer encodes a field on x without ``axis: null``."""
+    for part in [node, *node.get("layer", [])]:
+        x = (part.get("encoding") or {}).get("x")
+        if isinstance(x, dict) and x.get("field") and x.get("axis", {}) is not None:
+            return True
+    return False
+
+
+def _view_height(node: dict, default: float, datasets: dict, config: dict, rows: list | None = None) -> float:
+    """Height in pixels of one view (or composition) of a spec, titles of inner views included."""
+    rows = _rows(node, datasets, rows)
+    inner_title = 0.0
+    title = node.get("title")
+    if title:
+        text, subtitle = (title.get("text"), title.get("subtitle")) if isinstance(title, dict) else (title, None)
+        inner_title = _lines(text) * _TITLE_LINE + _lines(subtitle) * _SUBTITLE_LINE + 6
+
+    def height_of(part):
+        return _view_height(part, default, datasets, config, rows)
+
+    spacing = node.get("spacing", _SPACING)
+    if "vconcat" in node:
+        parts = node["vconcat"]
+        return inner_title + sum(height_of(p) for p in parts) + spacing * (len(parts) - 1)
+    if "hconcat" in node:
+        return inner_title + max((height_of(p) for p in node["hconcat"]), default=0.0)
+    if "concat" in node:
+        parts, columns = node["concat"], max(1, int(node.get("columns") or len(node["concat"]) or 1))
+        grid = [parts[i:i + columns] for i in range(0, len(parts), columns)]
+        return inner_title + sum(max(height_of(p) for p in row) for row in grid) + spacing * (len(grid) - 1)
+    height = node.get("height")
+    if isinstance(height, dict) and "step" in height:
+        height = height["step"] * (_categories(node, rows, datasets) or 10)
+    elif not isinstance(height, (int, float)):
+        layered = [float(p["height"]) for p in node.get("layer", []) if isinstance(p.get("height"), (int, float))]
+        height = max(layered) if layered else default
+    axis = _AXIS if _has_x_axis(node) else 0
+    return inner_title + float(height) + axis + _LEGEND_BELOW * _legends_below(node, config)
+
+
+def estimated_height(spec: dict) -> int:
+    """About how tall, in CSS pixels, a chart will be once drawn: the height its box reserves.
+
+    From the spec alone: the views' heights (stacked views added up, side-by-side ones the
+    tallest; a height given per category counts the categories in the data), a title and an x
+    axis per view, legends placed below, and one row per bound control. Charts are drawn only
+    when they come near the viewport (on the website), and a reserved height close to the drawn
+    one keeps the page from jumping.
+    """
+    config = spec.get("config") or {}
+    default = float((config.get("view") or {}).get("continuousHeight", 300))
+    controls = sum(1 for p in spec.get("params", []) if "bind" in p)
+    body = _view_height(spec, default, spec.get("datasets") or {}, config)
+    return int(round(body + controls * _CONTROL + (12 if controls else 0)))
+
+
+def chart_html(spec: dict, *, chart_id: str, inline_bundle: bool, lazy: bool = False) -> str:
+    """HTML for one chart: a ``div``, its description and a script that hands it to the runtime.
 
     Parameters
     ----------
@@ -99,37 +225,41 @@ def chart_html(spec: dict, *, chart_id: str, inline_bundle: bool) -> str:
     chart_id : str
         The ``id`` of the chart's ``div``.
     inline_bundle : bool
-        Whether to put the whole Vega bundle before the chart (a live notebook's first chart).
+        Whether to put the whole Vega bundle and the charts' script before the chart (a live
+        notebook's first chart).
+    lazy : bool
+        Draw the chart only when it comes near the viewport (the website), in a reserved height.
     """
     _check_accessible(spec)
     title = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
     title_text = " ".join(title) if isinstance(title, list) else str(title)
-    prefix = f"<script>{javascript_bundle()}</script>\n" if inline_bundle else ""
+    prefix = f"<script>{javascript_bundle()}</script>\n<script>{runtime_script()}</script>\n" if inline_bundle else ""
+    reserved = f' style="min-height: {estimated_height(spec)}px"' if lazy else ""
+    controls = any("bind" in p for p in spec.get("params", []))
+    live = (f'<p id="{chart_id}-live" class="sbs-chart-live" aria-live="polite"></p>\n' if controls else "")
     return (
         prefix
         + f'<div id="{chart_id}" class="sbs-chart" role="figure" '
-        f'aria-label="{html.escape(title_text, quote=True)}"></div>\n'
-        "<script>\n(function () {\n"
+        f'aria-label="{html.escape(title_text, quote=True)}" aria-describedby="{chart_id}-desc"{reserved}></div>\n'
+        f'<p id="{chart_id}-desc" class="sbs-chart-description" hidden>{html.escape(str(spec["description"]))}</p>\n'
+        + live
+        + "<script>\n(function () {\n"
         f"  var id = {json.dumps(chart_id)};\n"
         f"  var spec = {_json_for_script(spec)};\n"
         f"  var opts = {_json_for_script(_EMBED_OPTIONS)};\n"
-        "  function draw() {\n"
+        f"  var args = [id, spec, opts, {'true' if lazy else 'false'}];\n"
+        "  if (window.sbsCharts) { window.sbsCharts.add.apply(null, args); return; }\n"
+        "  (window.sbsChartQueue = window.sbsChartQueue || []).push(args);\n"
+        "  function missing() {\n"
         "    var el = document.getElementById(id);\n"
-        "    if (!el) { return; }\n"
-        "    if (!window.vegaEmbed) {\n"
+        "    if (el && !window.sbsCharts) {\n"
+        "      el.style.minHeight = '';\n"
         "      el.textContent = 'This chart could not be drawn: its script (vega-embed) did not load. '\n"
         "        + 'In a notebook, restart the kernel and run all cells.';\n"
-        "      return;\n"
         "    }\n"
-        "    window.vegaEmbed(el, spec, opts).then(function () {\n"
-        "      var menu = el.querySelector('details > summary');\n"
-        "      if (menu) { menu.setAttribute('aria-label', 'Chart menu: save the chart as an image'); }\n"
-        "    }).catch(function (err) {\n"
-        "      el.textContent = 'This chart could not be drawn: ' + err;\n"
-        "    });\n"
         "  }\n"
-        "  if (window.vegaEmbed || document.readyState !== 'loading') { draw(); }\n"
-        "  else { document.addEventListener('DOMContentLoaded', draw); }\n"
+        "  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', missing); }\n"
+        "  else { setTimeout(missing, 0); }\n"
         "})();\n</script>"
     )
 
@@ -145,7 +275,7 @@ def render_spec(spec: dict, **metadata) -> dict:
     on_site = bool(os.environ.get(SITE_ENV_VAR))
     in_colab = "google.colab" in sys.modules
     inline = not on_site and (in_colab or not _bundle_shown)
-    html_text = chart_html(spec, chart_id=_chart_id(spec), inline_bundle=inline)
+    html_text = chart_html(spec, chart_id=_chart_id(spec), inline_bundle=inline, lazy=on_site)
     if inline:
         _bundle_shown = True
     title = spec.get("title")
