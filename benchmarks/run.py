@@ -28,6 +28,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import subprocess
 import sys
@@ -200,17 +201,32 @@ async ([chartIndex, moves]) => {
 """
 
 
-def site_measures(moves: int = 30) -> None:
+@contextlib.contextmanager
+def site_in_chromium(what: str):
+    """The built site served locally and a headless Chromium: yields ``(url, browser)``, or ``None``
+    (with a note that ``what`` was skipped) when Chromium is not installed."""
     if not (SITE / "index.html").exists():
         subprocess.run(BUILD_COMMAND, cwd=ROOT, check=True, capture_output=True)
     executable = chromium_path()
     if executable is None:
-        note("Chromium measures", "skipped: Chromium is not installed")
+        note(what, "skipped: Chromium is not installed")
+        yield None
         return
     from playwright.sync_api import sync_playwright
 
     with serve(SITE) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield url, browser
+        finally:
+            browser.close()
+
+
+def site_measures(moves: int = 30) -> None:
+    with site_in_chromium("Chromium measures") as site:
+        if site is None:
+            return
+        url, browser = site
         for page_path in toc_pages():
             page = browser.new_page()
             transferred = []
@@ -235,7 +251,6 @@ def site_measures(moves: int = 30) -> None:
                            f"(median of {len(times)}; {in_frame} before the next frame)",
                            statistics.median(times), 16.0, "ms", "{:.1f}")
             page.close()
-        browser.close()
 
 
 #: Long tasks (over 50 ms) on the main thread, recorded from the start of the page's life.
@@ -258,14 +273,10 @@ def blocking_times(slowdown: int = 4, quiet_ms: int = 5000) -> None:
     """Total blocking time (Lighthouse's measure: the part of each main-thread task over 50 ms, from
     the first contentful paint until the page goes quiet) of each chart page, with the CPU slowed
     ``slowdown`` times by Chromium's DevTools protocol, cold cache, 1280×800, without scrolling."""
-    executable = chromium_path()
-    if executable is None:
-        note("total blocking time", "skipped: Chromium is not installed")
-        return
-    from playwright.sync_api import sync_playwright
-
-    with serve(SITE) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with site_in_chromium("total blocking time") as site:
+        if site is None:
+            return
+        url, browser = site
         for page_path in toc_pages():
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             context.add_init_script(_LONG_TASKS_INIT)
@@ -283,7 +294,6 @@ def blocking_times(slowdown: int = 4, quiet_ms: int = 5000) -> None:
                    f"({result['count']} long tasks, longest {result['longest']:.0f} ms)",
                    result["tbt"], 600.0, "ms", "{:.0f}")
             context.close()
-        browser.close()
 
 
 def print_table() -> None:

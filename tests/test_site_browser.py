@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.website import (
-    assert_charts_and_no_live_panel_output, assert_control_redraws, open_page, site_pages,
+    CHART_TEXT_CONTRAST_JS, assert_charts_and_no_live_panel_output, assert_control_redraws, open_page, site_pages,
     toc_pages, wait_for_charts,
 )
 
@@ -68,6 +68,17 @@ def test_page_has_no_serious_accessibility_violations(loaded, page_path):
         for v in violations if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], f"{page_path}: " + "; ".join(serious)
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if p.startswith("chapters/")]
+                         + ["book/intro.html", "book/since-the-essay.html"])
+def test_chart_text_reads_at_wcag_contrast(loaded, page_path):
+    """Every text in every chart against what lies under it (4.5:1, 3:1 for large text), and none
+    under 11 px; dark mode is checked in tests/test_site_reader.py."""
+    page, _, _ = loaded(page_path)
+    contrast = page.evaluate(CHART_TEXT_CONTRAST_JS, 11)
+    assert contrast["checked"] > 0
+    assert contrast["failures"] == [], f"{page_path}: {contrast['failures'][:5]}"
 
 
 def test_prologue_has_charts_and_no_live_panel_output(loaded):
