@@ -22,6 +22,7 @@ When the book builds it:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -73,8 +74,13 @@ _MATHJAX_CONFIG = {
     "skipStartupTypeset": True,
 }
 #: The script that typesets formulas near the viewport; inline, so that it is in place before the
-#: (asynchronous) MathJax.js starts.
+#: (asynchronous) MathJax.js starts. Read once per build (:func:`_lazy_math`).
 _LAZY_MATH = Path(__file__).resolve().parents[1] / "static" / "lazy-math.js"
+
+
+@functools.lru_cache(maxsize=1)
+def _lazy_math() -> str:
+    return _LAZY_MATH.read_text(encoding="utf-8")
 
 
 def _mathjax_source() -> Path:
@@ -187,7 +193,7 @@ def _mathjax_only_with_math(app, pagename, templatename, context, doctree) -> No
         _drop_assets(context, "script_files", lambda name, attributes: "mathjax" in name.lower()
                      or "mathjax" in str(attributes.get("type", "")).lower())
     elif app.builder.format == "html":
-        app.add_js_file(None, body=_LAZY_MATH.read_text(encoding="utf-8"), priority=100)
+        app.add_js_file(None, body=_lazy_math(), priority=100)
 
 
 def _design_assets_only_where_used(app, pagename, templatename, context, doctree) -> None:

@@ -157,8 +157,8 @@ def flow_chart(
         "cy": [layout[p][1] for p in parties],
         "name": [names.get(p, p) for p in parties],
     })
-    color = alt.Color("from_party:N", legend=None,
-                      scale=alt.Scale(domain=parties, range=[palette.get(p, OKABE_ITO["grey"]) for p in parties]))
+    fills = [palette.get(p, OKABE_ITO["grey"]) for p in parties]  # one per box, in the order of `parties`
+    color = alt.Color("from_party:N", legend=None, scale=alt.Scale(domain=parties, range=fills))
     unit = alt.Scale(domain=[0, 1], nice=False, zero=False)
     x = lambda field: alt.X(f"{field}:Q", scale=unit, axis=None)  # noqa: E731
     y = lambda field: alt.Y(f"{field}:Q", scale=unit, axis=None)  # noqa: E731
@@ -187,14 +187,13 @@ def flow_chart(
     ]
     boxes = alt.Chart(nodes).mark_rect(cornerRadius=4, stroke=BOX_OUTLINE).encode(
         x=x("x"), x2=alt.X2("x2:Q"), y=y("y"), y2=alt.Y2("y2:Q"),
-        color=alt.Color("party:N", legend=None,
-                        scale=alt.Scale(domain=parties, range=[palette.get(p, OKABE_ITO["grey"]) for p in parties])),
+        color=alt.Color("party:N", legend=None, scale=alt.Scale(domain=parties, range=fills)),
     )
     # Each box's name in the label colour that reads best on its fill (4.5:1 or more).
     names_layer = alt.Chart(nodes).mark_text(fontSize=11, fontWeight="bold", lineBreak="\n").encode(
         x=x("cx"), y=y("cy"), text=alt.Text("name:N"),
-        color=alt.Color("party:N", legend=None, scale=alt.Scale(
-            domain=parties, range=[on_fill(palette.get(p, OKABE_ITO["grey"])) for p in parties])))
+        color=alt.Color("party:N", legend=None,
+                        scale=alt.Scale(domain=parties, range=[on_fill(fill) for fill in fills])))
     # One constructor call: each chained method (resolve_scale, properties) would copy all nine layers.
     layered = alt.LayerChart(
         layer=[lines, arrows, *texts, boxes, names_layer],
