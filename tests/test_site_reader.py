@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.website import CHART_TEXT_CONTRAST_JS, open_page, toc_pages, wait_for_charts
+from tests.website import CHART_TEXT_CONTRAST_JS, LIGHT_BACKGROUNDS_JS, open_page, toc_pages, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -39,11 +39,6 @@ def dark(browser):
     context.close()
 
 
-def _open(context, site_url: str, path: str):
-    page, foreign, errors = open_page(context, f"{site_url}/{path}")
-    return page, foreign, errors
-
-
 # ------------------------------------------------------------------------------------------ phone
 _WIDTHS_JS = """() => {
   const root = document.documentElement;
@@ -65,7 +60,7 @@ _WIDTHS_JS = """() => {
 
 @pytest.mark.parametrize("page_path", PAGES)
 def test_on_a_phone_nothing_scrolls_sideways_and_every_chart_fits_its_box(phone, site_url, page_path):
-    page, foreign, errors = _open(phone, site_url, page_path)
+    page, foreign, errors = open_page(phone, f"{site_url}/{page_path}")
     try:
         wait_for_charts(page)
         page.wait_for_timeout(200)
@@ -83,7 +78,7 @@ def test_on_a_phone_nothing_scrolls_sideways_and_every_chart_fits_its_box(phone,
 def test_a_phone_gets_stacked_views_and_wrapped_titles_not_a_shrunken_desktop_chart(phone, site_url):
     """Chapter 5's preset comparison (views side by side on a desktop) is redrawn for the column:
     its title wraps onto several lines and its drawing is at most a little wider than the column."""
-    page, _, _ = _open(phone, site_url, "chapters/01-the-spv.html")
+    page, _, _ = open_page(phone, f"{site_url}/chapters/01-the-spv.html")
     try:
         wait_for_charts(page)
         first = page.locator(".sbs-chart").first
@@ -97,21 +92,8 @@ def test_a_phone_gets_stacked_views_and_wrapped_titles_not_a_shrunken_desktop_ch
 
 
 # ------------------------------------------------------------------------------------------ dark mode
-_LIGHT_BOXES_JS = """() => {
-  const parse = c => (c.match(/[\\d.]+/g) || []).map(Number);
-  const boxes = [];
-  for (const el of document.querySelectorAll('.bd-article .sbs-chart, .bd-article table')) {
-    for (let e = el; e && e !== document.body; e = e.parentElement) {
-      const [r, g, b, a = 1] = parse(getComputedStyle(e).backgroundColor);
-      if (a > 0 && r !== undefined) {
-        const lum = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
-        if (lum > 0.5) { boxes.push(`${el.tagName}.${el.className} in ${e.tagName}.${e.className}`); }
-        break;
-      }
-    }
-  }
-  return boxes;
-}"""
+#: What counts as a light box: a background lighter than mid-grey (#808080, relative luminance 0.216).
+MID_GREY_LUMINANCE = 0.216
 
 
 _HEIGHTS_JS = """() => [...document.querySelectorAll('.sbs-chart')].map(c => ({
@@ -123,13 +105,13 @@ def test_in_dark_mode_charts_and_tables_sit_on_the_page_and_their_text_reads(dar
     """Also: each chart's reserved height (estimated from its spec; an undrawn chart holds it) is
     within 30% (or 60 px) of the drawn one, so the page barely moves when a chart is drawn above
     the reader (and scroll anchoring absorbs that)."""
-    page, _, errors = _open(dark, site_url, page_path)
+    page, _, errors = open_page(dark, f"{site_url}/{page_path}")
     try:
         assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
         reserved = [h["reserved"] for h in page.evaluate(_HEIGHTS_JS)]
         wait_for_charts(page)
         drawn = [h["drawn"] for h in page.evaluate(_HEIGHTS_JS)]
-        light = page.evaluate(_LIGHT_BOXES_JS)
+        light = page.evaluate(LIGHT_BACKGROUNDS_JS, [".bd-article .sbs-chart, .bd-article table", MID_GREY_LUMINANCE])
         contrast = page.evaluate(CHART_TEXT_CONTRAST_JS, MIN_CHART_FONT_PX)
     finally:
         page.close()

@@ -18,6 +18,7 @@ from tools.website import (  # noqa: F401  (re-exported for the tests)
     BUILD_COMMAND,
     CHART_TEXT_CONTRAST_JS,
     CHROMIUM_ARGS,
+    LIGHT_BACKGROUNDS_JS,
     ROOT,
     SITE,
     chromium_path,

@@ -92,12 +92,11 @@ def wait_for_charts(page, timeout_ms: int = 20_000) -> int:
     return count
 
 
-#: For every text in every drawn chart of a page: its colour against what lies under it (the
-#: topmost filled shape of the chart under the text's centre, else the page's background, with
-#: opacity blended), the WCAG 2 contrast ratio, and the font size. Returns the texts that fail:
-#: under 4.5:1 (3:1 for large text: 24 px, or 18.66 px bold) or under ``minPx`` pixels.
-CHART_TEXT_CONTRAST_JS = r"""
-(minPx) => {
+#: Colour helpers shared by the browser checks below (statements for the body of a JS function):
+#: ``parse`` a computed CSS colour, lay a colour ``over`` another, WCAG relative luminance ``lum``
+#: and contrast ``ratio``, and ``pageBackground``: what is behind an element, its ancestors'
+#: backgrounds blended down to the first opaque one (white if none).
+_COLOUR_JS = r"""
   const parse = (c) => {
     const m = String(c).match(/rgba?\(([^)]+)\)/);
     if (!m) { return null; }
@@ -121,6 +120,13 @@ CHART_TEXT_CONTRAST_JS = r"""
     for (let i = layers.length - 1; i >= 0; i--) { colour = over(layers[i], layers[i].a, colour); }
     return colour;
   };
+"""
+
+#: For every text in every drawn chart of a page: its colour against what lies under it (the
+#: topmost filled shape of the chart under the text's centre, else the page's background, with
+#: opacity blended), the WCAG 2 contrast ratio, and the font size. Returns the texts that fail:
+#: under 4.5:1 (3:1 for large text: 24 px, or 18.66 px bold) or under ``minPx`` pixels.
+CHART_TEXT_CONTRAST_JS = "(minPx) => {" + _COLOUR_JS + r"""
   const style = document.createElement('style');
   style.textContent = '.sbs-chart svg * { pointer-events: auto !important; }';
   document.head.appendChild(style);
@@ -169,5 +175,15 @@ CHART_TEXT_CONTRAST_JS = r"""
   }
   style.remove();
   return {checked, failures};
+}
+"""
+
+#: The elements matching ``selector`` whose background (``pageBackground``) has a relative
+#: luminance above ``maxLuminance``, as ``"TAG.class"`` strings: in dark mode, charts and
+#: tables must sit on the dark page, not in a light box.
+LIGHT_BACKGROUNDS_JS = "([selector, maxLuminance]) => {" + _COLOUR_JS + r"""
+  return [...document.querySelectorAll(selector)]
+    .filter(el => lum(pageBackground(el)) > maxLuminance)
+    .map(el => `${el.tagName}.${el.className}`);
 }
 """
