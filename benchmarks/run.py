@@ -12,7 +12,7 @@ Measured (targets for a 2-core machine):
 * per chapter, a kernel-free slider in Chromium: input event to the next animation frame after the
   chart redrew, median over many moves (≤ 16 ms, one frame);
 * ``import gpu_finance`` in a fresh process, median of 5 (≤ 0.5 s: nothing is read or solved at
-  import);
+  import); ``nbformat`` and ``otter`` for reference;
 * Monte Carlo: 100,000 paths × 60 monthly steps (≤ 0.5 s; this was a unit test's assertion);
 * each page's HTML size (≤ 1.5 MB) and the bytes it transfers from a cold cache (≤ 1.0 MB for a
   text page, ≤ 2.5 MB for a page with charts);
@@ -137,8 +137,10 @@ _IMPORT_PROBE = ("import time; start = time.perf_counter(); import {module}; "
 
 def import_time(runs: int = 5) -> None:
     """``import gpu_finance`` in a fresh Python each time (nothing cached in the process): the time
-    of the import itself, interpreter start-up excluded. The charts' package is shown for reference."""
-    for module, target in (("gpu_finance", 0.5), ("gpu_finance.viz", None)):
+    of the import itself, interpreter start-up excluded. Shown for reference: the charts' package, and
+    ``nbformat`` and ``otter``, which every process that reads a notebook and every kernel otter
+    grades imports (2.2 s more with jsonschema's optional rfc3987-syntax: see constraints.txt)."""
+    for module, target in (("gpu_finance", 0.5), ("gpu_finance.viz", None), ("nbformat", None), ("otter", None)):
         timings = []
         for _ in range(runs):
             result = subprocess.run([sys.executable, "-c", _IMPORT_PROBE.format(module=module)],
