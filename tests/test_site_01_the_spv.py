@@ -7,8 +7,8 @@ import pytest
 
 from gpu_finance import COLOSSUS_2, fact, founder_dilution, percent, sponsor_balance_sheets, usd
 from tests.website import (
-    assert_charts_and_no_live_panel_output, assert_control_redraws, chart_with_control, open_page,
-    set_control, wait_for_charts,
+    assert_charts_and_no_live_panel_output, assert_control_redraws, assert_formulas_render, chart_with_control,
+    open_page, set_control, wait_for_charts,
 )
 
 pytestmark = pytest.mark.browser
@@ -39,11 +39,7 @@ def test_the_page_is_small_and_its_figures_are_there(built_site, chapter):
 
 
 def test_formulas_render_offline(chapter):
-    # a formula is typeset as the reader reaches it (book/static/lazy-math.js)
-    chapter.locator("div.math").first.scroll_into_view_if_needed()
-    chapter.wait_for_function("() => document.querySelector('div.math .MathJax, div.math .MathJax_Display')",
-                              timeout=15_000)
-    assert chapter.locator("text=Math Processing Error").count() == 0
+    assert_formulas_render(chapter, 3, 40)
 
 
 def test_cash_flow_chart_follows_the_target_return(chapter):

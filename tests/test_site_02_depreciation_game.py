@@ -8,7 +8,9 @@ import pytest
 from gpu_finance import COLOSSUS_2, CALIBRATED_ANNUAL_DECLINE, collateral_path, covenant_breach_year, peak_overstatement
 from gpu_finance.depreciation import NEOCLOUD_FLEET, owner_profit_comparison
 from gpu_finance.viz.depreciation import _profit_note
-from tests.website import assert_charts_and_no_live_panel_output, open_page, set_control, wait_for_charts
+from tests.website import (
+    assert_charts_and_no_live_panel_output, assert_formulas_render, open_page, set_control, wait_for_charts,
+)
 
 #: The explorers start at the calibrated decline, rounded to a whole percent by the slider.
 SLIDER_DECLINE = round(round(CALIBRATED_ANNUAL_DECLINE / 0.01) * 0.01, 2)
@@ -62,10 +64,7 @@ def _move(page, chart, label: str, value) -> str:
 
 def test_charts_formulas_and_no_live_panel(chapter):
     assert_charts_and_no_live_panel_output(chapter, 12)
-    # MathJax, served from the site itself, typesets the formulas as the reader reaches them
-    chapter.locator(".math").first.scroll_into_view_if_needed()
-    chapter.wait_for_function("() => document.querySelectorAll('.MathJax, .MathJax_Display').length > 0",
-                              timeout=15_000)
+    assert_formulas_render(chapter, 4, 60)
 
 
 def test_book_market_explorer_finds_the_impairment_year(chapter):

@@ -50,7 +50,7 @@ def _model(scenario) -> dict[str, list[str]]:
 def test_page_is_small_and_its_formula_renders(chapter, built_site):
     page, foreign, errors = chapter
     assert (built_site / PAGE).stat().st_size < 600_000
-    assert_formulas_render(page, 1)
+    assert_formulas_render(page, 1, 40)
     assert foreign == [] and errors == []
 
 

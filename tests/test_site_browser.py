@@ -30,7 +30,7 @@ def loaded(browser, site_url):
         if page_path not in pages:
             page, foreign, errors = open_page(browser, f"{site_url}/{page_path}")
             wait_for_charts(page)
-            page.wait_for_timeout(300)  # let late scripts (search, MathJax) report errors too
+            page.wait_for_timeout(300)  # let late scripts (search, charts) report errors too
             pages[page_path] = (page, foreign, errors)
         return pages[page_path]
 

@@ -199,9 +199,9 @@ def test_every_chart_is_described_and_a_control_change_is_read_out(browser, site
 # ------------------------------------------------------------------------------------------ laptop chrome
 @pytest.fixture(scope="module")
 def laptop(browser):
-    """A 1280×720 screen; formulas and charts are not fetched (only the page's layout matters)."""
+    """A 1280×720 screen; charts are not fetched (only the page's layout matters)."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
-    context.route(re.compile(r"(mathjax|vega-bundle|charts\.js)", re.I), lambda route: route.abort())
+    context.route(re.compile(r"(vega-bundle|charts\.js)", re.I), lambda route: route.abort())
     yield context
     context.close()
 

@@ -113,20 +113,54 @@ def chapter_fixture(path: str):
     return chapter
 
 
-def assert_formulas_render(page, displayed: int, symbols: int = 0) -> None:
-    """Typeset every formula of ``page`` with the site's own MathJax (the site typesets a formula
-    only as the reader reaches it; ``sbsTypesetAll()`` does the rest) and wait for it; then at
-    least ``displayed`` displayed equations and ``symbols`` typeset pieces in all (inline ones
-    included), none of them in error."""
-    page.wait_for_function("() => typeof window.sbsTypesetAll === 'function'", timeout=20_000)
-    page.evaluate("() => window.sbsTypesetAll().then(() => null)")
-    page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 "
-                           "&& document.querySelectorAll('.MathJax, .MathJax_Display').length > 0",
-                           timeout=20_000)
-    page.wait_for_timeout(500)
-    assert page.locator(".MathJax_Display").count() >= displayed
-    assert page.locator(".MathJax").count() >= symbols
-    assert page.locator(".MathJax .merror, .MathJax_Error").count() == 0
+#: Every formula on the page as the browser laid it out: the MathML is drawn (not shown as text),
+#: fractions stacked, in the book's math font, and inline formulas on the line's baseline (an empty
+#: ``<mspace>`` appended to the formula sits on its baseline; an empty inline block after it, on the
+#: text's). Returns counts and the problems found.
+FORMULAS_JS = """async () => {
+  await document.fonts.ready;
+  const problems = [];
+  const tex = el => ((el.closest('math') || el).querySelector('annotation') || el).textContent.slice(0, 60);
+  const all = [...document.querySelectorAll('article math')];
+  const shown = all.filter(m => m.getClientRects().length > 0);
+  for (const m of shown) {
+    const box = m.getBoundingClientRect();
+    if (box.width < 4 || box.height < 4) problems.push('not drawn: ' + tex(m));
+  }
+  for (const f of document.querySelectorAll('article mfrac')) {
+    if (f.getClientRects().length === 0) continue;
+    const [top, bottom] = [...f.children].map(c => c.getBoundingClientRect());
+    if (!(top.bottom <= bottom.top + 1)) problems.push('fraction not stacked: ' + tex(f));
+  }
+  const font = getComputedStyle(shown[0] || document.body).fontFamily;
+  if (shown.length && !(/Book Math/.test(font) && document.fonts.check('16px "Book Math"', 'x'))) {
+    problems.push('math font not used or not loaded: ' + font);
+  }
+  const offsets = [];
+  for (const m of shown.filter(m => m.getAttribute('display') !== 'block')) {
+    const row = m.querySelector('semantics > *') || m;
+    const space = document.createElementNS('http://www.w3.org/1998/Math/MathML', 'mspace');
+    row.appendChild(space);
+    const marker = document.createElement('span');
+    marker.style.cssText = 'display:inline-block;width:0;height:0';
+    m.after(marker);
+    const offset = space.getBoundingClientRect().bottom - marker.getBoundingClientRect().bottom;
+    space.remove(); marker.remove();
+    offsets.push(offset);
+    if (Math.abs(offset) > 1) problems.push('off the baseline by ' + offset.toFixed(1) + ' px: ' + tex(m));
+  }
+  return {displayed: shown.filter(m => m.getAttribute('display') === 'block').length,
+          inline: offsets.length, problems: problems.slice(0, 10)};
+}"""
+
+
+def assert_formulas_render(page, displayed: int, inline: int = 0) -> None:
+    """At least ``displayed`` displayed and ``inline`` inline formulas, each drawn by the browser as
+    MathML (the site has no math script), in the book's math font, fractions stacked and inline
+    formulas on the text's baseline (within 1 px)."""
+    result = page.evaluate(FORMULAS_JS)
+    assert result["problems"] == [], result["problems"]
+    assert result["displayed"] >= displayed and result["inline"] >= inline, result
 
 
 def assert_charts_and_no_live_panel_output(page, at_least: int) -> None:

@@ -16,16 +16,13 @@ When the book builds it:
 * labels the reference list by author and year (``gpu_finance_author_year`` pybtex style), to
   match the author-year citations in the text, and fixes two ARIA roles there;
 * makes sphinx-exercise's ``hide_solutions`` work with gated solutions (the student edition);
-* serves MathJax 2 from the site itself (the copy shipped by ``jupyter-server-mathjax``) instead of
-  a CDN, for pages with formulas.
+* leaves formulas to ``sbs_math`` (MathML made at build time: no math script on any page).
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-import shutil
 from pathlib import Path
 
 import yaml
@@ -43,51 +40,6 @@ from sphinx_exercise.nodes import solution_end_node
 from gpu_finance.datasets import FACTS_AS_OF, deal_facts
 from gpu_finance.formatting import date_text, percent, usd, years
 from gpu_finance.viz.render import BUNDLE_FILENAME, RUNTIME_FILENAME, SITE_ENV_VAR, javascript_bundle, runtime_script
-
-MATHJAX_DIR = "mathjax"
-#: jupyter-server-mathjax ships MathJax 2 as Jupyter uses it: one combined configuration file that
-#: already holds the TeX input and HTML-CSS output processors (the separate ``jax/output/HTML-CSS``
-#: files are not shipped), and the STIX-Web fonts only.
-_MATHJAX_COMBINED_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
-_MATHJAX_CONFIG = {
-    # One pass, one equation per task: no quick preview typeset first and redone, and the main
-    # thread free between equations (long tasks are what a slow laptop feels; issue 17).
-    "fast-preview": {"disabled": True},
-    "CHTML-preview": {"disabled": True},
-    "tex2jax": {
-        "inlineMath": [["\\(", "\\)"]],
-        "displayMath": [["\\[", "\\]"]],
-        "processEscapes": True,
-        "processClass": "math|output_area",
-        "ignoreClass": "document",
-    },
-    "HTML-CSS": {
-        "EqnChunk": 1, "EqnChunkFactor": 1, "EqnChunkDelay": 0,
-        "availableFonts": [], "preferredFont": None, "webFont": "STIX-Web", "imageFont": None,
-        # MathJax's zero-width test font is "url('about:blank')", which Chromium refuses with a
-        # console error; an empty data URL fails the same way, quietly.
-        "styles": {"@font-face": {"font-family": "MathJax_Blank", "src": "url('data:,')"}},
-    },
-    "showMathMenu": False,
-    "messageStyle": "none",
-    # Formulas are typeset as the reader reaches them (book/static/lazy-math.js), not all at load.
-    "skipStartupTypeset": True,
-}
-#: The script that typesets formulas near the viewport; inline, so that it is in place before the
-#: (asynchronous) MathJax.js starts. Read once per build (:func:`_lazy_math`).
-_LAZY_MATH = Path(__file__).resolve().parents[1] / "static" / "lazy-math.js"
-
-
-@functools.lru_cache(maxsize=1)
-def _lazy_math() -> str:
-    return _LAZY_MATH.read_text(encoding="utf-8")
-
-
-def _mathjax_source() -> Path:
-    import jupyter_server_mathjax
-
-    return Path(jupyter_server_mathjax.__file__).parent / "static"
-
 
 def fact_substitutions() -> dict[str, str]:
     """MyST substitutions for every row of ``deal_facts.csv``, formatted by its unit.
@@ -110,9 +62,6 @@ def fact_substitutions() -> dict[str, str]:
 
 def _configure(app, config) -> None:
     _theme_options_jupyter_book_drops(app, config)
-    config.mathjax_path = f"{MATHJAX_DIR}/MathJax.js?config={_MATHJAX_COMBINED_CONFIG}"
-    config.mathjax2_config = _MATHJAX_CONFIG
-    config.mathjax3_config = None
     dated = {"facts_as_of": str(date_text(FACTS_AS_OF))}  # the date the data was last checked
     config.myst_substitutions = {**fact_substitutions(), **dated, **(config.myst_substitutions or {})}
 
@@ -139,9 +88,6 @@ def _write_assets(app) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
-    mathjax = static / MATHJAX_DIR
-    if not (mathjax / "MathJax.js").exists():
-        shutil.copytree(_mathjax_source(), mathjax, dirs_exist_ok=True)
 
 
 #: Scripts the theme puts in every page's head that a page of this book does without: Font Awesome's
@@ -169,9 +115,6 @@ def _register_filters(app) -> None:
         app.builder.templates.environment.filters["sbs_trim"] = trim_head
 
 
-_MATH_MARKERS = ('class="math', "\\(", "\\[", "$$")
-
-
 def _name_and_attributes(asset) -> tuple[str, dict]:
     """A page asset's file name ("" for an inline script) and its attributes."""
     return str(getattr(asset, "filename", asset) or ""), dict(getattr(asset, "attributes", {}) or {})
@@ -183,17 +126,6 @@ def _drop_assets(context, key: str, unwanted) -> None:
     assets = context.get(key)
     if assets:
         assets[:] = [asset for asset in assets if not unwanted(*_name_and_attributes(asset))]
-
-
-def _mathjax_only_with_math(app, pagename, templatename, context, doctree) -> None:
-    """Load MathJax only on pages that show math: Jupyter Book asks Sphinx to put it on every page.
-    Pages with math also get the script that typesets each formula as the reader reaches it."""
-    body = context.get("body") or ""
-    if not any(marker in body for marker in _MATH_MARKERS):
-        _drop_assets(context, "script_files", lambda name, attributes: "mathjax" in name.lower()
-                     or "mathjax" in str(attributes.get("type", "")).lower())
-    elif app.builder.format == "html":
-        app.add_js_file(None, body=_lazy_math(), priority=100)
 
 
 def _design_assets_only_where_used(app, pagename, templatename, context, doctree) -> None:
@@ -349,7 +281,6 @@ def setup(app):
     app.connect("builder-inited", _write_assets)
     app.connect("html-page-context", _add_bundle_to_chart_pages)
     app.connect("html-page-context", _tidy_scripts, priority=900)
-    app.connect("html-page-context", _mathjax_only_with_math, priority=910)
     app.connect("html-page-context", _design_assets_only_where_used, priority=910)
     app.connect("builder-inited", _register_filters)
     app.connect("html-page-context", _accessibility_fixes)
