@@ -1,6 +1,7 @@
-"""The book's API page (``book/api.md``) documents every public name of the package, and only those.
+"""The book's API pages (``book/api.md`` and its seven pages by subject, ``book/api/*.md``) document
+every public name of the package, and only those.
 
-The page lists names by subject, by hand; this test fails when a public name is added to
+The pages list names by subject, by hand; this test fails when a public name is added to
 ``gpu_finance`` (or ``gpu_finance.viz``) without a place on the page, or when the page names
 something the package no longer exports. The page itself is built, warnings as errors, with the
 book (``make book``).
@@ -14,14 +15,16 @@ from pathlib import Path
 import gpu_finance
 import gpu_finance.viz
 
-PAGE = Path(__file__).resolve().parents[1] / "book" / "api.md"
+BOOK = Path(__file__).resolve().parents[1] / "book"
+PAGES = [BOOK / "api.md", *sorted((BOOK / "api").glob("*.md"))]
 _DIRECTIVE = re.compile(r"^\.\. auto(?:function|class|data):: (gpu_finance(?:\.viz)?)\.(\w+)$", re.MULTILINE)
 
 
 def _documented() -> dict[str, list[str]]:
     names: dict[str, list[str]] = {"gpu_finance": [], "gpu_finance.viz": []}
-    for package, name in _DIRECTIVE.findall(PAGE.read_text(encoding="utf-8")):
-        names[package].append(name)
+    for page in PAGES:
+        for package, name in _DIRECTIVE.findall(page.read_text(encoding="utf-8")):
+            names[package].append(name)
     return names
 
 
@@ -39,4 +42,6 @@ def test_every_public_name_is_on_the_api_page_once():
 def test_the_api_page_is_in_the_table_of_contents():
     from tools.website import toc_pages
 
-    assert "book/api.html" in toc_pages()
+    pages = toc_pages()
+    assert "book/api.html" in pages
+    assert {f"book/api/{p.stem}.html" for p in PAGES[1:]} <= set(pages) and len(PAGES) == 8

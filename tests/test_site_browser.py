@@ -103,6 +103,9 @@ def test_prologue_slider_redraws_its_chart(browser, site_url):
     ("chapters/03-the-backstop.html#the-loss-waterfall", "chapters/04-the-backstop.html#the-loss-waterfall"),
     ("chapters/03-the-backstop.html#loan-that-closed", "chapters/03-the-guarantee.html#loan-that-closed"),
     ("chapters/04-who-pays.html#who-pays", "chapters/05-who-pays.html#who-pays"),
+    # the API was one page; its entries now live on pages by subject
+    ("book/api.html#gpu_finance.lease_payment", "book/api/deal-and-spv.html#gpu_finance.lease_payment"),
+    ("book/api.html#gpu_finance.viz.enable", "book/api/charts.html#gpu_finance.viz.enable"),
 ])
 def test_an_old_address_lands_on_the_new_page(browser, site_url, old, new):
     page = browser.new_page()

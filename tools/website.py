@@ -53,8 +53,11 @@ def toc_pages() -> list[str]:
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
-    return [f"{f}.html" for f in files]
+
+    def files(entries: list[dict]) -> list[str]:  # each entry, then its sections, in reading order
+        return [name for entry in entries for name in [entry["file"], *files(entry.get("sections", []))]]
+
+    return [f"{f}.html" for f in [toc["root"], *files([c for part in toc.get("parts", []) for c in part.get("chapters", [])])]]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

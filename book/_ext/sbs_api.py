@@ -1,6 +1,6 @@
-"""Sphinx glue for the book's API page (``book/api.md``, "The model's API").
+"""Sphinx glue for the book's API pages (``book/api.md`` and ``book/api/*.md``, "The model's API").
 
-The page documents every public name as ``gpu_finance.<name>``, so it does not depend on which
+The pages document every public name as ``gpu_finance.<name>``, so it does not depend on which
 module a name lives in. For functions and classes autodoc reads the docstring from the object; a
 constant has none of its own (autodoc would show its type's, "Convert a string or number to a
 floating point number"), and its ``#:`` comment is in the module that defines it, not in the
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 import pkgutil
 
 PACKAGE = "gpu_finance"
@@ -130,7 +131,28 @@ def _resolve_in_package(app, env, node, contnode):
     return None
 
 
+#: The API's index page; its entries now live on the pages by subject under ``book/api/``.
+INDEX = "book/api"
+
+_FORWARD_ANCHORS = """(function () {
+  var pages = %s, id = decodeURIComponent(location.hash.slice(1));
+  if (id && !document.getElementById(id) && pages[id]) location.replace(pages[id] + "#" + location.hash.slice(1));
+})();"""
+
+
+def _forward_old_anchors(app, pagename, templatename, context, doctree) -> None:
+    """Links made when the whole API was one page (``book/api.html#gpu_finance.lease_payment``)
+    land on the entry, now on its subject's page: the index page forwards an anchor it lacks."""
+    if pagename != INDEX or app.builder.format != "html":
+        return
+    objects = app.env.get_domain("py").objects
+    pages = {name: app.builder.get_relative_uri(INDEX, entry.docname)
+             for name, entry in objects.items() if entry.docname.startswith(INDEX + "/")}
+    app.add_js_file(None, body=_FORWARD_ANCHORS % json.dumps(pages, sort_keys=True), priority=100)
+
+
 def setup(app):
+    app.connect("html-page-context", _forward_old_anchors)
     app.connect("config-inited", _ignore_external)
     app.connect("autodoc-process-docstring", _keep_property_prose, priority=400)  # napoleon: 500
     app.connect("autodoc-process-docstring", _restore_property_prose, priority=600)

@@ -226,6 +226,30 @@ def _tidy_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = kept
 
 
+#: The sidebar's toggle for a page with sub-pages: the theme gives it only a chevron icon.
+_UNNAMED_TOGGLE = re.compile(r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">([^<]+)</a><details(?: open="open")?>)<summary>')
+
+
+def name_sidebar_toggles(html: str) -> Markup:
+    """The sidebar's HTML with each sub-page toggle named after its page (axe: "summary-name").
+
+    >>> str(name_sidebar_toggles('<a class="reference internal" href="api.html">The API</a><details><summary><i></i></summary>'))
+    '<a class="reference internal" href="api.html">The API</a><details><summary aria-label="Pages under The API"><i></i></summary>'
+    """
+    return Markup(_UNNAMED_TOGGLE.sub(lambda m: f'{m.group(1)}<summary aria-label="Pages under {m.group(2)}">', str(html)))
+
+
+def _name_sidebar_toggles(app, pagename, templatename, context, doctree) -> None:
+    generate = context.get("generate_toctree_html")
+    if generate is None:
+        return
+
+    def named(*args, **kwargs):
+        return name_sidebar_toggles(generate(*args, **kwargs))
+
+    context["generate_toctree_html"] = named
+
+
 def _accessibility_fixes(app, pagename, templatename, context, doctree) -> None:
     """Repair markup that axe-core flags as serious on the reference list.
 
@@ -347,6 +371,7 @@ def setup(app):
     app.connect("builder-inited", _register_filters)
     app.connect("build-finished", _subset_icon_fonts)
     app.connect("html-page-context", _accessibility_fixes)
+    app.connect("html-page-context", _name_sidebar_toggles, priority=950)  # after the theme adds it
     app.add_config_value("gpu_finance_edition", "full", "html", types=[str])
     app.connect("html-page-context", _student_edition_buttons, priority=600)  # after the theme's
     app.add_node(_hidden_solution)
