@@ -522,7 +522,7 @@ def _chromium() -> str | None:
 
 
 def _local_mathjax_url() -> str | None:
-    """MathJax 2 from the ``jupyter-server-mathjax`` package (installed with the book), as a file URL."""
+    """MathJax 2 from the ``jupyter-server-mathjax`` package (installed with the lab extra), as a file URL."""
     try:
         import jupyter_server_mathjax
     except ImportError:

@@ -1,13 +1,12 @@
 """Make the website's math font: a subset of STIX Two Math with what textbook formulas use.
 
 The site draws formulas as MathML (``book/_ext/sbs_math.py``); a browser lays MathML out with a font
-that has an OpenType MATH table. Readers whose system has one (Cambria Math on Windows, STIX Two
-Math on macOS) use it; everyone else gets ``book/static/fonts/STIXTwoMath-subset.woff2``, which this
-script makes (about 0.1 MB, against 1.5 MB for the whole font). ``tests/test_site_html.py`` checks
+that has an OpenType MATH table. Readers who have STIX Two Math installed (macOS has it) use their
+own copy; everyone else gets ``book/static/fonts/STIXTwoMath-subset.woff2``, which this script makes (about 0.1 MB, against 1.5 MB for the whole font). ``tests/test_site_html.py`` checks
 that every character of every formula on the site is in it; when a formula needs one that is not,
 add its range below and run the script again.
 
-Usage (maintainers; needs ``fonttools[woff]``, installed with the test extra)::
+Usage (maintainers; needs ``fonttools[woff]``, installed with the book extra)::
 
     python tools/math_font.py STIXTwoMath-Regular.ttf
 

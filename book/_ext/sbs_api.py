@@ -135,8 +135,9 @@ def _resolve_in_package(app, env, node, contnode):
 INDEX = "book/api"
 
 _FORWARD_ANCHORS = """(function () {
-  var pages = %s, id = decodeURIComponent(location.hash.slice(1));
-  if (id && !document.getElementById(id) && pages[id]) location.replace(pages[id] + "#" + location.hash.slice(1));
+  var pages = %s, id;
+  try { id = decodeURIComponent(location.hash.slice(1)); } catch (error) { return; }
+  if (id && pages[id]) location.replace(pages[id] + "#" + location.hash.slice(1));
 })();"""
 
 
@@ -151,8 +152,14 @@ def _forward_old_anchors(app, pagename, templatename, context, doctree) -> None:
     app.add_js_file(None, body=_FORWARD_ANCHORS % json.dumps(pages, sort_keys=True), priority=100)
 
 
+def _rewrite_the_index(app, env, added, changed, removed) -> list[str]:
+    """The index page's forwarding list comes from every API page: write it on every build."""
+    return [INDEX] if INDEX in env.found_docs else []
+
+
 def setup(app):
     app.connect("html-page-context", _forward_old_anchors)
+    app.connect("env-get-outdated", _rewrite_the_index)
     app.connect("config-inited", _ignore_external)
     app.connect("autodoc-process-docstring", _keep_property_prose, priority=400)  # napoleon: 500
     app.connect("autodoc-process-docstring", _restore_property_prose, priority=600)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
 
 from docutils import nodes
 from latex2mathml.converter import convert
@@ -27,44 +28,74 @@ from sphinx.util.math import get_node_equation_number
 logger = logging.getLogger(__name__)
 
 #: What ``latex2mathml`` does not lay out: alignment points, line breaks, environments.
-_UNSUPPORTED = re.compile(r"&|\\\\|\\begin\b")
-#: An operator name as latex2mathml writes it: ``\exp``, ``\ln`` as a several-letter ``<mi>``;
-#: ``\max``, ``\operatorname{E}`` as an ``<mo>`` of letters.
-_OPERATOR_NAME = re.compile(r"<mi>([A-Za-z]{2,})</mi>|<mo>([A-Za-z]+)</mo>")
-#: What ends an ordinary term (a thin space goes between it and an operator name, as in TeX).
-_ORDINARY_END = ("</mi>", "</mn>", "</msub>", "</msup>", "</msubsup>", "</mfrac>", "</msqrt>", "</mrow>", "</mtext>")
-#: What may follow an operator name without a space: its bracket, or a space the author wrote.
-_NO_SPACE_AFTER = re.compile(r'<mo(?: [^>]*)?>(?:\(|\[|&#x00028;|&#x0005B;)</mo>|<mspace|</mrow>')
-_THIN = '<mspace width="0.167em"></mspace>'
+_UNSUPPORTED = re.compile(r"(?<!\\)&|\\\\|\\begin\b")
+#: Elements whose children are a base and its scripts (no spacing goes between those).
+_SCRIPTS = frozenset({"msub", "msup", "msubsup", "munder", "mover", "munderover"})
+#: What ends an ordinary term: a thin space goes between it and an operator name, as in TeX.
+_ORDINARY = frozenset({"mi", "mn", "mtext", "mrow", "mfrac", "msqrt", "mroot"}) | _SCRIPTS
+_OPENING = frozenset("([{")
+_MINUS = "\u2212"
 
 
-def _tidy(markup: str) -> str:
+def _space(width: str = "0.167em") -> ET.Element:
+    return ET.Element("mspace", width=width)
+
+
+def _is_operator_name(element: ET.Element) -> bool:
+    """``\\exp``, ``\\ln`` (latex2mathml: a several-letter ``<mi>``) or ``\\max``,
+    ``\\operatorname{E}`` (an ``<mo>`` of letters)."""
+    text = element.text or ""
+    return (element.tag in ("mi", "mo") and len(element) == 0 and text.isascii() and text.isalpha()
+            and (element.tag == "mo" or len(text) > 1))
+
+
+def _tidy(inner: str) -> str:
     """Mend what latex2mathml gets wrong in the book's formulas, the way TeX sets them.
 
     * ``\\sim`` becomes the relation ∼ (U+223C; latex2mathml writes a tilde as an identifier);
     * an operator name (``\\exp``, ``\\ln``, ``\\max``, ``\\operatorname{E}``) is an upright
-      identifier with a thin space before it after a term, and after it unless its bracket follows;
+      identifier followed by the invisible function application, with a thin space before it after a
+      term, and after it unless its bracket follows; as the base or a script of a sub- or
+      superscript it is only made upright;
     * a minus sign that opens a group (``N(-d_2)``, ``e^{-rT}``) is a sign, set close to what follows;
     * negative thin spaces (``\\!``), which MathML Core has no name for, are dropped.
+
+    The markup is parsed as XML, so TeX that latex2mathml turns into something that is not (such
+    as ``\\text{a<b}``) raises instead of reaching the page.
     """
-    markup = markup.replace("<mi>&#x0007E;</mi>", "<mo>&#x0223C;</mo>")
-    markup = re.sub(r"(<mrow>|<mo(?: [^>]*)?>(?:\(|\[|&#x00028;|&#x0005B;)</mo>)<mo>&#x02212;</mo>",
-                    r'\1<mo lspace="0" rspace="0">&#x02212;</mo>', markup)
-    markup = markup.replace('<mspace width="negativethinmathspace" />', "")
-    markup = markup.replace(' />', "></mspace>") if "<mspace" in markup else markup
-    pieces, last = [], 0
-    for match in _OPERATOR_NAME.finditer(markup):
-        before = markup[last:match.start()]
-        pieces.append(before)
-        name = match.group(1) or match.group(2)
-        if markup[:match.start()].endswith(_ORDINARY_END):
-            pieces.append(_THIN)
-        pieces.append(f"<mi>{name}</mi><mo>&#x02061;</mo>")
-        if not _NO_SPACE_AFTER.match(markup, match.end()):
-            pieces.append(_THIN)
-        last = match.end()
-    pieces.append(markup[last:])
-    return "".join(pieces)
+    root = ET.fromstring(f"<mrow>{inner}</mrow>")
+    for parent in list(root.iter()):
+        children, kept = list(parent), []
+        for index, child in enumerate(children):
+            if child.tag == "mspace" and child.get("width") == "negativethinmathspace":
+                continue
+            if child.tag == "mi" and child.text == "~":
+                child.tag, child.text = "mo", "\u223c"
+            if (child.tag == "mo" and child.text == _MINUS and parent.tag == "mrow"
+                    and (not kept or (kept[-1].tag == "mo" and kept[-1].text in _OPENING))):
+                child.set("lspace", "0")
+                child.set("rspace", "0")
+            if not _is_operator_name(child):
+                kept.append(child)
+                continue
+            name = child.text
+            child.tag, child.attrib = "mi", ({"mathvariant": "normal"} if len(name) == 1 else {})
+            if parent.tag in _SCRIPTS:
+                kept.append(child)
+                continue
+            following = children[index + 1] if index + 1 < len(children) else None
+            if kept and kept[-1].tag in _ORDINARY:
+                kept.append(_space())
+            application = ET.Element("mo")
+            application.text = "\u2061"
+            kept += [child, application]
+            if following is not None and following.tag != "mspace" and not (
+                    following.tag == "mo" and following.text in _OPENING):
+                kept.append(_space())
+        if kept != children:
+            parent[:] = kept
+    markup = ET.tostring(root, encoding="unicode", short_empty_elements=False)
+    return markup[len("<mrow>"):-len("</mrow>")]
 
 
 def to_mathml(latex: str, display: bool = False) -> str:
@@ -76,11 +107,13 @@ def to_mathml(latex: str, display: bool = False) -> str:
     >>> to_mathml(r"x^2")
     '<math display="inline"><semantics><mrow><msup><mi>x</mi><mn>2</mn></msup></mrow><annotation encoding="application/x-tex">x^2</annotation></semantics></math>'
     >>> to_mathml(r"Z \sim N")
-    '<math display="inline"><semantics><mrow><mi>Z</mi><mo>&#x0223C;</mo><mi>N</mi></mrow><annotation encoding="application/x-tex">Z \\sim N</annotation></semantics></math>'
+    '<math display="inline"><semantics><mrow><mi>Z</mi><mo>∼</mo><mi>N</mi></mrow><annotation encoding="application/x-tex">Z \\sim N</annotation></semantics></math>'
     >>> to_mathml(r"c \max(a) + \ln x")
-    '<math display="inline"><semantics><mrow><mi>c</mi><mspace width="0.167em"></mspace><mi>max</mi><mo>&#x02061;</mo><mo stretchy="false">&#x00028;</mo><mi>a</mi><mo stretchy="false">&#x00029;</mo><mo>&#x0002B;</mo><mi>ln</mi><mo>&#x02061;</mo><mspace width="0.167em"></mspace><mi>x</mi></mrow><annotation encoding="application/x-tex">c \\max(a) + \\ln x</annotation></semantics></math>'
+    '<math display="inline"><semantics><mrow><mi>c</mi><mspace width="0.167em"></mspace><mi>max</mi><mo>\u2061</mo><mo stretchy="false">(</mo><mi>a</mi><mo stretchy="false">)</mo><mo>+</mo><mi>ln</mi><mo>\u2061</mo><mspace width="0.167em"></mspace><mi>x</mi></mrow><annotation encoding="application/x-tex">c \\max(a) + \\ln x</annotation></semantics></math>'
     >>> to_mathml(r"N(-d)")
-    '<math display="inline"><semantics><mrow><mi>N</mi><mo stretchy="false">&#x00028;</mo><mo lspace="0" rspace="0">&#x02212;</mo><mi>d</mi><mo stretchy="false">&#x00029;</mo></mrow><annotation encoding="application/x-tex">N(-d)</annotation></semantics></math>'
+    '<math display="inline"><semantics><mrow><mi>N</mi><mo stretchy="false">(</mo><mo lspace="0" rspace="0">−</mo><mi>d</mi><mo stretchy="false">)</mo></mrow><annotation encoding="application/x-tex">N(-d)</annotation></semantics></math>'
+    >>> to_mathml(r"\operatorname{E}[X]")
+    '<math display="inline"><semantics><mrow><mi mathvariant="normal">E</mi><mo>\u2061</mo><mo stretchy="false">[</mo><mi>X</mi><mo stretchy="false">]</mo></mrow><annotation encoding="application/x-tex">\\operatorname{E}[X]</annotation></semantics></math>'
     >>> to_mathml(r"a &= b")
     Traceback (most recent call last):
     ...

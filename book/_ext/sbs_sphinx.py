@@ -22,6 +22,7 @@ When the book builds it:
 
 from __future__ import annotations
 
+import html as html_module
 import os
 import re
 from pathlib import Path
@@ -236,7 +237,11 @@ def name_sidebar_toggles(html: str) -> Markup:
     >>> str(name_sidebar_toggles('<a class="reference internal" href="api.html">The API</a><details><summary><i></i></summary>'))
     '<a class="reference internal" href="api.html">The API</a><details><summary aria-label="Pages under The API"><i></i></summary>'
     """
-    return Markup(_UNNAMED_TOGGLE.sub(lambda m: f'{m.group(1)}<summary aria-label="Pages under {m.group(2)}">', str(html)))
+    def named(match: re.Match) -> str:
+        title = html_module.escape(html_module.unescape(match.group(2)))
+        return f'{match.group(1)}<summary aria-label="Pages under {title}">'
+
+    return Markup(_UNNAMED_TOGGLE.sub(named, str(html)))
 
 
 def _name_sidebar_toggles(app, pagename, templatename, context, doctree) -> None:
