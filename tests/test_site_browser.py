@@ -11,8 +11,8 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.website import (
-    CHART_TEXT_CONTRAST_JS, assert_charts_and_no_live_panel_output, assert_control_redraws, open_page, site_pages,
-    toc_pages, wait_for_charts,
+    CHART_PAGES, CHART_TEXT_CONTRAST_JS, MIN_CHART_FONT_PX, assert_charts_and_no_live_panel_output,
+    assert_control_redraws, open_page, site_pages, toc_pages, wait_for_charts,
 )
 
 pytestmark = pytest.mark.browser
@@ -70,13 +70,12 @@ def test_page_has_no_serious_accessibility_violations(loaded, page_path):
     assert serious == [], f"{page_path}: " + "; ".join(serious)
 
 
-@pytest.mark.parametrize("page_path", [p for p in PAGES if p.startswith("chapters/")]
-                         + ["book/intro.html", "book/since-the-essay.html"])
+@pytest.mark.parametrize("page_path", CHART_PAGES)
 def test_chart_text_reads_at_wcag_contrast(loaded, page_path):
     """Every text in every chart against what lies under it (4.5:1, 3:1 for large text), and none
     under 11 px; dark mode is checked in tests/test_site_reader.py."""
     page, _, _ = loaded(page_path)
-    contrast = page.evaluate(CHART_TEXT_CONTRAST_JS, 11)
+    contrast = page.evaluate(CHART_TEXT_CONTRAST_JS, MIN_CHART_FONT_PX)
     assert contrast["checked"] > 0
     assert contrast["failures"] == [], f"{page_path}: {contrast['failures'][:5]}"
 

@@ -101,12 +101,13 @@ def test_the_search_page_keeps_its_index(built_site):
 #: write (``\\( \\)``, ``\\[ \\]``), outside code.
 _TEX_DELIMITERS = re.compile(r"\\\(|\\\)|\\\[|\\\]")
 _MATH = re.compile(r"<math\b[^>]*>(.*?)</math>", re.S)
+_ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.S)
 
 
 def _prose(html: str) -> str:
     """The page's HTML without code, scripts, styles and the formulas' TeX annotations."""
     html = re.sub(r"<(pre|script|style|code)\b.*?</\1>", "", html, flags=re.S)
-    return re.sub(r"<annotation\b.*?</annotation>", "", html, flags=re.S)
+    return _ANNOTATION.sub("", html)
 
 
 @pytest.mark.parametrize("page_path", toc_pages())
@@ -138,7 +139,7 @@ def _math_characters(built_site) -> dict[str, str]:
     found: dict[str, str] = {}
     for page_path in toc_pages():
         for formula in _MATH.findall((built_site / page_path).read_text(encoding="utf-8")):
-            formula = re.sub(r"<annotation\b.*?</annotation>", "", formula, flags=re.S)
+            formula = _ANNOTATION.sub("", formula)
             for tag, text in re.findall(r"<(m[ion]|mtext)\b[^>]*>([^<]*)</\1>", formula):
                 text = html_module.unescape(text)
                 for character in text:

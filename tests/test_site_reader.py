@@ -11,16 +11,15 @@ import re
 
 import pytest
 
-from tests.website import CHART_TEXT_CONTRAST_JS, LIGHT_BACKGROUNDS_JS, open_page, toc_pages, wait_for_charts
+from tests.website import (
+    CHART_PAGES, CHART_TEXT_CONTRAST_JS, LIGHT_BACKGROUNDS_JS, MIN_CHART_FONT_PX, open_page, toc_pages, wait_for_charts,
+)
 
 pytestmark = pytest.mark.browser
 
 PAGES = toc_pages()
-CHART_PAGES = [p for p in PAGES if p.startswith("chapters/")] + ["book/intro.html", "book/since-the-essay.html"]
 #: WCAG 2.5.8: a control at least 24 CSS pixels tall.
 MIN_CONTROL_PX = 24
-#: Smallest text in a chart (issue 17: nothing under 11 px).
-MIN_CHART_FONT_PX = 11
 DARK = "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
 
 

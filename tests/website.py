@@ -113,6 +113,12 @@ def chapter_fixture(path: str):
     return chapter
 
 
+#: The pages that draw charts: every chapter, the landing page and the story since the essay.
+CHART_PAGES = [p for p in toc_pages() if p.startswith("chapters/")] + ["book/intro.html", "book/since-the-essay.html"]
+#: Smallest text in a chart (issue 17: nothing under 11 px), in both themes.
+MIN_CHART_FONT_PX = 11
+
+
 #: Every formula on the page as the browser laid it out: the MathML is drawn (not shown as text),
 #: fractions stacked, in the book's math font, and inline formulas on the line's baseline (an empty
 #: ``<mspace>`` appended to the formula sits on its baseline; an empty inline block after it, on the

@@ -61,7 +61,8 @@ def _tidy(inner: str) -> str:
     * negative thin spaces (``\\!``), which MathML Core has no name for, are dropped.
 
     The markup is parsed as XML, so TeX that latex2mathml turns into something that is not (such
-    as ``\\text{a<b}``) raises instead of reaching the page.
+    as ``\\text{a<b}``) raises instead of reaching the page. Returns one ``<mrow>``, the single
+    presentation element ``<semantics>`` takes.
     """
     root = ET.fromstring(f"<mrow>{inner}</mrow>")
     for parent in list(root.iter()):
@@ -94,8 +95,8 @@ def _tidy(inner: str) -> str:
                 kept.append(_space())
         if kept != children:
             parent[:] = kept
-    markup = ET.tostring(root, encoding="unicode", short_empty_elements=False)
-    return markup[len("<mrow>"):-len("</mrow>")]
+    only = root[0] if len(root) == 1 and root[0].tag == "mrow" else root  # one element for <semantics>
+    return ET.tostring(only, encoding="unicode", short_empty_elements=False)
 
 
 def to_mathml(latex: str, display: bool = False) -> str:
@@ -129,8 +130,6 @@ def to_mathml(latex: str, display: bool = False) -> str:
     if not (markup.startswith(opening) and markup.endswith("</math>")):
         raise ValueError(f"unexpected output from latex2mathml: {markup[:80]!r}")
     inner = _tidy(markup[len(opening):-len("</math>")])
-    if not (inner.startswith("<mrow>") and inner.endswith("</mrow>")):
-        inner = f"<mrow>{inner}</mrow>"
     tex = html.escape(latex, quote=False)
     # No xmlns: the pages are HTML, where <math> is MathML by definition. A displayed formula wider
     # than a phone's column scrolls sideways, so it takes the keyboard's focus (tabindex) to scroll.

@@ -43,6 +43,7 @@ from gpu_finance.datasets import FACTS_AS_OF, deal_facts
 from gpu_finance.formatting import date_text, percent, usd, years
 from gpu_finance.viz.render import BUNDLE_FILENAME, RUNTIME_FILENAME, SITE_ENV_VAR, javascript_bundle, runtime_script
 
+
 def fact_substitutions() -> dict[str, str]:
     """MyST substitutions for every row of ``deal_facts.csv``, formatted by its unit.
 
@@ -160,7 +161,8 @@ def _subset_icon_fonts(app, exception) -> None:
     used = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
     used += "".join(p.read_text(encoding="utf-8") for p in static.rglob("*.js") if "vega-bundle" not in p.name)
     points = icon_code_points(css, used)
-    source = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "vendor" / "fontawesome" / "webfonts"
+    theme_static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+    source = theme_static / ICON_FONTS.relative_to("_static")
     for original in sorted(source.glob("*.woff2")):
         font = TTFont(original)
         options = subset.Options()

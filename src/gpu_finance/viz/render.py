@@ -119,6 +119,11 @@ _TITLE_LINE, _SUBTITLE_LINE, _AXIS, _CONTROL, _SPACING, _LEGEND_BELOW = 21, 16, 
 _LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "size", "strokeDash", "opacity")
 
 
+def _bound_controls(spec: dict) -> int:
+    """How many of the chart's parameters are bound to a control (a slider, a menu)."""
+    return sum(1 for p in spec.get("params", []) if "bind" in p)
+
+
 def _lines(text) -> int:
     return len(text) if isinstance(text, list) else (1 if text else 0)
 
@@ -210,7 +215,7 @@ def estimated_height(spec: dict) -> int:
     """
     config = spec.get("config") or {}
     default = float((config.get("view") or {}).get("continuousHeight", 300))
-    controls = sum(1 for p in spec.get("params", []) if "bind" in p)
+    controls = _bound_controls(spec)
     body = _view_height(spec, default, spec.get("datasets") or {}, config)
     return int(round(body + controls * _CONTROL + (12 if controls else 0)))
 
@@ -235,8 +240,8 @@ def chart_html(spec: dict, *, chart_id: str, inline_bundle: bool, lazy: bool = F
     title_text = " ".join(title) if isinstance(title, list) else str(title)
     prefix = f"<script>{javascript_bundle()}</script>\n<script>{runtime_script()}</script>\n" if inline_bundle else ""
     reserved = f' style="min-height: {estimated_height(spec)}px"' if lazy else ""
-    controls = any("bind" in p for p in spec.get("params", []))
-    live = (f'<p id="{chart_id}-live" class="sbs-chart-live" aria-live="polite"></p>\n' if controls else "")
+    live = (f'<p id="{chart_id}-live" class="sbs-chart-live" aria-live="polite"></p>\n'
+            if _bound_controls(spec) else "")
     return (
         prefix
         + f'<div id="{chart_id}" class="sbs-chart" role="figure" '

@@ -55,8 +55,8 @@
   function shrinkWidths(node, by) {
     if (!node || typeof node !== 'object') { return; }
     if (typeof node.width === 'number') { node.width = Math.max(140, Math.round(node.width - by)); }
-    ['vconcat', 'hconcat', 'concat', 'layer'].forEach(function (key) {
-      if (Array.isArray(node[key]) && key !== 'layer') { node[key].forEach(function (c) { shrinkWidths(c, by); }); }
+    ['vconcat', 'hconcat', 'concat'].forEach(function (key) {
+      if (Array.isArray(node[key])) { node[key].forEach(function (c) { shrinkWidths(c, by); }); }
     });
     if (node.spec) { shrinkWidths(node.spec, by); }
   }
@@ -142,7 +142,7 @@
   function embed(rec, spec, state) {
     if (rec.view) { rec.view.finalize(); rec.view = null; }
     rec.dark = isDark();
-    var themed = isDark() ? swapColours(spec) : spec;
+    var themed = rec.dark ? swapColours(spec) : spec;
     return window.vegaEmbed(rec.el, themed, rec.opts).then(function (result) {
       if (state) {
         Object.keys(state).forEach(function (name) { result.view.signal(name, state[name]); });
