@@ -80,6 +80,20 @@ def test_chart_text_reads_at_wcag_contrast(loaded, page_path):
     assert contrast["failures"] == [], f"{page_path}: {contrast['failures'][:5]}"
 
 
+@pytest.mark.parametrize("page_path", CHART_PAGES)
+def test_on_a_laptop_each_chart_is_drawn_once_from_its_compiled_spec(loaded, page_path):
+    """At 1280 px every chart fits the column as built: drawn once, from the Vega spec compiled when
+    the book was built (so the browser skips the Vega-Lite compiler), not redrawn narrower for a
+    title or a view too wide, and not scaled down."""
+    page, _, _ = loaded(page_path)
+    drawn = page.evaluate("""() => [...document.querySelectorAll('.sbs-chart')].map(c => ({
+        title: c.getAttribute('aria-label').slice(0, 60), from: c.getAttribute('data-sbs-drawn-from'),
+        draws: c.getAttribute('data-sbs-draws'), scaled: c.classList.contains('sbs-scaled')}))""")
+    assert drawn, f"{page_path} has no chart"
+    wrong = [d for d in drawn if (d["from"], d["draws"], d["scaled"]) != ("vega", "1", False)]
+    assert wrong == [], f"{page_path}: charts not drawn once from their compiled spec: {wrong}"
+
+
 def test_prologue_has_charts_and_no_live_panel_output(loaded):
     page, _, _ = loaded("chapters/00-the-deal.html")
     assert_charts_and_no_live_panel_output(page, 3)

@@ -47,10 +47,48 @@ def test_site_mode_references_the_bundle_and_loads_nothing_from_a_cdn(monkeypatc
     assert "window.sbsCharts.add" in html and "window.vegaEmbed" not in html
     assert len(html) < 20_000, "site mode must not inline the Vega bundle or the charts' script"
     # drawn lazily, in a reserved height: the line chart's 280 px view, a title and an x axis
-    assert re.search(r"var args = \[id, spec, opts, true\]", html)
+    assert re.search(r"var args = \[id, spec, opts, true, vega\]", html)
     assert 'style="min-height: 345px"' in html
     for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs", "https://"):
         assert cdn not in html.replace("https://vega.github.io/schema", ""), cdn
+
+
+def test_site_mode_carries_the_vega_spec_that_vl_convert_compiles_without_the_rows_twice(monkeypatch):
+    import vl_convert
+
+    monkeypatch.setenv(render.SITE_ENV_VAR, "1")
+    slider = Slider("x", "X", 0.0, 1.0, 0.5, 0.5)
+    html = render.render_spec(_chart().add_params(slider.param()).to_dict())["text/html"]
+    spec = _spec_from_html(html)
+    vega = json.loads(re.search(r"var vega = (\{.*?\});\n", html, flags=re.S).group(1).replace("<\\/", "</"))
+    (name, rows), = spec["datasets"].items()
+    assert rows == [{"x": 1, "y": 3}, {"x": 2, "y": 4}]
+    assert [e for e in vega["data"] if e["name"] == name] == [{"name": name}], "the rows are on the page once"
+    # what charts.js puts back (withRows): the named datasets' rows and the description
+    restored = dict(vega, description=spec["description"],
+                    data=[dict(e, values=spec["datasets"][e["name"]]) if e["name"] in spec["datasets"] else e
+                          for e in vega["data"]])
+    compiled = vl_convert.vegalite_to_vega(spec)
+    compiled.pop("$schema")
+    assert restored == compiled
+    assert [s["name"] for s in vega["signals"] if "bind" in s] == ["x"]  # the slider survives compilation
+
+
+def test_notebook_mode_carries_no_compiled_spec(monkeypatch):
+    monkeypatch.delenv(render.SITE_ENV_VAR, raising=False)
+    render.render_spec(_chart().to_dict())
+    html = render.render_spec(_chart().to_dict())["text/html"]
+    assert "var vega" not in html and re.search(r"var args = \[id, spec, opts, false\]", html)
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Short and to the point", "Short and to the point"),
+    ({"text": "A finding " * 12, "subtitle": "a note"}, {"text": ["A finding " * 7 + "A", "finding " + "A finding " * 3 + "A finding"], "subtitle": "a note"}),
+    ({"text": "x", "subtitle": "twelve px " * 14}, {"text": "x", "subtitle": ["twelve px " * 9 + "twelve", "px " + "twelve px " * 3 + "twelve px"]}),
+])
+def test_titles_longer_than_the_column_wrap_onto_lines(title, expected):
+    """680 px hold 78 characters of a 15 px title and 97 of a 12 px subtitle (0.58 em a character)."""
+    assert render.wrapped_titles({"title": title, "config": {}})["title"] == expected
 
 
 def test_a_chart_is_described_for_screen_readers_and_speaks_only_if_it_has_controls(monkeypatch):

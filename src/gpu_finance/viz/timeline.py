@@ -178,7 +178,7 @@ def timeline_chart(events: pd.DataFrame | None = None, *, title: str | None = No
     ).properties(
         title=alt.TitleParams(title or _default_title(frame),
                               subtitle="Hover over a point for the event and its source; circles are confirmed in the text read, triangles reported"),
-        width=620,
+        width=490,  # with the row labels, within the book's column (render.COLUMN_PX)
         height=40 * len(kinds) + 20,
         description=description,
     )

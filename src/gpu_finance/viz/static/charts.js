@@ -1,5 +1,8 @@
 /* Shadow Balance Sheets: how the book's charts are drawn (gpu_finance.viz.render).
    One script for every chart on a page:
+   - quick: on the website a chart comes with its Vega spec, compiled when the book was built, and
+     a wide drawing starts from it (the browser skips the Vega-Lite compiler); a narrow one starts
+     from the Vega-Lite spec, which the narrow changes below are made on;
    - lazy: on the website a chart is drawn when it comes near the viewport (IntersectionObserver),
      in its reserved height, so a long chapter does not draw every chart in one burst at load;
      sbsCharts.drawAll() draws the rest (tests, printing);
@@ -139,11 +142,30 @@
     }
   }
 
+  /* The Vega spec compiled when the book was built, with its datasets' rows and its
+     description put back from the Vega-Lite spec (gpu_finance.viz.render.precompiled). */
+  function withRows(vega, spec) {
+    var datasets = spec.datasets || {};
+    var out = Object.assign({ description: spec.description }, vega);
+    out.data = (vega.data || []).map(function (entry) {
+      var rows = datasets[entry.name];
+      return rows && !('values' in entry) && !entry.source && !entry.url
+        ? Object.assign({}, entry, { values: rows }) : entry;
+    });
+    return out;
+  }
+
+  /* Draw a Vega-Lite spec, or {sbsVega: spec}, a Vega spec compiled when the book was built. */
   function embed(rec, spec, state) {
     if (rec.view) { rec.view.finalize(); rec.view = null; }
     rec.dark = isDark();
-    var themed = rec.dark ? swapColours(spec) : spec;
-    return window.vegaEmbed(rec.el, themed, rec.opts).then(function (result) {
+    var mode = spec.sbsVega ? 'vega' : 'vega-lite';
+    var body = spec.sbsVega || spec;
+    var themed = rec.dark ? swapColours(body) : body;
+    rec.el.setAttribute('data-sbs-drawn-from', mode);
+    rec.el.setAttribute('data-sbs-draws', String((rec.draws = (rec.draws || 0) + 1)));
+    var opts = Object.assign({}, rec.opts, { mode: mode });
+    return window.vegaEmbed(rec.el, themed, opts).then(function (result) {
       if (state) {
         Object.keys(state).forEach(function (name) { result.view.signal(name, state[name]); });
         return result.view.runAsync().then(function () { return result; });
@@ -164,7 +186,8 @@
     var fixed = rec.spec.usermeta && rec.spec.usermeta.sbsFixedSize;
     rec.narrow = !fixed && available > 0 && available < NARROW_PX;
     rec.shrinkBy = 0;
-    var spec = rec.narrow ? narrowSpec(rec.spec, available, 0) : rec.spec;
+    var spec = rec.narrow ? narrowSpec(rec.spec, available, 0)
+      : rec.vega ? { sbsVega: withRows(rec.vega, rec.spec) } : rec.spec;
     /* Too wide after the first drawing: shrink the views by the overflow and draw again. If that
        did not help (the width comes from text beside the views, not from the views), go back to
        the first drawing; either way what still overflows is scaled down to the column. */
@@ -211,10 +234,10 @@
     rec.drawing = draw(rec, state);
   }
 
-  function add(id, spec, opts, lazy) {
+  function add(id, spec, opts, lazy, vega) {
     var el = document.getElementById(id);
     if (!el || records[id]) { return; }
-    var rec = { id: id, el: el, spec: spec, opts: opts, live: document.getElementById(id + '-live') };
+    var rec = { id: id, el: el, spec: spec, vega: vega || null, opts: opts, live: document.getElementById(id + '-live') };
     records[id] = rec;
     order.push(rec);
     if (lazy && observer) { observer.observe(el); } else { drawOnce(rec); }
