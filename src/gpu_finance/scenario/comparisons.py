@@ -16,7 +16,7 @@ from .._validation import check_fraction, check_number
 from ..depreciation import decline_cases, depreciation_schedule
 from ..formatting import usd
 from ..parties import PARTIES, RISK_STEPS, value_lost_label
-from ..spv import money_flows
+from ..spv import money_flows, summed_flows
 from .presets import MAX_ANNUAL_DECLINE, Scenario, all_presets
 from .simulation import WHO_PAYS_PATHS, WHO_PAYS_SEED, WhoPays, check_scenario, who_pays
 
@@ -118,9 +118,7 @@ def scenario_flows(result: WhoPays) -> pd.DataFrame:
     scenario = result.scenario
     deal = scenario.deal
     base = money_flows(deal, scenario.target_equity_return, scenario.residual_value_fraction)
-    summed = (base.groupby(["from_party", "to_party"], sort=False)
-              .agg(amount_usd=("amount_usd", "sum"), what=("what", lambda w: " + ".join(dict.fromkeys(w))))
-              .reset_index())
+    summed = summed_flows(base)
     summed["kind"] = "money"
     years = deal.lease_term_years
     booked = depreciation_schedule(deal.total_cost_usd, scenario.accounting_life_years)["expense"].iloc[:years].sum()
