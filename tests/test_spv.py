@@ -87,6 +87,7 @@ from gpu_finance import (  # noqa: E402
     money_flows,
     rate_implicit_in_lease,
     spv_cash_flows,
+    summed_flows,
     vendor_loop,
 )
 
@@ -219,6 +220,20 @@ def test_money_flows_of_the_base_case():
     to_vendor = flows.loc[(flows["to_party"] == "vendor") & (flows["what"] == "cash to equity"), "amount_usd"].sum()
     assert to_vendor == pytest.approx(table["cash_to_equity_usd"].iloc[1:].sum() * 2 / 7.5)
     assert list(flows["when"].unique()) == ["at signing", "during the lease"]  # no residual, no balloon
+
+
+def test_summed_flows_agree_with_a_pandas_groupby_and_keep_the_order_and_the_names():
+    flows = money_flows(COLOSSUS_2)
+    summed = summed_flows(flows, by=["when"])
+    expected = (flows.groupby(["from_party", "to_party", "when"], sort=False)
+                .agg(amount_usd=("amount_usd", "sum"), what=("what", lambda w: " + ".join(dict.fromkeys(w))))
+                .reset_index())
+    pd.testing.assert_frame_equal(summed, expected, check_exact=False, rtol=1e-12)
+    whole = summed_flows(flows)
+    assert whole["amount_usd"].sum() == pytest.approx(flows["amount_usd"].sum())  # nothing lost or doubled
+    assert len(whole) == len(flows[["from_party", "to_party"]].drop_duplicates())
+    with pytest.raises(ValueError, match=r"no column \['when'\]"):
+        summed_flows(flows.drop(columns="when"), by=["when"])
 
 
 def test_equity_that_must_top_up_flows_into_the_vehicle():
