@@ -234,6 +234,8 @@ def test_summed_flows_agree_with_a_pandas_groupby_and_keep_the_order_and_the_nam
     assert len(whole) == len(flows[["from_party", "to_party"]].drop_duplicates())
     with pytest.raises(ValueError, match=r"no column \['when'\]"):
         summed_flows(flows.drop(columns="when"), by=["when"])
+    with pytest.raises(ValueError, match=r"by='when' must be a list of column names"):
+        summed_flows(flows, by="when")
 
 
 def test_equity_that_must_top_up_flows_into_the_vehicle():

@@ -18,8 +18,8 @@ Every figure the sources do not give is a named default drawn from an ``A`` (ass
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy_financial as npf
@@ -410,6 +410,9 @@ def summed_flows(flows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     by : sequence of str
         Further columns to keep apart (a chart's control values, for example).
 
+    Rows are grouped by their exact values, a missing value (NaN) included; a missing amount
+    makes its sum missing, as it should: :func:`money_flows` gives none.
+
     Returns
     -------
     pandas.DataFrame
@@ -426,6 +429,8 @@ def summed_flows(flows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """
     # In plain Python, not a pandas groupby with a joining aggregate: the tables are small, and the
     # groupby took a tenth of a live panel's update.
+    if isinstance(by, str):
+        raise ValueError(f"by={by!r} must be a list of column names, such as [{by!r}]")
     missing = sorted({"from_party", "to_party", "amount_usd", "what", *by} - set(getattr(flows, "columns", ())))
     if missing:
         raise ValueError(f"flows has no column {missing}; it needs from_party, to_party, amount_usd, what and by={list(by)}")

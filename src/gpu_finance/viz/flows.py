@@ -195,9 +195,10 @@ def flow_chart(
         color=alt.Color("party:N", legend=None,
                         scale=alt.Scale(domain=parties, range=[on_fill(fill) for fill in fills])))
     # One constructor call: each chained method (resolve_scale, properties) would copy all nine layers.
-    # The layers are set after it: they hold no parameters of their own (the controls' are bound to
-    # the layered chart), so the two deep copies of every layer the constructor makes to lift
-    # parameters out of them would only cost time (a quarter of a live panel's update).
+    # The layers are set after it: they hold no parameters of their own, so the two deep copies of
+    # every layer the constructor makes to lift parameters out of them would only cost time (a
+    # quarter of chapter 5's live update). Controls are added by bind() below (Altair puts them on
+    # the first layer, and to_dict lifts them to the top).
     layered = alt.LayerChart(
         data=edges, layer=[],
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),

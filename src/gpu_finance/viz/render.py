@@ -359,7 +359,8 @@ def _chart_id(spec: dict) -> str:
 
 
 def render_spec(spec: dict, **metadata) -> dict:
-    """Altair renderer: turn a Vega-Lite spec into a MIME bundle (``text/html`` and ``text/plain``)."""
+    """Altair renderer: turn a Vega-Lite spec into a MIME bundle (``text/html`` and ``text/plain``),
+    its title wrapped to the book's column (:func:`wrapped_titles`)."""
     global _bundle_shown
     on_site = bool(os.environ.get(SITE_ENV_VAR))
     in_colab = "google.colab" in sys.modules
@@ -370,6 +371,7 @@ def render_spec(spec: dict, **metadata) -> dict:
         _bundle_shown = True
     title = spec.get("title")
     title = title.get("text") if isinstance(title, dict) else title
+    title = " ".join(title) if isinstance(title, list) else title
     return {"text/html": html_text, "text/plain": f"<Chart: {title}>"}
 
 

@@ -42,9 +42,10 @@
     return value;
   }
 
+  /* The title's words (already on lines for a laptop's column, if long) on lines of maxChars. */
   function wrapWords(text, maxChars) {
     var lines = [];
-    [].concat(text).forEach(function (line) {
+    [[].concat(text).join(' ')].forEach(function (line) {
       var current = '';
       String(line).split(' ').forEach(function (word) {
         if (current && (current + ' ' + word).length > maxChars) { lines.push(current); current = word; }
@@ -162,10 +163,11 @@
     var mode = spec.sbsVega ? 'vega' : 'vega-lite';
     var body = spec.sbsVega || spec;
     var themed = rec.dark ? swapColours(body) : body;
-    rec.el.setAttribute('data-sbs-drawn-from', mode);
-    rec.el.setAttribute('data-sbs-draws', String((rec.draws = (rec.draws || 0) + 1)));
     var opts = Object.assign({}, rec.opts, { mode: mode });
     return window.vegaEmbed(rec.el, themed, opts).then(function (result) {
+      /* What was drawn, and how often (a browser test checks one drawing from the compiled spec). */
+      rec.el.setAttribute('data-sbs-drawn-from', mode);
+      rec.el.setAttribute('data-sbs-draws', String((rec.draws = (rec.draws || 0) + 1)));
       if (state) {
         Object.keys(state).forEach(function (name) { result.view.signal(name, state[name]); });
         return result.view.runAsync().then(function () { return result; });
