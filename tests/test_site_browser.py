@@ -119,6 +119,8 @@ def test_prologue_slider_redraws_its_chart(browser, site_url):
     # the API was one page; its entries now live on pages by subject
     ("book/api.html#gpu_finance.lease_payment", "book/api/deal-and-spv.html#gpu_finance.lease_payment"),
     ("book/api.html#gpu_finance.viz.enable", "book/api/charts.html#gpu_finance.viz.enable"),
+    ("book/api.html#api-accounting", "book/api/deal-and-spv.html#api-accounting"),  # a section
+    ("book/api.html#api-collateral", "book/api/depreciation.html#api-collateral"),
 ])
 def test_an_old_address_lands_on_the_new_page(browser, site_url, old, new):
     page = browser.new_page()

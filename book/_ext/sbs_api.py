@@ -142,13 +142,17 @@ _FORWARD_ANCHORS = """(function () {
 
 
 def _forward_old_anchors(app, pagename, templatename, context, doctree) -> None:
-    """Links made when the whole API was one page (``book/api.html#gpu_finance.lease_payment``)
-    land on the entry, now on its subject's page: the index page forwards an anchor it lacks."""
+    """Links made when the whole API was one page (``book/api.html#gpu_finance.lease_payment``, or
+    a section's ``book/api.html#api-accounting``) land on the entry or the section, now on its
+    subject's page: the index page forwards an anchor it lacks."""
     if pagename != INDEX or app.builder.format != "html":
         return
     objects = app.env.get_domain("py").objects
     pages = {name: app.builder.get_relative_uri(INDEX, entry.docname)
              for name, entry in objects.items() if entry.docname.startswith(INDEX + "/")}
+    labels = app.env.get_domain("std").labels  # label -> (docname, anchor, section title)
+    pages.update({anchor: app.builder.get_relative_uri(INDEX, docname)
+                  for docname, anchor, _ in labels.values() if docname.startswith(INDEX + "/")})
     app.add_js_file(None, body=_FORWARD_ANCHORS % json.dumps(pages, sort_keys=True), priority=100)
 
 
