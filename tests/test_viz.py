@@ -150,7 +150,7 @@ def test_the_charts_script_carries_the_dark_theme_and_is_safe_inline():
     from gpu_finance.viz.theme import DARK_VARIANT, INK
 
     text = render.runtime_script()
-    assert "__DARK_VARIANT__" not in text and "</script" not in text.lower()
+    assert "__DARK_VARIANT__" not in text and "__CHARACTER_EM__" not in text and "</script" not in text.lower()
     dark = json.loads(re.search(r"var DARK = (\{.*?\});", text).group(1))
     assert dark[INK.lower()] == DARK_VARIANT[INK] and len(dark) == len(DARK_VARIANT)
 

@@ -80,8 +80,8 @@ _EMBED_OPTIONS = {
 #: The width, in CSS pixels, of the book's text column on a laptop's screen (a chart's box at
 #: 1280 px); titles are wrapped to fit it.
 COLUMN_PX = 680
-#: An average character of a chart's title, as a fraction of its font size (system-ui; the same
-#: figure ``charts.js`` wraps titles with in a narrow column).
+#: An average character of a chart's title, as a fraction of its font size (system-ui); ``charts.js``
+#: gets it too (:func:`runtime_script`), to wrap titles in a narrow column.
 _CHARACTER_EM = 0.58
 
 _counter = itertools.count(1)
@@ -147,11 +147,18 @@ def _json_for_script(obj: object) -> str:
     return json.dumps(obj, sort_keys=True).replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def _check_accessible(spec: dict) -> None:
+def _title_text(spec: dict) -> str:
+    """The chart's title as one line of text (its lines joined), or "" if it has none."""
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
-    if not title:
+    if isinstance(title, list):
+        title = " ".join(str(line) for line in title)
+    return str(title) if title else ""
+
+
+def _check_accessible(spec: dict) -> None:
+    if not _title_text(spec):
         raise ValueError("every chart needs a title that states its finding (chart.properties(title=...))")
     if not spec.get("description"):
         raise ValueError(
@@ -161,14 +168,16 @@ def _check_accessible(spec: dict) -> None:
 
 @lru_cache(maxsize=1)
 def runtime_script() -> str:
-    """The script that draws the book's charts (``static/charts.js``), with the dark-theme colours.
+    """The script that draws the book's charts (``static/charts.js``), with the dark-theme colours and
+    the width of a title's average character (``_CHARACTER_EM``).
 
     It defines ``window.sbsCharts`` (``add``, ``drawAll``, ``pending``) once, however often it is
     loaded, and draws the charts queued before it loaded. It contains no ``</script``.
     """
     text = resources.files(__package__).joinpath("static/charts.js").read_text(encoding="utf-8")
     dark = {light.lower(): dark for light, dark in DARK_VARIANT.items()}
-    return text.replace("__DARK_VARIANT__", json.dumps(dark, sort_keys=True))
+    return (text.replace("__DARK_VARIANT__", json.dumps(dark, sort_keys=True))
+            .replace("__CHARACTER_EM__", repr(_CHARACTER_EM)))
 
 
 #: Pixels the estimate allows for a title line, a subtitle line, an x axis, a bound control, the
@@ -319,8 +328,7 @@ def chart_html(spec: dict, *, chart_id: str, inline_bundle: bool, lazy: bool = F
         and carry its Vega specification too (:func:`precompiled`).
     """
     _check_accessible(spec)
-    title = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
-    title_text = " ".join(title) if isinstance(title, list) else str(title)
+    title_text = _title_text(spec)
     prefix = f"<script>{javascript_bundle()}</script>\n<script>{runtime_script()}</script>\n" if inline_bundle else ""
     reserved = f' style="min-height: {estimated_height(spec)}px"' if lazy else ""
     live = (f'<p id="{chart_id}-live" class="sbs-chart-live" aria-live="polite"></p>\n'
@@ -369,10 +377,7 @@ def render_spec(spec: dict, **metadata) -> dict:
     html_text = chart_html(spec, chart_id=_chart_id(spec), inline_bundle=inline, lazy=on_site)
     if inline:
         _bundle_shown = True
-    title = spec.get("title")
-    title = title.get("text") if isinstance(title, dict) else title
-    title = " ".join(title) if isinstance(title, list) else title
-    return {"text/html": html_text, "text/plain": f"<Chart: {title}>"}
+    return {"text/html": html_text, "text/plain": f"<Chart: {_title_text(spec)}>"}
 
 
 alt.renderers.register(RENDERER_NAME, render_spec)

@@ -15,6 +15,8 @@
 (function () {
   if (window.sbsCharts) { return; }
   var DARK = __DARK_VARIANT__;
+  /* An average title character's width, in ems (gpu_finance.viz.render._CHARACTER_EM). */
+  var CHARACTER_EM = __CHARACTER_EM__;
   var NARROW_PX = 560;
   var records = {};
   var order = [];
@@ -45,14 +47,12 @@
   /* The title's words (already on lines for a laptop's column, if long) on lines of maxChars. */
   function wrapWords(text, maxChars) {
     var lines = [];
-    [[].concat(text).join(' ')].forEach(function (line) {
-      var current = '';
-      String(line).split(' ').forEach(function (word) {
-        if (current && (current + ' ' + word).length > maxChars) { lines.push(current); current = word; }
-        else { current = current ? current + ' ' + word : word; }
-      });
-      if (current) { lines.push(current); }
+    var current = '';
+    [].concat(text).join(' ').split(' ').forEach(function (word) {
+      if (current && (current + ' ' + word).length > maxChars) { lines.push(current); current = word; }
+      else { current = current ? current + ' ' + word : word; }
     });
+    if (current) { lines.push(current); }
     return lines;
   }
 
@@ -78,7 +78,7 @@
     s.config.legend = Object.assign({}, s.config.legend, { orient: 'bottom', direction: 'horizontal', columns: 1 });
     var title = s.title;
     var titleSize = (s.config.title && s.config.title.fontSize) || 15;
-    var maxChars = Math.max(16, Math.floor(available / (titleSize * 0.58)));
+    var maxChars = Math.max(16, Math.floor(available / (titleSize * CHARACTER_EM)));
     if (typeof title === 'string' || Array.isArray(title)) { s.title = { text: wrapWords(title, maxChars) }; }
     else if (title && title.text) {
       title.text = wrapWords(title.text, maxChars);
