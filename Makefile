@@ -2,6 +2,7 @@
 #   make book   build the website into _build/html, running every notebook (warnings are errors)
 #   make test   run every test: model, notebooks (nbval), and the built site in Chromium
 #   make student  build the student edition (no exercise solutions)
+#   make pdf    the book and the student edition as PDFs, into _build/pdf (printed by Chromium)
 #   make assignments  build the problem sets: student notebooks, autograders, solutions
 #                     (VARIANTS=roster.csv SEED=... : numbers per student)
 #   make lab    open the chapter notebooks in JupyterLab
@@ -15,12 +16,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book student assignments test lab bench snapshot compare marks-sheet gradebook clean set-repository
+.PHONY: book student pdf assignments test lab bench snapshot compare marks-sheet gradebook clean set-repository
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test,lab]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test,lab,pdf]"
 	touch $(STAMP)
 
 book: $(STAMP)
@@ -29,6 +30,13 @@ book: $(STAMP)
 # The student edition: the same book without exercise solutions, in _build/student/_build/html.
 student: $(STAMP)
 	$(BIN)/python tools/student_edition.py
+
+# The whole book as one PDF, and the student edition's, printed by Chromium from the two websites
+# (tools/pdf.py): _build/pdf/shadow-balance-sheets.pdf and shadow-balance-sheets.student.pdf, each
+# also copied into its website, where the landing page and the download menu link to it.
+pdf: book student
+	$(BIN)/python tools/pdf.py
+	$(BIN)/python tools/pdf.py --student
 
 # The problem sets (otter-grader): from assignments/NN-slug/psNN-slug.ipynb, into assignments/dist/.
 # ASSIGNMENTS_DIR=../graded-sets builds masters kept elsewhere (a private repository), into its dist/.

@@ -79,3 +79,41 @@ def test_student_edition_launches_no_notebook_with_solutions(built_site, student
         assert host in normal, f"the normal edition launches {page_path} on {host}"
         assert host not in student, f"the student edition launches {page_path} on {host}"
 
+
+
+@pytest.fixture(scope="module")
+def student_pdf_text(student_site, tmp_path_factory):
+    """The student edition printed as a PDF (``make pdf``: ``tools/pdf.py --student``), its text."""
+    import pypdfium2 as pdfium
+
+    from tests.test_pdf import _need_printing, words
+    from tools import pdf
+
+    _need_printing()
+    out = tmp_path_factory.mktemp("student-pdf") / pdf.STUDENT_PDF
+    pdf.build_pdf(student_site, out, student=True)
+    document = pdfium.PdfDocument(str(out))
+    try:
+        return words(" ".join(document[i].get_textpage().get_text_bounded() for i in range(len(document))))
+    finally:
+        document.close()
+
+
+@pytest.mark.browser
+def test_the_student_pdf_has_every_exercise_and_none_of_the_solutions(built_site, student_pdf_text):
+    """Read back from the student PDF: each exercise's own words, and none of its solution's (found
+    nowhere else on the normal edition's page), as in the student website above."""
+    assert "Student edition: every exercise, without its solution." in student_pdf_text
+    for page_path in CHAPTERS:
+        normal = _soup(built_site / page_path)
+        exercises = [" ".join(e.get_text(" ").split()) for e in normal.select("div.exercise")]
+        solutions = _solution_texts(normal)
+        for solution in normal.select("div.solution"):
+            solution.decompose()
+        elsewhere = _text(normal)
+        for exercise in exercises:
+            assert any(p in student_pdf_text for p in _distinctive_pieces(exercise, "")), \
+                f"{page_path}: exercise {exercise[:60]!r} is not in the student PDF"
+        for text in solutions:
+            leaked = [p for p in _distinctive_pieces(text, elsewhere) if p in student_pdf_text]
+            assert leaked == [], f"{page_path}: solution text in the student PDF: {leaked[:2]}"

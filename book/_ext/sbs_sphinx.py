@@ -335,6 +335,22 @@ def _student_edition_buttons(app, pagename, templatename, context, doctree) -> N
                                  if b.get("label") not in ("download-notebook-button", "download-source-button")]
 
 
+#: The whole book as one PDF, at the site's root (``make pdf``, ``tools/pdf.py``; in the student
+#: edition the student PDF under the same name).
+BOOK_PDF = "shadow-balance-sheets.pdf"
+
+
+def _book_pdf_button(app, pagename, templatename, context, doctree) -> None:
+    """First in the header's download menu: the whole book as a PDF (the theme's own ".pdf" entry
+    prints the page being read, and stays)."""
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            button["buttons"].insert(0, {
+                "type": "link", "url": context["pathto"](BOOK_PDF, 1), "text": "Book .pdf",
+                "tooltip": "Download the whole book as one PDF", "icon": "fas fa-file-pdf",
+                "label": "download-book-pdf-button"})
+
+
 class _hidden_solution(nodes.Element):
     """Marks where a gated solution began in an edition that hides solutions."""
 
@@ -381,6 +397,7 @@ def setup(app):
     app.connect("html-page-context", _name_sidebar_toggles, priority=950)  # after the theme adds it
     app.add_config_value("gpu_finance_edition", "full", "html", types=[str])
     app.connect("html-page-context", _student_edition_buttons, priority=600)  # after the theme's
+    app.connect("html-page-context", _book_pdf_button, priority=610)
     app.add_node(_hidden_solution)
     app.add_directive("solution-start", _SolutionStart, override=True)
     app.add_transform(_RemoveHiddenSolutions)

@@ -1,0 +1,159 @@
+"""The book as one PDF (``make pdf``, ``tools/pdf.py``), printed from the test run's website and read
+back with PDFium (pypdfium2): every page of the book in order, every chart drawn, the table of
+contents' numbers and links right, nothing a reader of paper cannot use.
+
+The expected titles come from the website's HTML (each page's heading, each chart's label), not
+from the tool that prints it. The student edition's PDF is checked in ``test_student_edition.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.website import toc_pages
+from tools import pdf as book_pdf
+
+pytestmark = pytest.mark.browser
+
+PAGES = toc_pages()
+
+
+def _need_printing() -> None:
+    from tests.conftest import _need_browser
+
+    _need_browser()
+    if not book_pdf._has_chinese_font():
+        message = "no Chinese font (apt-get install -y fonts-wqy-microhei): the PDF would print the essay's words as boxes"
+        if os.environ.get("CI"):
+            pytest.fail(message + " and CI is set, so the PDF must be printed", pytrace=False)
+        pytest.skip(message)
+
+
+def words(text: str) -> str:
+    """Text with every run of white space (line breaks of the PDF included) as one space."""
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def printed(built_site, tmp_path_factory):
+    """The PDF printed from the test run's site: ``(report, document, texts, reader)``: PDFium's
+    document, the text of each page, and pypdf's reader (for bookmarks and links)."""
+    import pypdfium2 as pdfium
+
+    _need_printing()
+    out = tmp_path_factory.mktemp("pdf") / book_pdf.BOOK_PDF
+    report = book_pdf.build_pdf(built_site, out)
+    import pypdf
+
+    document = pdfium.PdfDocument(str(out))
+    texts = [words(document[i].get_textpage().get_text_bounded()) for i in range(len(document))]
+    yield report, document, texts, pypdf.PdfReader(str(out))
+    document.close()
+
+
+def _heading(built_site, path: str) -> str:
+    soup = BeautifulSoup((built_site / path).read_text(encoding="utf-8"), "html.parser")
+    return words(soup.select_one("article h1, main h1").get_text(" ").replace("#", ""))
+
+
+def _chart_titles(built_site, path: str) -> list[str]:
+    soup = BeautifulSoup((built_site / path).read_text(encoding="utf-8"), "html.parser")
+    return [words(chart["aria-label"]) for chart in soup.select(".sbs-chart[aria-label]")]
+
+
+def _starts(reader) -> tuple[list[str], list[int]]:
+    """The top-level bookmarks after "Contents" (one per page of the book) and the first PDF page
+    (0-based) each opens."""
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [str(item.title) for item in top]
+    starts = [reader.get_destination_page_number(item) for item in top]
+    assert titles[0] == "Contents" and starts[0] == 0
+    return titles[1:], starts[1:]
+
+
+def test_every_page_of_the_book_is_in_the_pdf_in_order_with_a_bookmark(built_site, printed):
+    _, document, texts, reader = printed
+    titles, starts = _starts(reader)
+    assert titles == [_heading(built_site, p) for p in PAGES], "one bookmark per page, in the order of the contents"
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    for path, title, start in zip(PAGES, titles, starts):
+        assert title.split(":")[0] in texts[start].replace("#", ""), f"{path}: its heading on its first PDF page"
+
+
+def test_the_book_runs_to_a_printed_textbooks_length(printed):
+    report, document, _, _ = printed
+    assert 300 <= len(document) <= 900, f"{len(document)} pages"
+    assert report["pages"] == len(document)
+
+
+def test_every_chart_is_printed_drawn(built_site, printed):
+    """Each chart's title, which only the drawn chart writes (an undrawn chart prints its description,
+    which does not repeat it), is on a page of its own page's range, and that page, rendered, is not
+    blank: ink on it and the palette's colours."""
+    _, document, texts, reader = printed
+    _, starts = _starts(reader)
+    ends = starts[1:] + [len(document)]
+    checked = 0
+    for path, start, end in zip(PAGES, starts, ends):
+        for title in _chart_titles(built_site, path):
+            probe = " ".join(title.split()[:6])
+            found = [i for i in range(start, end) if probe in texts[i]]
+            assert found, f"{path}: chart {title!r} not in its pages {start + 1}-{end}"
+            ink, colour = _shares(document[found[0]])
+            assert ink >= 0.02 and colour >= 0.001, f"{path}: page {found[0] + 1}, with {title!r}, renders blank"
+            checked += 1
+    assert checked >= 30, f"only {checked} charts"
+    failed = [i + 1 for i, t in enumerate(texts) if "This chart could not be drawn:" in t]  # charts.js's message
+    assert failed == [], f"charts that could not be drawn on pages {failed}"
+
+
+def _shares(page) -> tuple[float, float]:
+    """A PDF page rendered at 72 dpi: the share of its pixels with ink (darker than light grey) and
+    the share in colour (not white, grey or black)."""
+    pixels = page.render(scale=1.0).to_numpy()[..., :3].astype(int)
+    return float((pixels.min(-1) < 200).mean()), float(((pixels.max(-1) - pixels.min(-1)) > 60).mean())
+
+
+def test_the_contents_page_numbers_and_links_lead_to_each_page(printed):
+    """Each line of the contents gives the page number printed at the foot of that page, and its link
+    opens that page."""
+    _, _, texts, reader = printed
+    titles, starts = _starts(reader)
+    contents = " ".join(texts[: starts[0]])
+    links = [target for index in range(starts[0]) for target in _links(reader, index)]
+    assert len(links) == len(titles), "one link per line of the contents"
+    for title, start, target in zip(titles, starts, links):
+        number = start + 1
+        assert re.search(re.escape(title[:30]) + r".*?\b" + str(number) + r"\b", contents), f"{title}: page {number}"
+        assert str(number) in (texts[start].split()[0], texts[start].split()[-1]), \
+            f"{title}: page number {number} at the foot of its first page"
+        assert target == start, f"{title}: the contents' link opens page {target + 1}, not {number}"
+
+
+def _links(reader, index: int) -> list[int]:
+    """The pages (0-based) that the links on page ``index`` open, top to bottom."""
+    found = []
+    for annotation in reader.pages[index].get("/Annots") or []:
+        link = annotation.get_object()
+        if link.get("/Subtype") == "/Link" and "/Dest" in link:
+            top = float(link["/Rect"][3])
+            found.append((-top, reader.get_page_number(link["/Dest"][0].get_object())))
+    return [page for _, page in sorted(found)]
+
+
+def test_no_dead_control_unresolved_reference_or_local_address(printed):
+    _, _, texts, reader = printed
+    text = " ".join(texts)
+    assert "??" not in text, "an unresolved reference"
+    assert "Click to hide" not in text and "Click to show" not in text
+    assert "127.0.0.1" not in text
+    assert re.search(r"On the website \(https://[^)]+\.html\) these are controls you can move", text), \
+        "a chart with controls says where they move"
+    local = [str(action.get_object().get("/URI")) for page in reader.pages for annotation in page.get("/Annots") or []
+             if (action := annotation.get_object().get("/A")) is not None
+             and "127.0.0.1" in str(action.get_object().get("/URI", ""))]
+    assert local == [], f"links to the local server that printed the book: {local[:3]}"
