@@ -17,7 +17,9 @@ Measured (targets for a 2-core machine):
 * each page's HTML size (≤ 1.5 MB) and the bytes it transfers from a cold cache (≤ 1.0 MB for a
   text page, ≤ 2.5 MB for a page with charts);
 * each chart page's total blocking time with the CPU slowed 4× (≤ 600 ms): charts are drawn as
-  the reader reaches them, not in one burst at load.
+  the reader reaches them, not in one burst at load;
+* ``make pdf``'s printing of the built website into one PDF (``tools/pdf.py``, ≤ 90 s), with its
+  pages and size for reference.
 
 Usage::
 
@@ -305,6 +307,29 @@ def blocking_times(slowdown: int = 4, quiet_ms: int = 5000, runs: int = 3) -> No
                    statistics.median(tbt), 600.0, "ms", "{:.0f}")
 
 
+def pdf_time() -> None:
+    """The book printed from the built website (``tools/pdf.py``, the part of ``make pdf`` after
+    ``make book``), into a scratch folder."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from tools import pdf
+    from tools.website import SITE
+
+    if pdf.chromium_path() is None or not (SITE / "index.html").exists():
+        note("make pdf: printing the book", "skipped (needs Chromium and a built site)")
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            report = pdf.build_pdf(SITE, Path(scratch) / pdf.BOOK_PDF)
+        except RuntimeError as error:
+            note("make pdf: printing the book", f"skipped ({error})")
+            return
+        size = (Path(scratch) / pdf.BOOK_PDF).stat().st_size / 1e6
+    record(f"make pdf: the built site printed into one PDF ({report['pages']} pages, {size:.1f} MB)",
+           report["seconds"], 90.0, "s", "{:.1f}")
+
+
 def print_table() -> None:
     widths = [max(len(row[i]) for row in ROWS + [("Measure", "Value", "Target", "")]) for i in range(4)]
     line = "  ".join("{:<%d}" % w for w in widths)
@@ -326,6 +351,7 @@ def main() -> int:
     monte_carlo_time()
     site_measures()
     blocking_times()
+    pdf_time()
     print_table()
     return 0
 

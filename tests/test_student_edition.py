@@ -82,7 +82,7 @@ def test_student_edition_launches_no_notebook_with_solutions(built_site, student
 
 
 @pytest.fixture(scope="module")
-def student_pdf_text(student_site, tmp_path_factory):
+def student_pdf_text(student_site, browser, tmp_path_factory):
     """The student edition printed as a PDF (``make pdf``: ``tools/pdf.py --student``), its text."""
     import pypdfium2 as pdfium
 
@@ -91,7 +91,7 @@ def student_pdf_text(student_site, tmp_path_factory):
 
     _need_printing()
     out = tmp_path_factory.mktemp("student-pdf") / pdf.STUDENT_PDF
-    pdf.build_pdf(student_site, out, student=True)
+    pdf.build_pdf(student_site, out, student=True, browser=browser)
     document = pdfium.PdfDocument(str(out))
     try:
         return words(" ".join(document[i].get_textpage().get_text_bounded() for i in range(len(document))))

@@ -55,6 +55,9 @@ PAGE_CSS = """
         @bottom-center { content: counter(page); font: 9pt system-ui, sans-serif; color: #444; } }
 @page { counter-increment: page 1; }
 @page :first { counter-increment: page %(first)d; }
+/* The theme's list of the page's sections, printed above each page (no page numbers): the book's
+   contents and the bookmarks do that job in the PDF. */
+#jb-print-toc { display: none !important; }
 """
 VIEWPORT = {"width": 1000, "height": 1400}
 
@@ -67,6 +70,7 @@ class Printed:
     title: str
     pdf: bytes
     pages: int
+    headings: tuple[str, ...]
 
 
 def public_url(config: Path = ROOT / "_config.yml") -> str:
@@ -138,6 +142,48 @@ def _open(page, url: str, site_url: str, public: str, path: str) -> str:
     return " ".join(title.replace("#", "").split())
 
 
+def _headings(page) -> list[str]:
+    """The text of every heading of the open page, as a reader sees it."""
+    return [" ".join(t.replace("#", "").split()) for t in page.evaluate(
+        "() => [...document.querySelectorAll('article h1, article h2, article h3, article h4, article h5, article h6')]"
+        ".map(h => h.textContent)")]
+
+
+def _retitle_bookmarks(reader, headings: list[str]) -> None:
+    """Chromium titles a bookmark with its heading's lines run together ("where didthe debt go?"
+    when the heading wraps after "did"), a line of it sometimes twice: give each the heading's own
+    text, matched without spaces."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    by_letters = {"".join(h.split()): h for h in headings}
+
+    def written_from(letters: str, key: str) -> bool:
+        """Whether ``letters`` is ``key`` with at most one stretch of it written twice in a row."""
+        extra = len(letters) - len(key)
+        return extra >= 0 and any(letters[:end] == key[:end] and letters[end:] == key[end - extra:]
+                                  for end in range(extra, len(key) + 1))
+
+    def heading(title: str) -> str | None:
+        # Chromium 156 sometimes writes one line of a heading twice ("ExercisesExercises",
+        # "Numbers, sources andNumbers, sources andassumptions").
+        letters = "".join(title.replace("#", "").split())
+        found = [h for key, h in by_letters.items() if key and written_from(letters, key)]
+        return max(found, key=len) if found else None
+
+    def walk(node) -> None:
+        while node is not None:
+            node = node.get_object()
+            title = heading(str(node.get("/Title", "")))
+            if title:
+                node[NameObject("/Title")] = TextStringObject(title)
+            walk(node.get("/First"))
+            node = node.get("/Next")
+
+    outlines = reader.trailer["/Root"].get("/Outlines")
+    if outlines is not None:
+        walk(outlines.get_object().get("/First"))
+
+
 def _front_matter(title: str, subtitle: str, entries: list[tuple[str, str, int]], url: str, edition: str) -> str:
     """The title page and the table of contents, as HTML: ``entries`` are (path, title, page)."""
     rows = "\n".join(
@@ -188,73 +234,93 @@ def _relink(writer, starts: dict[str, int], site_url: str, public: str) -> dict[
     return counts
 
 
-def build_pdf(site: Path = SITE, out: Path = PDF_DIR / BOOK_PDF, *, student: bool = False) -> dict:
+def build_pdf(site: Path = SITE, out: Path = PDF_DIR / BOOK_PDF, *, student: bool = False, browser=None) -> dict:
     """Print every page of the built ``site`` into one PDF at ``out``, and copy it into the site as
     :data:`BOOK_PDF` (where its pages link to it); ``student``: the site is the student edition
-    (``make student``), said on the title page. Returns what was made: pages per page of the book,
-    links rewritten, seconds."""
-    import pypdf
+    (``make student``), said on the title page; ``browser``: a Playwright Chromium to print with
+    (the tests share theirs), else one is started. Returns what was made: pages per page of the
+    book, links rewritten, seconds."""
     from playwright.sync_api import sync_playwright
 
     start = time.perf_counter()
     if not (site / "index.html").exists():
         raise FileNotFoundError(f"no website at {site}: run `make book` first")
-    executable = chromium_path()
-    if executable is None:
+    if browser is None and chromium_path() is None:
         raise RuntimeError("Chromium is not installed (apt-get install -y chromium); the PDF is printed with it")
-    public = public_url()
     paths = toc_pages()
     if not _has_chinese_font() and any(_has_chinese(site / p) for p in paths):
         raise RuntimeError("the book quotes the essay in Chinese and no Chinese font is installed, so those "
                            "words would print as empty boxes: apt-get install -y fonts-wqy-microhei")
-    with serve(site) as site_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
-        try:
-            page.goto(f"{site_url}/{paths[0]}", wait_until="load")
-            book_title = page.evaluate("() => (document.querySelector('.navbar-brand') || {}).textContent || ''")
-            book_title = " ".join(book_title.split()) or "Shadow Balance Sheets"
-            subtitle = page.evaluate("() => (document.querySelector('article p em, main p em') || {}).textContent || ''")
-            # The front matter's length first (its page numbers have a fixed width), then each page
-            # of the book numbered from there, then the front matter again with the numbers.
-            placeholder = [(f"{site_url}/{p}", p, 888) for p in paths]
-            edition = ('<p class="small"><strong>Student edition:</strong> every exercise, without its solution.</p>'
-                       if student else "")
-            page.set_content(_front_matter(book_title, subtitle, placeholder, public, edition))
-            front_pages = _page_count(_print(page, 0))
-            printed, number = [], front_pages + 1
-            for path in paths:
-                name = _open(page, f"{site_url}/{path}", site_url, public, path)
-                pdf = _print(page, number)
-                printed.append(Printed(path, name, pdf, _page_count(pdf)))
-                number += printed[-1].pages
-            entries, number = [], front_pages + 1
-            for item in printed:
-                entries.append((f"{site_url}/{item.path}", item.title, number))
-                number += item.pages
-            page.set_content(_front_matter(book_title, subtitle, entries, public, edition))
-            front = _print(page, 0)
-        finally:
-            browser.close()
-        if _page_count(front) != front_pages:  # pragma: no cover - the numbers have the placeholder's width
-            raise RuntimeError("the table of contents changed length when its page numbers were filled in")
-        writer = pypdf.PdfWriter()
-        writer.append(pypdf.PdfReader(io.BytesIO(front)), outline_item="Contents", import_outline=False)
-        starts = {}
-        for item in printed:
-            starts[item.path] = len(writer.pages)
-            writer.append(pypdf.PdfReader(io.BytesIO(item.pdf)), outline_item=item.title, import_outline=True)
-        links = _relink(writer, starts, site_url, public)
-    writer.add_metadata({"/Title": book_title, "/Author": "The Shadow Balance Sheets authors",
-                         "/Subject": subtitle})
-    writer.page_mode = "/UseOutlines"
+    with serve(site) as site_url:
+        if browser is not None:
+            book = _print_book(browser, site_url, paths, student)
+        else:
+            with sync_playwright() as playwright:
+                own = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+                try:
+                    book = _print_book(own, site_url, paths, student)
+                finally:
+                    own.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as handle:
-        writer.write(handle)
+        book["writer"].write(handle)
     (site / BOOK_PDF).write_bytes(out.read_bytes())
-    return {"pdf": str(out), "pages": front_pages + sum(p.pages for p in printed), "front_pages": front_pages,
-            "by_page": {p.path: p.pages for p in printed}, "titles": {p.path: p.title for p in printed},
-            "links": links, "seconds": round(time.perf_counter() - start, 1)}
+    printed = book["printed"]
+    return {"pdf": str(out), "pages": book["front_pages"] + sum(p.pages for p in printed),
+            "front_pages": book["front_pages"], "by_page": {p.path: p.pages for p in printed},
+            "titles": {p.path: p.title for p in printed}, "links": book["links"],
+            "seconds": round(time.perf_counter() - start, 1)}
+
+
+def _print_book(browser, site_url: str, paths: list[str], student: bool) -> dict:
+    """Print the pages ``paths`` of the site served at ``site_url`` and join them (see the module's
+    docstring): a pypdf writer and what it holds."""
+    import pypdf
+
+    public = public_url()
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(f"{site_url}/{paths[0]}", wait_until="load")
+        book_title = page.evaluate("() => (document.querySelector('.navbar-brand') || {}).textContent || ''")
+        book_title = " ".join(book_title.split()) or "Shadow Balance Sheets"
+        subtitle = page.evaluate("() => (document.querySelector('article p em, main p em') || {}).textContent || ''")
+        edition = ('<p class="small"><strong>Student edition:</strong> every exercise, without its solution.</p>'
+                   if student else "")
+        # The front matter's length first (its page numbers have a fixed width), then each page of
+        # the book numbered from there, then the front matter again with the numbers.
+        placeholder = [(f"{site_url}/{p}", p, 888) for p in paths]
+        page.set_content(_front_matter(book_title, subtitle, placeholder, public, edition))
+        front_pages = _page_count(_print(page, 0))
+        printed, number = [], front_pages + 1
+        for path in paths:
+            name = _open(page, f"{site_url}/{path}", site_url, public, path)
+            pdf = _print(page, number)
+            printed.append(Printed(path, name, pdf, _page_count(pdf), tuple(_headings(page))))
+            number += printed[-1].pages
+        entries, number = [], front_pages + 1
+        for item in printed:
+            entries.append((f"{site_url}/{item.path}", item.title, number))
+            number += item.pages
+        page.set_content(_front_matter(book_title, subtitle, entries, public, edition))
+        front = _print(page, 0)
+    finally:
+        page.close()
+    if _page_count(front) != front_pages:  # pragma: no cover - the numbers have the placeholder's width
+        raise RuntimeError("the table of contents changed length when its page numbers were filled in")
+    writer = pypdf.PdfWriter()
+    writer.append(pypdf.PdfReader(io.BytesIO(front)), outline_item="Contents", import_outline=False)
+    starts = {}
+    for item in printed:
+        starts[item.path] = len(writer.pages)
+        reader = pypdf.PdfReader(io.BytesIO(item.pdf))
+        _retitle_bookmarks(reader, list(item.headings))
+        # Chromium's bookmarks of a page start with its title (its one h1), the sections under it.
+        headed = sum(not isinstance(entry, list) for entry in reader.outline) == 1
+        writer.append(reader, outline_item=None if headed else item.title, import_outline=True)
+    links = _relink(writer, starts, site_url, public)
+    writer.add_metadata({"/Title": book_title, "/Author": "The Shadow Balance Sheets authors", "/Subject": subtitle})
+    writer.page_mode = "/UseOutlines"
+    return {"writer": writer, "printed": printed, "front_pages": front_pages, "links": links}
 
 
 def main(argv: list[str] | None = None) -> int:
