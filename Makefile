@@ -34,7 +34,10 @@ student: $(STAMP)
 # The whole book as one PDF, and the student edition's, printed by Chromium from the two websites
 # (tools/pdf.py): _build/pdf/shadow-balance-sheets.pdf and shadow-balance-sheets.student.pdf, each
 # also copied into its website, where the landing page and the download menu link to it.
-pdf: book student
+# One after the other (the student edition reuses the book's execution cache), also under make -j.
+pdf: $(STAMP)
+	$(MAKE) book
+	$(MAKE) student
 	$(BIN)/python tools/pdf.py
 	$(BIN)/python tools/pdf.py --student
 

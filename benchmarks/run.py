@@ -322,7 +322,7 @@ def pdf_time() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         try:
             report = pdf.build_pdf(SITE, Path(scratch) / pdf.BOOK_PDF)
-        except RuntimeError as error:
+        except (RuntimeError, FileNotFoundError) as error:
             note("make pdf: printing the book", f"skipped ({error})")
             return
         size = (Path(scratch) / pdf.BOOK_PDF).stat().st_size / 1e6

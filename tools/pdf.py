@@ -10,12 +10,15 @@ Chromium the browser tests already use, so the PDF needs no TeX installation.
 What the PDF keeps from the website:
 
 * every chart as vector graphics, at the state the text describes (the sliders at their initial
-  values), its caption naming those values and the page of the website where they move;
+  values), numbered through the book ("Figure 12" above it), its caption naming those values and
+  the page of the website where they move;
 * bookmarks: one per page of the book, with its headings under it;
-* links: a link to another page of the book goes to that page's first page in the PDF; a link to
-  another page of the website (a notebook download) goes to the published website; links to other
-  sites stay as they are;
-* page numbers in the footer, counted through the whole book.
+* links: a link within the book (a glossary term, a citation, a section of another chapter) goes to
+  its place in the PDF; a link to another file of the website goes to the published website (in
+  the student edition's PDF, whose website's address the book does not know, it is left as text);
+  links to other sites stay as they are;
+* page numbers in the footer, counted through the whole book; the contents grouped as the
+  website's sidebar groups them.
 
 Usage::
 
@@ -58,6 +61,9 @@ PAGE_CSS = """
 /* The theme's list of the page's sections, printed above each page (no page numbers): the book's
    contents and the bookmarks do that job in the PDF. */
 #jb-print-toc { display: none !important; }
+/* Each chart's number, above it (the figures are numbered through the book). */
+p.sbs-figure-number { font: 600 9pt system-ui, sans-serif; color: #444; margin: 1.2em 0 0.2em;
+                      break-after: avoid; }
 """
 VIEWPORT = {"width": 1000, "height": 1400}
 
@@ -71,6 +77,9 @@ class Printed:
     pdf: bytes
     pages: int
     headings: tuple[str, ...]
+    #: Where each id of the page is in its PDF: (page index within it, left, top), from Chromium's
+    #: named destinations.
+    places: dict
 
 
 def public_url(config: Path = ROOT / "_config.yml") -> str:
@@ -119,27 +128,40 @@ def _print(page, first_number: int) -> bytes:
         handle.evaluate("(el) => el.remove()")
 
 
-def _open(page, url: str, site_url: str, public: str, path: str) -> str:
-    """Open a page of the site ready for paper: charts drawn, captions written; returns its title."""
+def _open(page, url: str, public_page: str | None, first_figure: int) -> tuple[str, int]:
+    """Open a page of the site ready for paper: charts drawn, numbered from ``first_figure`` (a label
+    "Figure N" above each), captions written, with the address ``public_page`` where the charts'
+    controls move (None: no address); returns its title and how many charts it has."""
     page.goto(url, wait_until="load")
     page.emulate_media(media="print")
-    wait_for_charts(page)
+    charts = wait_for_charts(page)
+    page.evaluate("""(first) => document.querySelectorAll('.sbs-chart').forEach((chart, i) => {
+        const label = document.createElement('p');
+        label.className = 'sbs-figure-number';
+        label.textContent = 'Figure ' + (first + i);
+        chart.parentNode.insertBefore(label, chart);
+    })""", first_figure)
     # The captions are written again as printing starts (charts.js, "beforeprint"): the page's
-    # address on the published website is added after each writing.
+    # address on the published website, as a link, is added after each writing.
     page.evaluate("""([publicPage]) => {
         if (!window.sbsCharts) { return; }
         const address = () => {
+            if (!publicPage) { return; }
             for (const caption of document.querySelectorAll('.sbs-print-caption')) {
-                caption.textContent = caption.textContent.replace(
-                    'On the website these are', 'On the website (' + publicPage + ') these are');
+                const [before, after] = caption.textContent.split('On the website these are');
+                if (after === undefined) { continue; }
+                const link = document.createElement('a');
+                link.href = publicPage;
+                link.textContent = publicPage;
+                caption.replaceChildren(before + 'On the website (', link, ') these are' + after);
             }
         };
         window.sbsCharts.printCaptions();
         address();
         window.addEventListener('beforeprint', address);
-    }""", [urljoin(public, path)])
+    }""", [public_page])
     title = page.evaluate("() => (document.querySelector('article h1, main h1') || {}).textContent || document.title")
-    return " ".join(title.replace("#", "").split())
+    return " ".join(title.replace("#", "").split()), charts
 
 
 def _headings(page) -> list[str]:
@@ -151,20 +173,29 @@ def _headings(page) -> list[str]:
 
 def _retitle_bookmarks(reader, headings: list[str]) -> None:
     """Chromium titles a bookmark with its heading's lines run together ("where didthe debt go?"
-    when the heading wraps after "did"), a line of it sometimes twice: give each the heading's own
-    text, matched without spaces."""
+    when the heading wraps after "did"), and now and then a line of it twice: give each the
+    heading's own text, matched without spaces."""
     from pypdf.generic import NameObject, TextStringObject
 
     by_letters = {"".join(h.split()): h for h in headings}
 
     def written_from(letters: str, key: str) -> bool:
-        """Whether ``letters`` is ``key`` with at most one stretch of it written twice in a row."""
-        extra = len(letters) - len(key)
-        return extra >= 0 and any(letters[:end] == key[:end] and letters[end:] == key[end - extra:]
-                                  for end in range(extra, len(key) + 1))
+        """Whether ``letters`` is ``key`` with some stretches of it written again right after
+        themselves ("abcbcd" from "abcd")."""
+        from functools import lru_cache
+
+        @lru_cache(maxsize=None)
+        def match(i: int, j: int) -> bool:  # letters[i:] continues key, of which key[:j] is written
+            if i == len(letters):
+                return j == len(key)
+            if j < len(key) and letters[i] == key[j] and match(i + 1, j + 1):
+                return True
+            return any(letters.startswith(key[k:j], i) and match(i + j - k, j) for k in range(j))
+
+        return len(letters) >= len(key) and match(0, 0)
 
     def heading(title: str) -> str | None:
-        # Chromium 156 sometimes writes one line of a heading twice ("ExercisesExercises",
+        # Chromium 156 sometimes writes a line of a heading twice ("ExercisesExercises",
         # "Numbers, sources andNumbers, sources andassumptions").
         letters = "".join(title.replace("#", "").split())
         found = [h for key, h in by_letters.items() if key and written_from(letters, key)]
@@ -184,11 +215,43 @@ def _retitle_bookmarks(reader, headings: list[str]) -> None:
         walk(outlines.get_object().get("/First"))
 
 
-def _front_matter(title: str, subtitle: str, entries: list[tuple[str, str, int]], url: str, edition: str) -> str:
-    """The title page and the table of contents, as HTML: ``entries`` are (path, title, page)."""
-    rows = "\n".join(
-        f'<li><a href="{html.escape(path)}"><span>{html.escape(name)}</span>'
-        f'<span class="dots"></span><span>{number}</span></a></li>' for path, name, number in entries)
+def toc_parts(config: Path = ROOT / "_toc.yml") -> list[tuple[str, list[tuple[str, int]]]]:
+    """The table of contents as the website's sidebar groups it: (caption, [(page, depth)]), the
+    landing page first under an empty caption, a page's sections at depth 1."""
+    import yaml
+
+    toc = yaml.safe_load(config.read_text(encoding="utf-8"))
+
+    def pages(entries: list[dict], depth: int) -> list[tuple[str, int]]:
+        return [item for entry in entries
+                for item in [(f"{entry['file']}.html", depth), *pages(entry.get("sections", []), depth + 1)]]
+
+    return [("", [(f"{toc['root']}.html", 0)])] + [
+        (part.get("caption", ""), pages(part.get("chapters", []), 0)) for part in toc.get("parts", [])]
+
+
+def _html_title(page: Path) -> str:
+    """A built page's heading (its first h1), as text."""
+    import re
+
+    found = re.search(r"<h1[^>]*>(.*?)</h1>", page.read_text(encoding="utf-8"), re.S)
+    text = re.sub(r"<[^>]+>", "", found.group(1)) if found else page.stem
+    return " ".join(html.unescape(text).replace("#", "").split())
+
+
+def _front_matter(title: str, subtitle: str, entries: dict[str, tuple[str, str, int]], url: str | None,
+                  edition: str) -> str:
+    """The title page (one page) and the table of contents, as HTML: ``entries`` maps each page of
+    the book to (its link, its title, its first page number), grouped as :func:`toc_parts`."""
+    rows = []
+    for caption, pages in toc_parts():
+        if caption:
+            rows.append(f'<li class="part">{html.escape(caption)}</li>')
+        for path, depth in pages:
+            link, name, number = entries[path]
+            rows.append(f'<li class="depth-{depth}"><a href="{html.escape(link)}"><span>{html.escape(name)}</span>'
+                        f'<span class="dots"></span><span>{number}</span></a></li>')
+    where = f"the website {html.escape(url)}" if url else "the book's website"
     today = dt.date.today().isoformat()
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
@@ -200,36 +263,88 @@ body {{ font-family: system-ui, sans-serif; color: #222; }}
 h2 {{ font-size: 20pt; }}
 ol {{ list-style: none; padding: 0; font-size: 11pt; }}
 li {{ margin: 0 0 2.2mm; }}
+li.part {{ font-weight: 600; margin-top: 5mm; }}
+li.depth-1 {{ padding-left: 6mm; font-size: 10pt; }}
 li a {{ display: flex; color: inherit; text-decoration: none; }}
 li .dots {{ flex: 1; border-bottom: 1px dotted #888; margin: 0 2mm 1.2mm; }}
 </style></head><body>
 <section class="title"><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>{edition}
-<p class="small">Printed from the website {html.escape(url)} on {today}. The website's charts respond to their
-controls; here each chart is drawn at the values the text describes, named under it.</p></section>
-<h2>Contents</h2><ol>{rows}</ol></body></html>"""
+<p class="small">Printed from {where} on {today}. The website's charts respond to their controls; here
+each chart is drawn at the values the text describes, named under it.</p></section>
+<h2>Contents</h2><ol>{"".join(rows)}</ol></body></html>"""
 
 
-def _relink(writer, starts: dict[str, int], site_url: str, public: str) -> dict[str, int]:
-    """Point the links of the joined PDF where a reader of paper can follow them: to the first page
-    of another page of the book, or to the published website; returns how many of each."""
-    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+def _places(reader) -> dict[str, tuple[int, float, float]]:
+    """Chromium's named destinations of one printed page: id -> (page index, left, top)."""
+    places = {}
+    for name, destination in reader.named_destinations.items():
+        try:
+            index = reader.get_destination_page_number(destination)
+        except Exception:  # pragma: no cover - a destination to no page
+            continue
+        places[str(name).lstrip("/")] = (index, float(destination.left or 0), float(destination.top or 0))
+    return places
 
-    counts = {"internal": 0, "website": 0}
-    for page in writer.pages:
+
+def _relink(writer, printed: list[Printed], starts: dict[str, int], site_url: str, public: str | None) -> dict[str, int]:
+    """Point the links of the joined PDF where a reader of paper can follow them, and returns how
+    many of each kind:
+
+    * ``internal``: to an id of the book (a link within a page, which Chromium writes as a named
+      destination, or to a section of another page): to that place, given as a page and position
+      (the names alone would clash: many pages have an ``#exercises``);
+    * ``page``: to another page of the book without an id found: to its first page;
+    * ``website``: to another file of the site: to the published website (``public``), or, if
+      None, the link is taken off and its text stays.
+    """
+    from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
+
+    counts = {"internal": 0, "page": 0, "website": 0}
+    places = {item.path: item.places for item in printed}
+    owners = sorted((start, path) for path, start in starts.items())
+
+    def owner(index: int) -> str | None:
+        found = [path for start, path in owners if start <= index]
+        return found[-1] if found else None
+
+    def place(path: str, anchor: str):
+        index, left, top = places[path][anchor]
+        return ArrayObject([writer.pages[starts[path] + index].indirect_reference, NameObject("/XYZ"),
+                            FloatObject(left), FloatObject(top), NumberObject(0)])
+
+    for page_index, page in enumerate(writer.pages):
+        here = owner(page_index)
         for annotation in page.get("/Annots") or []:
             link = annotation.get_object()
+            destination = link.get("/Dest")
+            if isinstance(destination, (NameObject, TextStringObject)) and here is not None:
+                anchor = str(destination).lstrip("/")
+                if anchor in places[here]:
+                    link[NameObject("/Dest")] = place(here, anchor)
+                    counts["internal"] += 1
+                continue
             action = link.get("/A")
             uri = action.get_object().get("/URI") if action is not None else None
             if uri is None or not str(uri).startswith(site_url):
                 continue
-            path = urlparse(str(uri)).path.lstrip("/")
+            parts = urlparse(str(uri))
+            path = parts.path.lstrip("/")
             if path in starts:
                 del link[NameObject("/A")]
-                target = writer.pages[starts[path]].indirect_reference
-                link[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
-                counts["internal"] += 1
+                if parts.fragment in places[path]:
+                    link[NameObject("/Dest")] = place(path, parts.fragment)
+                    counts["internal"] += 1
+                else:
+                    link[NameObject("/Dest")] = ArrayObject([writer.pages[starts[path]].indirect_reference,
+                                                             NameObject("/Fit")])
+                    counts["page"] += 1
+            elif public:
+                outside = urljoin(public, path) + (f"?{parts.query}" if parts.query else "") + (
+                    f"#{parts.fragment}" if parts.fragment else "")
+                action.get_object()[NameObject("/URI")] = TextStringObject(outside)
+                counts["website"] += 1
             else:
-                action.get_object()[NameObject("/URI")] = TextStringObject(urljoin(public, path))
+                del link[NameObject("/A")]
                 counts["website"] += 1
     return counts
 
@@ -244,7 +359,7 @@ def build_pdf(site: Path = SITE, out: Path = PDF_DIR / BOOK_PDF, *, student: boo
 
     start = time.perf_counter()
     if not (site / "index.html").exists():
-        raise FileNotFoundError(f"no website at {site}: run `make book` first")
+        raise FileNotFoundError(f"no website at {site}: run `make {'student' if student else 'book'}` first")
     if browser is None and chromium_path() is None:
         raise RuntimeError("Chromium is not installed (apt-get install -y chromium); the PDF is printed with it")
     paths = toc_pages()
@@ -253,12 +368,12 @@ def build_pdf(site: Path = SITE, out: Path = PDF_DIR / BOOK_PDF, *, student: boo
                            "words would print as empty boxes: apt-get install -y fonts-wqy-microhei")
     with serve(site) as site_url:
         if browser is not None:
-            book = _print_book(browser, site_url, paths, student)
+            book = _print_book(browser, site, site_url, paths, student)
         else:
             with sync_playwright() as playwright:
                 own = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
                 try:
-                    book = _print_book(own, site_url, paths, student)
+                    book = _print_book(own, site, site_url, paths, student)
                 finally:
                     own.close()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -272,12 +387,14 @@ def build_pdf(site: Path = SITE, out: Path = PDF_DIR / BOOK_PDF, *, student: boo
             "seconds": round(time.perf_counter() - start, 1)}
 
 
-def _print_book(browser, site_url: str, paths: list[str], student: bool) -> dict:
-    """Print the pages ``paths`` of the site served at ``site_url`` and join them (see the module's
+def _print_book(browser, site: Path, site_url: str, paths: list[str], student: bool) -> dict:
+    """Print the pages ``paths`` of ``site``, served at ``site_url``, and join them (see the module's
     docstring): a pypdf writer and what it holds."""
     import pypdf
 
-    public = public_url()
+    # The student edition's own address is not in the configuration (an instructor publishes it
+    # where they like); the configured one is the edition with the solutions, so none is given.
+    public = None if student else public_url()
     page = browser.new_page(viewport=VIEWPORT)
     try:
         page.goto(f"{site_url}/{paths[0]}", wait_until="load")
@@ -286,29 +403,34 @@ def _print_book(browser, site_url: str, paths: list[str], student: bool) -> dict
         subtitle = page.evaluate("() => (document.querySelector('article p em, main p em') || {}).textContent || ''")
         edition = ('<p class="small"><strong>Student edition:</strong> every exercise, without its solution.</p>'
                    if student else "")
-        # The front matter's length first (its page numbers have a fixed width), then each page of
-        # the book numbered from there, then the front matter again with the numbers.
-        placeholder = [(f"{site_url}/{p}", p, 888) for p in paths]
-        page.set_content(_front_matter(book_title, subtitle, placeholder, public, edition))
+        # The front matter's length first, with the pages' titles and numbers of the final width
+        # (so that the final one has the same length), then each page of the book numbered from
+        # there, then the front matter again with the numbers.
+        entries = {p: (f"{site_url}/{p}", _html_title(site / p), 888) for p in paths}  # up to 999 pages
+        page.set_content(_front_matter(book_title, subtitle, entries, public, edition))
         front_pages = _page_count(_print(page, 0))
-        printed, number = [], front_pages + 1
+        printed, number, figure = [], front_pages + 1, 1
         for path in paths:
-            name = _open(page, f"{site_url}/{path}", site_url, public, path)
+            name, charts = _open(page, f"{site_url}/{path}", urljoin(public, path) if public else None, figure)
+            figure += charts
             pdf = _print(page, number)
-            printed.append(Printed(path, name, pdf, _page_count(pdf), tuple(_headings(page))))
+            reader = pypdf.PdfReader(io.BytesIO(pdf))
+            printed.append(Printed(path, name, pdf, len(reader.pages), tuple(_headings(page)), _places(reader)))
             number += printed[-1].pages
-        entries, number = [], front_pages + 1
+        number = front_pages + 1
         for item in printed:
-            entries.append((f"{site_url}/{item.path}", item.title, number))
+            entries[item.path] = (f"{site_url}/{item.path}", item.title, number)
             number += item.pages
         page.set_content(_front_matter(book_title, subtitle, entries, public, edition))
         front = _print(page, 0)
     finally:
         page.close()
-    if _page_count(front) != front_pages:  # pragma: no cover - the numbers have the placeholder's width
-        raise RuntimeError("the table of contents changed length when its page numbers were filled in")
+    if _page_count(front) != front_pages:
+        raise RuntimeError(f"the front matter took {_page_count(front)} pages with its page numbers, "
+                           f"{front_pages} without: the page numbers would be wrong")
     writer = pypdf.PdfWriter()
-    writer.append(pypdf.PdfReader(io.BytesIO(front)), outline_item="Contents", import_outline=False)
+    writer.append(pypdf.PdfReader(io.BytesIO(front)), import_outline=False)
+    writer.add_outline_item(title="Contents", page_number=1)  # after the title page
     starts = {}
     for item in printed:
         starts[item.path] = len(writer.pages)
@@ -317,7 +439,7 @@ def _print_book(browser, site_url: str, paths: list[str], student: bool) -> dict
         # Chromium's bookmarks of a page start with its title (its one h1), the sections under it.
         headed = sum(not isinstance(entry, list) for entry in reader.outline) == 1
         writer.append(reader, outline_item=None if headed else item.title, import_outline=True)
-    links = _relink(writer, starts, site_url, public)
+    links = _relink(writer, printed, starts, site_url, public)
     writer.add_metadata({"/Title": book_title, "/Author": "The Shadow Balance Sheets authors", "/Subject": subtitle})
     writer.page_mode = "/UseOutlines"
     return {"writer": writer, "printed": printed, "front_pages": front_pages, "links": links}
