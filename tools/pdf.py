@@ -160,6 +160,18 @@ def _open(page, url: str, public_page: str | None, first_figure: int) -> tuple[s
         address();
         window.addEventListener('beforeprint', address);
     }""", [public_page])
+    # Chromium writes a PDF destination only for an id that a link on the same page points to: an
+    # empty link (no box, so nothing printed and no link area) to every id makes one for each, for
+    # the links from other pages (a citation, a section) to land on.
+    page.evaluate("""() => {
+        const box = document.createElement('div');
+        for (const el of document.querySelectorAll('[id]')) {
+            const a = document.createElement('a');
+            a.href = '#' + el.id;
+            box.append(a);
+        }
+        document.body.append(box);
+    }""")
     title = page.evaluate("() => (document.querySelector('article h1, main h1') || {}).textContent || document.title")
     return " ".join(title.replace("#", "").split()), charts
 
@@ -293,13 +305,14 @@ def _relink(writer, printed: list[Printed], starts: dict[str, int], site_url: st
     * ``internal``: to an id of the book (a link within a page, which Chromium writes as a named
       destination, or to a section of another page): to that place, given as a page and position
       (the names alone would clash: many pages have an ``#exercises``);
-    * ``page``: to another page of the book without an id found: to its first page;
+    * ``page``: to another page of the book as a whole: to its first page;
+    * ``missing``: to an id of another page that is not in its PDF: to that page's first page;
     * ``website``: to another file of the site: to the published website (``public``), or, if
       None, the link is taken off and its text stays.
     """
     from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
 
-    counts = {"internal": 0, "page": 0, "website": 0}
+    counts = {"internal": 0, "page": 0, "missing": 0, "website": 0}
     places = {item.path: item.places for item in printed}
     owners = sorted((start, path) for path, start in starts.items())
 
@@ -337,7 +350,7 @@ def _relink(writer, printed: list[Printed], starts: dict[str, int], site_url: st
                 else:
                     link[NameObject("/Dest")] = ArrayObject([writer.pages[starts[path]].indirect_reference,
                                                              NameObject("/Fit")])
-                    counts["page"] += 1
+                    counts["page" if not parts.fragment else "missing"] += 1
             elif public:
                 outside = urljoin(public, path) + (f"?{parts.query}" if parts.query else "") + (
                     f"#{parts.fragment}" if parts.fragment else "")
