@@ -35,8 +35,7 @@ student: $(STAMP)
 # (tools/pdf.py): _build/pdf/shadow-balance-sheets.pdf and shadow-balance-sheets.student.pdf, each
 # also copied into its website, where the landing page and the download menu link to it.
 # One after the other (the student edition reuses the book's execution cache), also under make -j.
-pdf: $(STAMP)
-	$(MAKE) book
+pdf: book
 	$(MAKE) student
 	$(BIN)/python tools/pdf.py
 	$(BIN)/python tools/pdf.py --student

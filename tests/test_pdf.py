@@ -95,6 +95,7 @@ def test_every_page_of_the_book_is_in_the_pdf_in_order_with_a_bookmark(built_sit
 def test_the_book_runs_to_a_printed_textbooks_length(printed):
     report, document, _, _ = printed
     assert 300 <= len(document) <= 900, f"{len(document)} pages"
+    assert report["links"]["missing"] == 0, "every link to an id of the book finds it"
 
 
 def test_every_chart_is_printed_drawn(built_site, printed):
@@ -184,11 +185,13 @@ def test_links_to_a_term_or_a_reference_land_on_it(printed, target):
         for annotation in reader.pages[index].get("/Annots") or []:
             link = annotation.get_object()
             destination = link.get("/Dest")
-            if not isinstance(destination, list) or str(destination[1]) != "/XYZ":
+            if not isinstance(destination, list):
                 continue
             page = reader.get_page_number(destination[0].get_object())
             if not first <= page < last:
                 continue
+            if str(destination[1]) != "/XYZ":  # a link to the page as a whole ("see the glossary");
+                continue  # a link to an id that fell back to it is counted as missing by the tool
             x0, y0, x1, y1 = (float(v) for v in link["/Rect"])
             said = words(document[index].get_textpage().get_text_bounded(x0, y0, x1, y1)).lower()
             top = float(destination[3])

@@ -160,6 +160,23 @@ def _open(page, url: str, public_page: str | None, first_figure: int) -> tuple[s
         address();
         window.addEventListener('beforeprint', address);
     }""", [public_page])
+    # Code in a table's cell may break after "_", "." or "," (paper does not scroll; the cell keeps
+    # an identifier whole where it fits). Not in the API pages' summaries, whose names are the
+    # narrow first column already: breaking them there only makes the rows taller.
+    page.evaluate("""() => {
+        for (const code of document.querySelectorAll('.bd-content table:not(.autosummary) code')) {
+            const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+            const texts = [];
+            while (walker.nextNode()) { texts.push(walker.currentNode); }
+            for (const text of texts) {
+                const parts = text.textContent.split(/(?<=[_.,])/);
+                if (parts.length < 2) { continue; }
+                const pieces = [];
+                parts.forEach((part, i) => { if (i) { pieces.push(document.createElement('wbr')); } pieces.push(part); });
+                text.replaceWith(...pieces);
+            }
+        }
+    }""")
     # Chromium writes a PDF destination only for an id that a link on the same page points to: an
     # empty link (no box, so nothing printed and no link area) to every id makes one for each, for
     # the links from other pages (a citation, a section) to land on.
@@ -335,6 +352,10 @@ def _relink(writer, printed: list[Printed], starts: dict[str, int], site_url: st
                 if anchor in places[here]:
                     link[NameObject("/Dest")] = place(here, anchor)
                     counts["internal"] += 1
+                else:  # a name the joined PDF does not resolve: to the page's first page
+                    link[NameObject("/Dest")] = ArrayObject([writer.pages[starts[here]].indirect_reference,
+                                                             NameObject("/Fit")])
+                    counts["missing"] += 1
                 continue
             action = link.get("/A")
             uri = action.get_object().get("/URI") if action is not None else None
@@ -344,7 +365,7 @@ def _relink(writer, printed: list[Printed], starts: dict[str, int], site_url: st
             path = parts.path.lstrip("/")
             if path in starts:
                 del link[NameObject("/A")]
-                if parts.fragment in places[path]:
+                if parts.fragment and parts.fragment in places[path]:
                     link[NameObject("/Dest")] = place(path, parts.fragment)
                     counts["internal"] += 1
                 else:
@@ -404,6 +425,7 @@ def _print_book(browser, site: Path, site_url: str, paths: list[str], student: b
     """Print the pages ``paths`` of ``site``, served at ``site_url``, and join them (see the module's
     docstring): a pypdf writer and what it holds."""
     import pypdf
+    from pypdf.generic import NameObject
 
     # The student edition's own address is not in the configuration (an instructor publishes it
     # where they like); the configured one is the edition with the solutions, so none is given.
@@ -416,9 +438,9 @@ def _print_book(browser, site: Path, site_url: str, paths: list[str], student: b
         subtitle = page.evaluate("() => (document.querySelector('article p em, main p em') || {}).textContent || ''")
         edition = ('<p class="small"><strong>Student edition:</strong> every exercise, without its solution.</p>'
                    if student else "")
-        # The front matter's length first, with the pages' titles and numbers of the final width
-        # (so that the final one has the same length), then each page of the book numbered from
-        # there, then the front matter again with the numbers.
+        # The front matter's length first, with the pages' titles and three-digit numbers (the
+        # final numbers are no wider, and do not wrap a line: a changed length raises below), then
+        # each page of the book numbered from there, then the front matter again with the numbers.
         entries = {p: (f"{site_url}/{p}", _html_title(site / p), 888) for p in paths}  # up to 999 pages
         page.set_content(_front_matter(book_title, subtitle, entries, public, edition))
         front_pages = _page_count(_print(page, 0))
@@ -453,6 +475,11 @@ def _print_book(browser, site: Path, site_url: str, paths: list[str], student: b
         headed = sum(not isinstance(entry, list) for entry in reader.outline) == 1
         writer.append(reader, outline_item=None if headed else item.title, import_outline=True)
     links = _relink(writer, printed, starts, site_url, public)
+    # Every link now gives its place; the pages' names, merged, would only clash (the first page with
+    # an #exercises would win for a reader who opens book.pdf#exercises).
+    names = writer._root_object.get("/Names")
+    if names is not None and "/Dests" in names.get_object():
+        del names.get_object()[NameObject("/Dests")]
     writer.add_metadata({"/Title": book_title, "/Author": "The Shadow Balance Sheets authors", "/Subject": subtitle})
     writer.page_mode = "/UseOutlines"
     return {"writer": writer, "printed": printed, "front_pages": front_pages, "links": links}
