@@ -70,11 +70,11 @@ VIEWPORT = {"width": 1000, "height": 1400}
 
 @dataclass(frozen=True)
 class Printed:
-    """One page of the website, printed: its path in the site, title and PDF."""
+    """One page of the website, printed: its path in the site, title and PDF (read once by pypdf)."""
 
     path: str
     title: str
-    pdf: bytes
+    reader: object
     pages: int
     headings: tuple[str, ...]
     #: Where each id of the page is in its PDF: (page index within it, left, top), from Chromium's
@@ -128,10 +128,10 @@ def _print(page, first_number: int) -> bytes:
         handle.evaluate("(el) => el.remove()")
 
 
-def _open(page, url: str, public_page: str | None, first_figure: int) -> tuple[str, int]:
+def _open(page, url: str, public_page: str | None, first_figure: int) -> int:
     """Open a page of the site ready for paper: charts drawn, numbered from ``first_figure`` (a label
     "Figure N" above each), captions written, with the address ``public_page`` where the charts'
-    controls move (None: no address); returns its title and how many charts it has."""
+    controls move (None: no address); returns how many charts it has."""
     page.goto(url, wait_until="load")
     page.emulate_media(media="print")
     charts = wait_for_charts(page)
@@ -189,8 +189,7 @@ def _open(page, url: str, public_page: str | None, first_figure: int) -> tuple[s
         }
         document.body.append(box);
     }""")
-    title = page.evaluate("() => (document.querySelector('article h1, main h1') || {}).textContent || document.title")
-    return " ".join(title.replace("#", "").split()), charts
+    return charts
 
 
 def _headings(page) -> list[str]:
@@ -441,16 +440,16 @@ def _print_book(browser, site: Path, site_url: str, paths: list[str], student: b
         # The front matter's length first, with the pages' titles and three-digit numbers (the
         # final numbers are no wider, and do not wrap a line: a changed length raises below), then
         # each page of the book numbered from there, then the front matter again with the numbers.
-        entries = {p: (f"{site_url}/{p}", _html_title(site / p), 888) for p in paths}  # up to 999 pages
+        titles = {p: _html_title(site / p) for p in paths}
+        entries = {p: (f"{site_url}/{p}", titles[p], 888) for p in paths}  # up to 999 pages
         page.set_content(_front_matter(book_title, subtitle, entries, public, edition))
         front_pages = _page_count(_print(page, 0))
         printed, number, figure = [], front_pages + 1, 1
         for path in paths:
-            name, charts = _open(page, f"{site_url}/{path}", urljoin(public, path) if public else None, figure)
-            figure += charts
-            pdf = _print(page, number)
-            reader = pypdf.PdfReader(io.BytesIO(pdf))
-            printed.append(Printed(path, name, pdf, len(reader.pages), tuple(_headings(page)), _places(reader)))
+            figure += _open(page, f"{site_url}/{path}", urljoin(public, path) if public else None, figure)
+            reader = pypdf.PdfReader(io.BytesIO(_print(page, number)))
+            printed.append(Printed(path, titles[path], reader, len(reader.pages), tuple(_headings(page)),
+                                   _places(reader)))
             number += printed[-1].pages
         number = front_pages + 1
         for item in printed:
@@ -469,7 +468,7 @@ def _print_book(browser, site: Path, site_url: str, paths: list[str], student: b
     starts = {}
     for item in printed:
         starts[item.path] = len(writer.pages)
-        reader = pypdf.PdfReader(io.BytesIO(item.pdf))
+        reader = item.reader
         _retitle_bookmarks(reader, list(item.headings))
         # Chromium's bookmarks of a page start with its title (its one h1), the sections under it.
         headed = sum(not isinstance(entry, list) for entry in reader.outline) == 1
