@@ -6,6 +6,7 @@
 #   make assignments  build the problem sets: student notebooks, autograders, solutions
 #                     (VARIANTS=roster.csv SEED=... : numbers per student)
 #   make lab    open the chapter notebooks in JupyterLab
+#   make lite   assemble the live edition (JupyterLite, every chapter in the browser) into _build/lite
 #   make bench  measure the performance budget (prints a table)
 #   make snapshot / make compare  before and after a refactor: what the built site shows, and what changed
 #   make marks-sheet SET=01-the-spv ROSTER=roster.csv   the written marks to fill in, per student and rubric item
@@ -16,12 +17,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book student pdf assignments test lab bench snapshot compare marks-sheet gradebook clean set-repository
+.PHONY: book student pdf assignments test lab lite bench snapshot compare marks-sheet gradebook clean set-repository
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test,lab,pdf]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test,lab,pdf,lite]"
 	touch $(STAMP)
 
 book: $(STAMP)
@@ -52,6 +53,10 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
+
+# The live edition alone (make book includes it, in _build/html/lite, whenever its pieces can be had).
+lite: $(STAMP)
+	$(BIN)/python tools/lite.py
 
 # The performance budget: build times, test time, live and in-browser update times, page sizes.
 bench: $(STAMP)

@@ -19,7 +19,10 @@ Measured (targets for a 2-core machine):
 * each chart page's total blocking time with the CPU slowed 4× (≤ 600 ms): charts are drawn as
   the reader reaches them, not in one burst at load;
 * ``make pdf``'s printing of the built website into one PDF (``tools/pdf.py``, ≤ 90 s), with its
-  pages and size for reference.
+  pages and size for reference;
+* the live edition (``tools/lite.py``): its assembly with the downloads cached, the build time it
+  adds (≤ 30 s), its size on disk, and chapter 1 run in it from a cold browser cache, from opening
+  the notebook to its last cell finished (≤ 45 s).
 
 Usage::
 
@@ -330,6 +333,50 @@ def pdf_time() -> None:
            report["seconds"], 90.0, "s", "{:.1f}")
 
 
+_KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return Boolean(k && k.status === 'idle'); }"""
+
+
+def lite_measures(chapter: str = "01-the-spv.ipynb") -> None:
+    """The live edition: assembled into a scratch folder (the downloads cached), its size in the
+    built site, and ``chapter`` opened in it from a cold cache and run to its last cell."""
+    from tools import lite
+
+    with tempfile.TemporaryDirectory(prefix="sbs-bench-lite-") as scratch:
+        start = time.perf_counter()
+        try:
+            lite.build(Path(scratch) / "lite")
+        except lite.LiteUnavailable as error:
+            note("live edition", f"skipped ({error})")
+            return
+        record("live edition: assembled by tools/lite.py (downloads cached), the time make book adds",
+               time.perf_counter() - start, 30.0, "s", "{:.1f}")
+    folder = SITE / "lite"
+    if not (folder / "notebooks" / "index.html").is_file():
+        note("live edition in the site", "skipped: the site was built without it")
+        return
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+    python = sum(p.stat().st_size for p in (folder / "static" / "pyodide").iterdir() if p.is_file()) / 1e6
+    note("live edition: size on disk", f"{size:.0f} MB ({python:.0f} MB Python and its packages; "
+         f"a first launch downloads about {lite.download_megabytes(folder)} MB of them)")
+    with site_in_chromium("live edition in Chromium") as site:
+        if site is None:
+            return
+        url, browser = site
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(f"{url}/lite/notebooks/index.html?path={chapter}")
+        page.wait_for_function(_KERNEL_IDLE, timeout=300_000)
+        started = time.perf_counter() - start
+        page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(_KERNEL_IDLE, timeout=300_000)
+        record(f"live edition: {chapter} from opening to its last cell, cold cache (Python ready after "
+               f"{started:.0f} s)", time.perf_counter() - start, 45.0, "s", "{:.1f}")
+        context.close()
+
+
 def print_table() -> None:
     widths = [max(len(row[i]) for row in ROWS + [("Measure", "Value", "Target", "")]) for i in range(4)]
     line = "  ".join("{:<%d}" % w for w in widths)
@@ -352,6 +399,7 @@ def main() -> int:
     site_measures()
     blocking_times()
     pdf_time()
+    lite_measures()
     print_table()
     return 0
 

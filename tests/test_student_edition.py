@@ -72,12 +72,14 @@ def test_student_edition_offers_no_notebook_sources(student_site):
 
 @pytest.mark.parametrize("page_path", CHAPTERS)
 def test_student_edition_launches_no_notebook_with_solutions(built_site, student_site, page_path):
-    """Binder and Colab would open the repository's notebooks, which hold every solution."""
+    """Binder, Colab and the live edition (``lite/``) would open the notebooks, which hold every
+    solution."""
     normal = (built_site / page_path).read_text(encoding="utf-8")
     student = (student_site / page_path).read_text(encoding="utf-8")
-    for host in ("mybinder.org", "colab.research.google.com"):
+    for host in ("mybinder.org", "colab.research.google.com", "lite/notebooks/index.html?path="):
         assert host in normal, f"the normal edition launches {page_path} on {host}"
         assert host not in student, f"the student edition launches {page_path} on {host}"
+    assert not (student_site / "lite").exists(), "the student edition carries the live edition"
 
 
 

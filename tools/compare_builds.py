@@ -75,7 +75,7 @@ RTOL = 1e-9
 ATOL = 1e-12
 
 #: Folders of the built site that hold no pages.
-_SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", ".doctrees"}
+_SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", ".doctrees", "lite"}  # lite: JupyterLite (tools/lite.py)
 
 #: Elements that start a new line of prose.
 _BLOCKS = {

@@ -25,6 +25,7 @@ from __future__ import annotations
 import html as html_module
 import os
 import re
+import shutil
 from pathlib import Path
 
 import yaml
@@ -36,6 +37,7 @@ from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitleSorting
 
 from sphinx.transforms import SphinxTransform
+from sphinx.util import logging as sphinx_logging
 from sphinx_exercise.directive import SolutionStartDirective
 from sphinx_exercise.nodes import solution_end_node
 
@@ -61,6 +63,9 @@ def fact_substitutions() -> dict[str, str]:
         key.replace(".", "_"): str(formats[row["unit"]](float(row["value"])))
         for key, row in facts.iterrows()
     }
+
+
+logger = sphinx_logging.getLogger(__name__)
 
 
 def _configure(app, config) -> None:
@@ -351,6 +356,86 @@ def _book_pdf_button(app, pagename, templatename, context, doctree) -> None:
                 "label": "download-book-pdf-button"})
 
 
+#: The live edition (``tools/lite.py``): JupyterLite at ``lite/`` in the site, every chapter runnable
+#: in the reader's browser. Set ``SBS_LITE=0`` to build without it.
+LITE_FOLDER = "lite"
+
+
+def _lite_sentence(megabytes: int | None) -> str:
+    """How-to-use's sentence on the first launch (the MyST substitution ``lite_first_launch``)."""
+    if megabytes is None:
+        return ("This copy of the website was built without it (the build's log says why), so the "
+                "menu does not offer it.")
+    return (f"The first launch downloads about {megabytes} MB (Python and the packages the chapters "
+            "use) from this website, once; your browser keeps them for the next time.")
+
+
+def _build_lite(app) -> None:
+    """Assemble the live edition before the pages are read (priority 400: before MyST freezes its
+    substitutions), so that the chapters can link to it and the text can say how large it is. A
+    piece that cannot be had (no network, a changed download) never fails the book: the site is
+    built without the live edition and the log says why."""
+    app.env.sbs_lite = None
+    if app.builder.format != "html" or app.config.gpu_finance_edition == "student" or os.environ.get("SBS_LITE") == "0":
+        _set_lite_sentence(app, None)
+        return
+    import sys
+
+    root = str(Path(app.srcdir).resolve())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from tools import lite
+
+    try:
+        folder = lite.build()
+    except lite.LiteUnavailable as error:
+        logger.info(f"[sbs] the live edition (Run in your browser) is left out of this build: {error}")
+        _set_lite_sentence(app, None)
+        return
+    app.env.sbs_lite = str(folder)
+    app.env.sbs_lite_megabytes = lite.download_megabytes(folder)
+    _set_lite_sentence(app, app.env.sbs_lite_megabytes)
+
+
+def _set_lite_sentence(app, megabytes: int | None) -> None:
+    app.config.myst_substitutions = {**(app.config.myst_substitutions or {}),
+                                     "lite_first_launch": _lite_sentence(megabytes)}
+
+
+def _lite_notebook(app, pagename: str) -> str | None:
+    """The notebook a page opens in the live edition (``01-the-spv.ipynb``), or None."""
+    folder = getattr(app.env, "sbs_lite", None)
+    if not folder:
+        return None
+    import json
+
+    pages = json.loads((Path(folder) / "pages.json").read_text(encoding="utf-8"))
+    return pages.get(pagename)
+
+
+def _lite_button(app, pagename, templatename, context, doctree) -> None:
+    """"Run in your browser" in the launch menu of a page that is a notebook, beside Binder and Colab."""
+    notebook = _lite_notebook(app, pagename)
+    if notebook is None:
+        return
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "launch-buttons":
+            tooltip = ("Run this page's notebook in your browser, offline, with no install (JupyterLite; "
+                       f"the first launch downloads about {app.env.sbs_lite_megabytes} MB once)")
+            button["buttons"].insert(0, {
+                "type": "link", "text": "Run in your browser", "tooltip": tooltip,
+                "url": context["pathto"](f"{LITE_FOLDER}/notebooks/index.html", 1) + f"?path={notebook}",
+                "icon": "fas fa-play", "label": "launch-lite-button"})
+
+
+def _copy_lite(app, exception) -> None:
+    if exception is None and getattr(app.env, "sbs_lite", None):
+        target = Path(app.outdir) / LITE_FOLDER
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(app.env.sbs_lite, target, ignore=shutil.ignore_patterns(".inputs", "pages.json"))
+
+
 class _hidden_solution(nodes.Element):
     """Marks where a gated solution began in an edition that hides solutions."""
 
@@ -398,6 +483,9 @@ def setup(app):
     app.add_config_value("gpu_finance_edition", "full", "html", types=[str])
     app.connect("html-page-context", _student_edition_buttons, priority=600)  # after the theme's
     app.connect("html-page-context", _book_pdf_button, priority=610)
+    app.connect("builder-inited", _build_lite, priority=400)  # before MyST reads its substitutions
+    app.connect("html-page-context", _lite_button, priority=620)
+    app.connect("build-finished", _copy_lite, priority=900)  # after the icon fonts read the pages
     app.add_node(_hidden_solution)
     app.add_directive("solution-start", _SolutionStart, override=True)
     app.add_transform(_RemoveHiddenSolutions)

@@ -40,6 +40,7 @@ __all__ = [
     "column_label",
     "table",
     "styled",
+    "glue",
 ]
 
 #: Significant digits an estimate (a simulated or calibrated figure) is shown with by default.
@@ -47,6 +48,42 @@ ESTIMATE_DIGITS: int = 2
 
 #: The most significant digits any estimate may be shown with.
 MAX_ESTIMATE_DIGITS: int = 3
+
+
+#: The MIME-type prefix myst-nb gives a value glued with ``display=False`` (shown nowhere in a
+#: notebook; the book reads it when it builds).
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def glue(name: str, variable: object, display: bool = True) -> None:
+    """Hand ``variable`` to the book's text as ``name``: myst-nb's ``glue()``, also where myst-nb
+    cannot be installed (the in-browser edition, which has no build of it).
+
+    With myst-nb installed this *is* myst-nb's ``glue``; without it, it makes the same output:
+    the value's display data, its MIME types prefixed with ``application/papermill.record/`` when
+    ``display`` is false, with the name in the output's ``scrapbook`` metadata.
+
+    Parameters
+    ----------
+    name : str
+        The name the text refers to (``{glue:text}`name```).
+    variable : object
+        The value; the text shows what a notebook would display for it.
+    display : bool
+        Also show the value in the notebook.
+    """
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        import IPython.core.formatters
+        from IPython.display import display as ipy_display
+
+        mimebundle, metadata = IPython.core.formatters.format_display_data(variable)
+        mime_prefix = "" if display else GLUE_PREFIX
+        metadata["scrapbook"] = dict(name=name, mime_prefix=mime_prefix)
+        ipy_display({mime_prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
+        return
+    myst_glue(name, variable, display)
 
 
 class Prose(str):

@@ -88,16 +88,33 @@ _counter = itertools.count(1)
 _bundle_shown = False
 
 
+#: The Vega bundle as a file in the package, where vl-convert cannot be installed: the in-browser
+#: edition (``tools/lite.py``) writes it into the wheel it builds.
+SHIPPED_BUNDLE = "vega-bundle.js"
+
+
+def javascript_bundle_body() -> str:
+    """The text of :func:`vl_convert.javascript_bundle` (Vega, Vega-Lite and vega-embed), or, where
+    vl-convert is not installed, of the package's shipped copy (:data:`SHIPPED_BUNDLE`)."""
+    try:
+        import vl_convert
+    except ImportError:
+        shipped = resources.files("gpu_finance.viz") / "static" / SHIPPED_BUNDLE
+        if not shipped.is_file():
+            raise ImportError("the charts need vl-convert-python for their Vega bundle "
+                              "(pip install vl-convert-python)") from None
+        return shipped.read_text(encoding="utf-8")
+    return vl_convert.javascript_bundle()
+
+
 @lru_cache(maxsize=1)
 def javascript_bundle() -> str:
     """The Vega, Vega-Lite and vega-embed libraries as one script that defines ``window.vegaEmbed``.
 
-    The text of :func:`vl_convert.javascript_bundle`, wrapped in a function so that loading it
-    twice declares nothing twice. It contains no ``</script`` and fetches nothing.
+    The text of :func:`javascript_bundle_body`, wrapped in a function so that loading it twice
+    declares nothing twice. It contains no ``</script`` and fetches nothing.
     """
-    import vl_convert
-
-    body = vl_convert.javascript_bundle()
+    body = javascript_bundle_body()
     if "</script" in body.lower():  # pragma: no cover - guards an inline <script> against breakage
         raise RuntimeError("the vl-convert bundle contains '</script' and cannot be inlined")
     return "(function () {\n" + body + "\n})();\n"

@@ -1,0 +1,410 @@
+"""The live edition (``tools/lite.py``): every notebook of the book (the six chapters, the landing
+page and "Since the essay") runs to the end in the reader's browser, offline, in JupyterLite, with
+the same numbers as the website.
+
+The browser tests open each notebook from its page's "Run in your browser" button on the built
+site, run every cell in the Pyodide kernel and read the notebook back from JupyterLab's own model:
+no cell raised, every code cell ran, every chart was drawn, no request left the local server, and
+every value the page glues into its text equals the website build's. The prologue's live panel is
+driven with the keyboard, as a reader would; a reader's edit is kept and deleting it restores the
+book's notebook.
+
+The other tests need no browser: the live copies of the notebooks, the ``glue`` that replaces
+myst-nb's, the pins and the lock file the edition carries, and the book building without the live
+edition when a piece cannot be had.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tarfile
+import types
+from pathlib import Path
+
+import pytest
+
+from tests.website import ROOT, SITE
+from tools import lite
+
+#: Every notebook of the book, by page: the chapters, the landing page and "Since the essay".
+PAGES = sorted(lite.notebooks())
+CHAPTERS = [page for page in PAGES if page.startswith("chapters/")]
+#: Glued values that are measurements of this machine, not results of the model: how long a
+#: computation took (chapter 3's Monte Carlo, chapter 5's scenario run). Only these may differ.
+MEASURED_TIMES = {"chapters/03-the-guarantee": {"mc_seconds"}, "chapters/05-who-pays": {"run_ms"}}
+EXECUTED = ROOT / "_build" / "jupyter_execute"
+
+#: The kernel of the open notebook is idle (started, or done running).
+_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return Boolean(k && k.status === 'idle'); }"""
+
+#: Every code cell of the open notebook: its execution count, its errors and its glued values.
+_CELLS = """() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells; const out = [];
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i).toJSON();
+    if (cell.cell_type !== 'code') continue;
+    out.push({count: cell.execution_count,
+              errors: cell.outputs.filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue),
+              glued: cell.outputs.filter(o => o.metadata && o.metadata.scrapbook).map(o => [
+                o.metadata.scrapbook.name, o.data[o.metadata.scrapbook.mime_prefix + 'text/plain']])});
+  }
+  return out; }"""
+
+
+# -- without a browser ---------------------------------------------------------------------------
+
+
+def _notebook(*cells: dict) -> dict:
+    return {"cells": list(cells), "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def _code(source: str, tags=()) -> dict:
+    return {"cell_type": "code", "source": source, "metadata": {"tags": list(tags)}, "outputs": [{"x": 1}],
+            "execution_count": 3}
+
+
+def test_live_copy_drops_the_install_cell_takes_glue_from_the_package_and_names_the_pyodide_kernel():
+    live = lite.live_notebook(_notebook(
+        _code("%pip install gpu-finance myst-nb", tags=["remove-cell", "install-if-missing"]),
+        _code("import numpy as np\nfrom myst_nb import glue\nglue('x', 1)"),
+        {"cell_type": "markdown", "source": "Text with {glue:text}`x`.", "metadata": {}},
+    ))
+    assert [c["cell_type"] for c in live["cells"]] == ["code", "markdown"]
+    assert live["cells"][0]["source"].split("\n") == [
+        "import numpy as np", "from gpu_finance.formatting import glue  # myst-nb's glue(), without myst-nb",
+        "glue('x', 1)"]
+    assert live["cells"][0]["outputs"] == [] and live["cells"][0]["execution_count"] is None
+    assert live["metadata"]["kernelspec"]["name"] == "python"  # JupyterLite's Pyodide kernel: no dialog
+
+
+def test_live_copy_refuses_a_use_of_myst_nb_it_cannot_replace():
+    with pytest.raises(ValueError, match="myst_nb"):
+        lite.live_notebook(_notebook(_code("import myst_nb\nmyst_nb.glue('x', 1)")))
+
+
+def test_every_notebook_has_a_live_copy_without_myst_nb_or_the_install_cell():
+    assert len(CHAPTERS) == 6 and {"book/intro", "book/since-the-essay"} <= set(PAGES)
+    for name, path in lite.notebooks().items():
+        notebook = lite.read_notebook(path)
+        live = lite.live_notebook(notebook)
+        sources = ["".join(c["source"]) for c in live["cells"] if c["cell_type"] == "code"]
+        assert not any("myst_nb" in s or "%pip" in s for s in sources), name
+        assert sum("glue(" in s for s in sources) > 0, name
+        installs = sum("install-if-missing" in c.get("metadata", {}).get("tags", []) for c in notebook["cells"])
+        assert len(live["cells"]) == len(notebook["cells"]) - installs, f"{name}: only the install cell goes"
+
+
+def _glue_outputs(glue, monkeypatch) -> list:
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from gpu_finance.formatting import Prose
+
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        glue("figure", Prose("$12.5B"), display=False)
+        glue("shown", 0.25)
+    return [(o.data, o.metadata) for o in captured.outputs]
+
+
+def test_glue_without_myst_nb_makes_the_same_outputs_as_myst_nb(monkeypatch):
+    import myst_nb
+
+    from gpu_finance import formatting
+
+    expected = _glue_outputs(myst_nb.glue, monkeypatch)
+    assert expected[0][0] == {"application/papermill.record/text/plain": "$12.5B"}  # as the book reads it
+    monkeypatch.setitem(__import__("sys").modules, "myst_nb", None)  # import myst_nb now fails
+    assert _glue_outputs(formatting.glue, monkeypatch) == expected
+
+
+def test_a_piece_that_does_not_match_its_pin_stops_the_live_edition(tmp_path, monkeypatch):
+    fake = tmp_path / "pyodide.tgz"
+    fake.write_bytes(b"not pyodide")
+    monkeypatch.setattr(lite, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(lite, "PYODIDE", (fake.as_uri(), lite.PYODIDE[1]))
+    with pytest.raises(lite.LiteUnavailable, match="sha256"):
+        lite._pyodide_folder(tmp_path / "pyodide")
+
+
+def test_the_book_builds_without_the_live_edition_when_a_piece_is_missing(monkeypatch):
+    """The Sphinx extension's hook logs why and leaves the button out; it raises nothing."""
+    monkeypatch.syspath_prepend(str(ROOT / "book" / "_ext"))
+    import sbs_sphinx
+
+    def unavailable():
+        raise lite.LiteUnavailable("could not download https://registry.npmjs.org/pyodide (test)")
+
+    monkeypatch.setattr(lite, "build", unavailable)
+    messages = []
+    monkeypatch.setattr(sbs_sphinx.logger, "info", messages.append)
+    app = types.SimpleNamespace(builder=types.SimpleNamespace(format="html"), srcdir=str(ROOT),
+                                config=types.SimpleNamespace(gpu_finance_edition="full", myst_substitutions={"x": "y"}),
+                                env=types.SimpleNamespace())
+    sbs_sphinx._build_lite(app)
+    assert app.env.sbs_lite is None
+    assert len(messages) == 1 and "left out" in messages[0] and "registry.npmjs.org" in messages[0]
+    assert "built without it" in app.config.myst_substitutions["lite_first_launch"]  # how-to-use says so
+    assert app.config.myst_substitutions["x"] == "y"
+    context = {"header_buttons": [{"label": "launch-buttons", "buttons": []}], "pathto": lambda *a: "x"}
+    sbs_sphinx._lite_button(app, "chapters/01-the-spv", "page.html", context, None)
+    assert context["header_buttons"][0]["buttons"] == []
+
+
+# -- the built live edition ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live_site(built_site):
+    folder = built_site / "lite"
+    if not (folder / "notebooks" / "index.html").is_file():
+        message = "the site was built without the live edition (its build log says why)"
+        if os.environ.get("CI"):
+            pytest.fail(message + ", and CI is set, so it must be there", pytrace=False)
+        pytest.skip(message)
+    return folder
+
+
+def test_the_live_edition_carries_only_pinned_files_and_pyodides_own_builds(live_site):
+    folder = live_site / "static" / "pyodide"
+    lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
+    with tarfile.open(lite.CACHE / "pyodide-0.27.7.tgz") as archive:
+        official = json.load(archive.extractfile("package/pyodide-lock.json"))["packages"]
+    pinned = {**lite.PINS}
+    for name, entry in lock["packages"].items():
+        data = (folder / entry["file_name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file_name"]
+        if name in official and official[name]["file_name"] == entry["file_name"]:
+            assert entry["sha256"] == official[name]["sha256"], f"{name} is not Pyodide's own build"
+        elif entry["file_name"] in pinned:
+            assert entry["sha256"] == pinned[entry["file_name"]]
+        else:  # made here: MarkupSafe's pure-Python wheel and the model package
+            assert name in ("markupsafe", "gpu-finance"), f"{name} is neither Pyodide's, pinned nor made here"
+    for name in ("numpy", "scipy", "openblas"):
+        assert lock["packages"][name]["sha256"] == official[name]["sha256"]
+    assert lock["packages"]["gpu-finance"]["depends"]  # preloading it loads the chapters' packages
+    config = json.loads((live_site / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
+    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["disablePyPIFallback"] is True and kernel["pyodideUrl"].startswith("./static/pyodide/")
+
+
+def _open_from_page(page, site_url: str, name: str) -> str:
+    """The web page, then the address its "Run in your browser" button gives."""
+    page.goto(f"{site_url}/{name}.html")
+    button = page.locator("a.btn-launch-lite-button")
+    assert button.count() == 1, "the page has no Run in your browser button"
+    assert button.get_attribute("target") == "_blank"
+    href = button.get_attribute("href")
+    assert href == f"../lite/notebooks/index.html?path={lite.live_filename(name)}"
+    return f"{site_url}/{name.split('/')[0]}/{href}"
+
+
+def _same(live: str, website: str) -> bool:
+    """The same text; or, for a glued number (the text formats it, e.g. ``{glue:text}`x:.2f```), the
+    same number to 12 significant digits (browser Python's NumPy and SciPy are older: the last
+    binary digit of a float may differ)."""
+    if live == website:
+        return True
+    try:
+        return math.isclose(float(live), float(website), rel_tol=1e-12)
+    except (TypeError, ValueError):
+        return False
+
+
+def _site_glue(name: str) -> dict:
+    data = json.loads((EXECUTED / f"{name}.glue.json").read_text(encoding="utf-8"))
+    return {key: value["data"].get("text/plain") for key, value in data.items()}
+
+
+#: Notebooks run at the same time, each in its own tab with its own Pyodide kernel (a web worker):
+#: two keep both cores busy while the other test process waits on its browser.
+AT_ONCE = 2
+#: Set when the open notebook's "Run All" has finished every cell (JupyterLab's promise resolves).
+_RUN_ALL = """() => { window.sbsRunDone = false;
+  window.jupyterapp.commands.execute('notebook:run-all-cells').then(() => { window.sbsRunDone = true; }); }"""
+_RUN_DONE = "() => window.sbsRunDone === true"
+_CHARTS = """() => [...document.querySelectorAll('.jp-Notebook .sbs-chart')].map(
+  c => Boolean(c.querySelector('svg')) && !c.textContent.includes('could not be drawn'))"""
+
+
+class _LiveRun:
+    """One notebook opened from its page's button in a fresh browser context, its kernel started,
+    then every cell run; what the checks need is read back when it has finished."""
+
+    def __init__(self, browser, site_url: str, name: str):
+        self.name, self.context = name, browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.host = site_url.rstrip("/")
+        self.off_site, self.page_errors, self.failure, self.panel = [], [], None, None
+        self.pyodide_files = set()  # what the kernel fetched from static/pyodide/ (its web worker's requests too)
+        self.page.on("request", self._request)
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        self.started = False
+        self.page.goto(_open_from_page(self.page, site_url, name))
+
+    def _request(self, request) -> None:
+        url = request.url
+        if not url.startswith((self.host, "data:", "blob:")):
+            self.off_site.append(url)
+        elif "/lite/static/pyodide/" in url:
+            self.pyodide_files.add(url.split("?")[0].rsplit("/", 1)[1])
+
+    def step(self) -> bool:
+        """Move on if the kernel is ready or the run has finished; True when done."""
+        if not self.started:
+            if self.page.evaluate(_IDLE):
+                self.page.evaluate(_RUN_ALL)
+                self.started = True
+            return False
+        if not (self.page.evaluate(_RUN_DONE) and self.page.evaluate(_IDLE)):
+            return False
+        self.cells, self.charts = self.page.evaluate(_CELLS), self.page.evaluate(_CHARTS)
+        if self.name == "chapters/00-the-deal":
+            try:
+                _drive_the_deal_panel(self.page)
+                self.panel = "responds"
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                self.panel = f"did not respond: {error}"
+        return True
+
+    def close(self, failure: str | None = None) -> None:
+        self.failure = failure
+        if failure:
+            self.page.screenshot(path=str(ROOT / "_build" / f"lite-failure-{self.name.replace('/', '-')}.png"))
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def live_runs(browser, site_url, live_site) -> dict:
+    """Every notebook of the book run in the live edition, :data:`AT_ONCE` at a time."""
+    import time
+
+    waiting, running, done = list(PAGES), [], {}
+    deadline = time.monotonic() + 240 * len(PAGES)
+    while waiting or running:
+        while waiting and len(running) < AT_ONCE:
+            running.append(_LiveRun(browser, site_url, waiting.pop(0)))
+        for run in list(running):
+            finished = run.step()
+            if finished or time.monotonic() > deadline:
+                run.close(None if finished else "did not finish in time")
+                running.remove(run)
+                done[run.name] = run
+        time.sleep(0.5)
+    return done
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", PAGES)
+def test_each_notebook_runs_to_the_end_in_the_browser_offline_with_the_websites_numbers(live_runs, name):
+    run = live_runs[name]
+    assert run.failure is None, run.failure
+    cells = run.cells
+    assert [c["errors"] for c in cells if c["errors"]] == []
+    assert [i for i, c in enumerate(cells) if c["count"] is None] == [], "cells that did not run"
+    assert run.charts and all(run.charts), f"charts not drawn: {run.charts}"
+    glued = {key: value for cell in cells for key, value in cell["glued"]}
+    expected = _site_glue(name)
+    assert set(glued) == set(expected)
+    times = MEASURED_TIMES.get(name, set())
+    assert all(float(glued[key]) > 0 for key in times), {key: glued[key] for key in times}
+    different = {key: (glued[key], expected[key]) for key in expected
+                 if key not in times and not _same(glued[key], expected[key])}
+    assert different == {}, "glued values that differ from the website's (live, website)"
+    if name == "chapters/00-the-deal":
+        assert run.panel == "responds", f"the prologue's live panel {run.panel}"
+    assert run.off_site == [], f"requests that left the site: {run.off_site[:5]}"
+    assert run.page_errors == [], f"uncaught errors: {run.page_errors}"
+
+
+def _drive_the_deal_panel(page) -> None:
+    """The prologue's live panel: the debt-share slider to zero, and its chart says so."""
+    panel = page.locator(".widget-vbox").filter(has_text="The deal, live").first
+    panel.scroll_into_view_if_needed()
+    panel.locator(".sbs-chart svg").first.wait_for(timeout=30_000)
+    page.wait_for_function("el => el.innerText.includes('62.5% of the $20B is borrowed')",
+                           arg=panel.element_handle(), timeout=30_000)
+    handle = panel.locator(".widget-slider").filter(has_text="Debt share").locator(".noUi-handle").first
+    handle.focus()
+    page.keyboard.press("Home")
+    page.wait_for_function(
+        "el => el.innerText.includes('0% of the $20B is borrowed') && !el.innerText.includes('62.5%')",
+        arg=panel.element_handle(), timeout=30_000)
+
+
+_READY = "() => Boolean(window.jupyterapp && window.jupyterapp.serviceManager)"
+_CELL_COUNT = """async path => (await window.jupyterapp.serviceManager.contents.get(path, {content: true}))
+  .content.cells.length"""
+
+
+@pytest.mark.browser
+def test_the_first_launch_downloads_what_the_book_says_it_does(live_runs, live_site):
+    """How-to-use and the button's tooltip give the size of what a first launch downloads
+    (:func:`tools.lite.download_megabytes`): every file it counts is fetched, and no other."""
+    folder = live_site / "static" / "pyodide"
+    counted = {p.name for p in folder.iterdir() if p.is_file() and p.name not in lite.NOT_LOADED}
+    for name, run in live_runs.items():
+        assert run.pyodide_files == counted, (name, sorted(counted ^ run.pyodide_files))
+
+
+def test_without_vl_convert_the_charts_take_the_bundle_shipped_in_the_package(monkeypatch, tmp_path):
+    """The live edition has no vl-convert: the renderer reads the Vega bundle that tools/lite.py ships
+    in the package; without either, it says what to install."""
+    import sys
+
+    from gpu_finance.viz import render
+
+    monkeypatch.setitem(sys.modules, "vl_convert", None)
+    shipped = tmp_path / "static" / render.SHIPPED_BUNDLE
+    monkeypatch.setattr(render.resources, "files", lambda package: tmp_path)
+    with pytest.raises(ImportError, match="vl-convert-python"):
+        render.javascript_bundle_body()
+    shipped.parent.mkdir()
+    shipped.write_text("window.vegaEmbed = function () {};", encoding="utf-8")
+    assert render.javascript_bundle_body() == "window.vegaEmbed = function () {};"
+
+
+@pytest.mark.browser
+def test_a_readers_changes_stay_in_the_browser_and_deleting_them_restores_the_books_notebook(
+        browser, site_url, live_site):
+    """As "How to use this book" says: an edited notebook is still there after the tab is reloaded,
+    and File > Open..., select, Delete brings back the book's version."""
+    chapter = lite.live_filename(CHAPTERS[0])
+    original = len(json.loads((live_site / "files" / chapter).read_text(encoding="utf-8"))["cells"])
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{site_url}/lite/notebooks/index.html?path={chapter}")
+        page.wait_for_function(_READY, timeout=60_000)
+        assert page.evaluate(_CELL_COUNT, chapter) == original
+        page.evaluate("""async path => { const contents = window.jupyterapp.serviceManager.contents;
+            const model = await contents.get(path, {content: true});
+            model.content.cells.push({cell_type: 'markdown', source: "A reader's note", metadata: {}});
+            await contents.save(path, {type: 'notebook', format: 'json', content: model.content}); }""", chapter)
+        page.reload()
+        page.wait_for_function(_READY, timeout=60_000)
+        assert page.evaluate(_CELL_COUNT, chapter) == original + 1  # kept in the browser's storage
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)  # the notebook is shown
+        open_item = page.locator("li.lm-Menu-item:has-text('Open…')").first
+        for _ in range(5):  # the menu bar can take a moment to answer after a reload
+            page.click("div.lm-MenuBar-itemLabel:has-text('File')")
+            try:
+                open_item.wait_for(timeout=3_000)
+                break
+            except Exception:  # noqa: BLE001
+                page.keyboard.press("Escape")
+        with context.expect_page() as opened:
+            open_item.click()
+        files = opened.value
+        files.wait_for_function(_READY, timeout=60_000)
+        files.locator(f".jp-DirListing-item:has-text('{chapter}')").click()
+        files.locator("jp-button:has-text('Delete'), button:has-text('Delete')").first.click()  # the toolbar's
+        files.locator(".jp-Dialog button:has-text('Delete')").click()
+        files.wait_for_function(f"async () => ({_CELL_COUNT})({json.dumps(chapter)}) === {original}", timeout=30_000)
+    finally:
+        context.close()
