@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 from tools.website import (  # noqa: E402
     BUILD_COMMAND,
     CHROMIUM_ARGS,
+    LITE_KERNEL_IDLE_JS,
     SITE,
     chromium_path,
     serve,
@@ -333,11 +334,6 @@ def pdf_time() -> None:
            report["seconds"], 90.0, "s", "{:.1f}")
 
 
-_KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return Boolean(k && k.status === 'idle'); }"""
-
-
 def lite_measures(chapter: str = "01-the-spv.ipynb") -> None:
     """The live edition: assembled into a scratch folder (the downloads cached), its size in the
     built site, and ``chapter`` opened in it from a cold cache and run to its last cell."""
@@ -368,10 +364,10 @@ def lite_measures(chapter: str = "01-the-spv.ipynb") -> None:
         page = context.new_page()
         start = time.perf_counter()
         page.goto(f"{url}/lite/notebooks/index.html?path={chapter}")
-        page.wait_for_function(_KERNEL_IDLE, timeout=300_000)
+        page.wait_for_function(LITE_KERNEL_IDLE_JS, timeout=300_000)
         started = time.perf_counter() - start
         page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_function(_KERNEL_IDLE, timeout=300_000)
+        page.wait_for_function(LITE_KERNEL_IDLE_JS, timeout=300_000)
         record(f"live edition: {chapter} from opening to its last cell, cold cache (Python ready after "
                f"{started:.0f} s)", time.perf_counter() - start, 45.0, "s", "{:.1f}")
         context.close()

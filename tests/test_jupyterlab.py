@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.website import ROOT
+from tests.website import ROOT, drive_the_deal_panel
 
 pytestmark = pytest.mark.browser
 
@@ -102,18 +102,7 @@ def test_prologue_runs_in_jupyterlab_with_charts_and_a_working_live_panel(browse
         )
         assert page.locator(".jp-Notebook .sbs-chart:has-text('could not be drawn')").count() == 0
         # The live panel: move the debt-share slider to zero and watch its chart's title change.
-        panel = page.locator(".widget-vbox").filter(has_text="The deal, live").first
-        panel.scroll_into_view_if_needed()
-        panel.locator(".sbs-chart svg").first.wait_for(timeout=30_000)
-        page.wait_for_function("el => el.innerText.includes('62.5% of the $20B is borrowed')",
-                               arg=panel.element_handle(), timeout=30_000)
-        handle = panel.locator(".widget-slider").filter(has_text="Debt share").locator(".noUi-handle").first
-        handle.focus()
-        page.keyboard.press("Home")
-        page.wait_for_function(
-            "el => el.innerText.includes('0% of the $20B is borrowed') && !el.innerText.includes('62.5%')",
-            arg=panel.element_handle(), timeout=30_000,
-        )
+        drive_the_deal_panel(page)
         assert errors == [], f"uncaught errors in JupyterLab: {errors}"
     except Exception:
         page.screenshot(path=str(ROOT / "_build" / "jupyterlab-failure.png"))

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.website import ROOT, SITE
+from tests.website import LITE_KERNEL_IDLE_JS, ROOT, drive_the_deal_panel
 from tools import lite
 
 #: Every notebook of the book, by page: the chapters, the landing page and "Since the essay".
@@ -36,11 +36,6 @@ CHAPTERS = [page for page in PAGES if page.startswith("chapters/")]
 #: computation took (chapter 3's Monte Carlo, chapter 5's scenario run). Only these may differ.
 MEASURED_TIMES = {"chapters/03-the-guarantee": {"mc_seconds"}, "chapters/05-who-pays": {"run_ms"}}
 EXECUTED = ROOT / "_build" / "jupyter_execute"
-
-#: The kernel of the open notebook is idle (started, or done running).
-_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return Boolean(k && k.status === 'idle'); }"""
 
 #: Every code cell of the open notebook: its execution count, its errors and its glued values.
 _CELLS = """() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells; const out = [];
@@ -257,16 +252,16 @@ class _LiveRun:
     def step(self) -> bool:
         """Move on if the kernel is ready or the run has finished; True when done."""
         if not self.started:
-            if self.page.evaluate(_IDLE):
+            if self.page.evaluate(LITE_KERNEL_IDLE_JS):
                 self.page.evaluate(_RUN_ALL)
                 self.started = True
             return False
-        if not (self.page.evaluate(_RUN_DONE) and self.page.evaluate(_IDLE)):
+        if not (self.page.evaluate(_RUN_DONE) and self.page.evaluate(LITE_KERNEL_IDLE_JS)):
             return False
         self.cells, self.charts = self.page.evaluate(_CELLS), self.page.evaluate(_CHARTS)
         if self.name == "chapters/00-the-deal":
             try:
-                _drive_the_deal_panel(self.page)
+                drive_the_deal_panel(self.page)
                 self.panel = "responds"
             except Exception as error:  # noqa: BLE001 - reported by the test
                 self.panel = f"did not respond: {error}"
@@ -320,21 +315,6 @@ def test_each_notebook_runs_to_the_end_in_the_browser_offline_with_the_websites_
         assert run.panel == "responds", f"the prologue's live panel {run.panel}"
     assert run.off_site == [], f"requests that left the site: {run.off_site[:5]}"
     assert run.page_errors == [], f"uncaught errors: {run.page_errors}"
-
-
-def _drive_the_deal_panel(page) -> None:
-    """The prologue's live panel: the debt-share slider to zero, and its chart says so."""
-    panel = page.locator(".widget-vbox").filter(has_text="The deal, live").first
-    panel.scroll_into_view_if_needed()
-    panel.locator(".sbs-chart svg").first.wait_for(timeout=30_000)
-    page.wait_for_function("el => el.innerText.includes('62.5% of the $20B is borrowed')",
-                           arg=panel.element_handle(), timeout=30_000)
-    handle = panel.locator(".widget-slider").filter(has_text="Debt share").locator(".noUi-handle").first
-    handle.focus()
-    page.keyboard.press("Home")
-    page.wait_for_function(
-        "el => el.innerText.includes('0% of the $20B is borrowed') && !el.innerText.includes('62.5%')",
-        arg=panel.element_handle(), timeout=30_000)
 
 
 _READY = "() => Boolean(window.jupyterapp && window.jupyterapp.serviceManager)"

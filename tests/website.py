@@ -19,6 +19,7 @@ from tools.website import (  # noqa: F401  (re-exported for the tests)
     CHART_TEXT_CONTRAST_JS,
     CHROMIUM_ARGS,
     LIGHT_BACKGROUNDS_JS,
+    LITE_KERNEL_IDLE_JS,
     ROOT,
     SITE,
     chromium_path,
@@ -212,3 +213,20 @@ def assert_control_redraws(page, label: str, value) -> tuple[str, str]:
         timeout=5_000,
     )
     return before_text, chart.inner_text()
+
+
+def drive_the_deal_panel(page) -> None:
+    """The prologue's live panel in a running notebook (JupyterLab or the live edition): move the
+    debt-share slider to zero with the keyboard and wait until its chart says so."""
+    panel = page.locator(".widget-vbox").filter(has_text="The deal, live").first
+    panel.scroll_into_view_if_needed()
+    panel.locator(".sbs-chart svg").first.wait_for(timeout=30_000)
+    page.wait_for_function("el => el.innerText.includes('62.5% of the $20B is borrowed')",
+                           arg=panel.element_handle(), timeout=30_000)
+    handle = panel.locator(".widget-slider").filter(has_text="Debt share").locator(".noUi-handle").first
+    handle.focus()
+    page.keyboard.press("Home")
+    page.wait_for_function(
+        "el => el.innerText.includes('0% of the $20B is borrowed') && !el.innerText.includes('62.5%')",
+        arg=panel.element_handle(), timeout=30_000,
+    )

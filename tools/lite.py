@@ -369,12 +369,12 @@ def read_notebook(path: Path) -> dict:
 
 
 def inputs_digest() -> str:
-    """What the live edition is made of: the pins, this tool, the notebooks and the package's sources."""
-    digest = hashlib.sha256()
-    paths = [Path(__file__), ROOT / "pyproject.toml", *notebooks().values()]
-    paths += sorted(p for p in (ROOT / "src").rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                    and not any(part.endswith(".egg-info") for part in p.parts))
-    for path in paths:
+    """What the live edition is made of: the pins (this tool), the notebooks, and what goes into the
+    model's wheel (the digest :func:`tools.assignments.build_wheel` keys its wheel on)."""
+    from tools.assignments import _tree_digest
+
+    digest = hashlib.sha256(_tree_digest(ROOT).encode())
+    for path in [Path(__file__), *notebooks().values()]:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

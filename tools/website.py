@@ -40,6 +40,13 @@ BUILD_COMMAND = [
 ]
 
 
+#: In the live edition (``tools/lite.py``, JupyterLite with ``exposeAppInBrowser``): the open
+#: notebook's kernel is idle, i.e. started, or done running.
+LITE_KERNEL_IDLE_JS = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return Boolean(k && k.status === 'idle'); }"""
+
+
 def chromium_path() -> str | None:
     """Chromium's executable: ``$CHROMIUM``, ``chromium`` or ``chromium-browser`` on the ``PATH``, or
     Debian's ``/usr/bin/chromium``; None if none of them exists (Playwright may then use its own)."""

@@ -23,6 +23,7 @@ When the book builds it:
 from __future__ import annotations
 
 import html as html_module
+import json
 import os
 import re
 import shutil
@@ -393,6 +394,7 @@ def _build_lite(app) -> None:
         _set_lite_sentence(app, None)
         return
     app.env.sbs_lite = str(folder)
+    app.env.sbs_lite_pages = json.loads((folder / lite.PAGES).read_text(encoding="utf-8"))
     app.env.sbs_lite_megabytes = lite.download_megabytes(folder)
     _set_lite_sentence(app, app.env.sbs_lite_megabytes)
 
@@ -404,13 +406,9 @@ def _set_lite_sentence(app, megabytes: int | None) -> None:
 
 def _lite_notebook(app, pagename: str) -> str | None:
     """The notebook a page opens in the live edition (``01-the-spv.ipynb``), or None."""
-    folder = getattr(app.env, "sbs_lite", None)
-    if not folder:
+    if not getattr(app.env, "sbs_lite", None):
         return None
-    import json
-
-    pages = json.loads((Path(folder) / "pages.json").read_text(encoding="utf-8"))
-    return pages.get(pagename)
+    return app.env.sbs_lite_pages.get(pagename)
 
 
 def _lite_button(app, pagename, templatename, context, doctree) -> None:
@@ -429,11 +427,15 @@ def _lite_button(app, pagename, templatename, context, doctree) -> None:
 
 
 def _copy_lite(app, exception) -> None:
+    """The live edition into the site, unless the site already has this one (same inputs stamp)."""
     if exception is None and getattr(app.env, "sbs_lite", None):
-        target = Path(app.outdir) / LITE_FOLDER
+        source, target = Path(app.env.sbs_lite), Path(app.outdir) / LITE_FOLDER
+        stamp = ".inputs"
+        if (target / stamp).is_file() and (target / stamp).read_text() == (source / stamp).read_text():
+            return
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(app.env.sbs_lite, target, ignore=shutil.ignore_patterns(".inputs", "pages.json"))
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("pages.json"))
 
 
 class _hidden_solution(nodes.Element):
