@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test,lab,pdf,lite]"
+	# The Pyodide kernel's JupyterLab extension works only in JupyterLite: in make lab's JupyterLab it
+	# fails to load, with a console error (jupyterlite/pyodide-kernel#32; disabling it does not stop
+	# that). The live edition takes it from its pinned wheel (tools/lite.py), not from here.
+	rm -rf $(VENV)/share/jupyter/labextensions/@jupyterlite
 	touch $(STAMP)
 
 book: $(STAMP)
