@@ -346,7 +346,7 @@ def lite_measures(chapter: str = "01-the-spv.ipynb") -> None:
         except lite.LiteUnavailable as error:
             note("live edition", f"skipped ({error})")
             return
-        record("live edition: assembled by tools/lite.py (downloads cached), the time make book adds",
+        record("live edition: assembled by tools/lite.py (downloads cached), what make book adds when its inputs change",
                time.perf_counter() - start, 30.0, "s", "{:.1f}")
     folder = SITE / "lite"
     if not (folder / "notebooks" / "index.html").is_file():

@@ -94,16 +94,21 @@ def test_every_notebook_has_a_live_copy_without_myst_nb_or_the_install_cell():
         assert len(live["cells"]) == len(notebook["cells"]) - installs, f"{name}: only the install cell goes"
 
 
-def _glue_outputs(glue, monkeypatch) -> list:
+def _glue_outputs(glue) -> list:
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
     from gpu_finance.formatting import Prose
 
-    InteractiveShell.instance()
-    with capture_output() as captured:
-        glue("figure", Prose("$12.5B"), display=False)
-        glue("shown", 0.25)
+    had_shell = InteractiveShell.initialized()
+    InteractiveShell.instance()  # glue displays through IPython
+    try:
+        with capture_output() as captured:
+            glue("figure", Prose("$12.5B"), display=False)
+            glue("shown", 0.25)
+    finally:
+        if not had_shell:
+            InteractiveShell.clear_instance()  # no shell left behind for the other tests of this process
     return [(o.data, o.metadata) for o in captured.outputs]
 
 
@@ -112,10 +117,10 @@ def test_glue_without_myst_nb_makes_the_same_outputs_as_myst_nb(monkeypatch):
 
     from gpu_finance import formatting
 
-    expected = _glue_outputs(myst_nb.glue, monkeypatch)
+    expected = _glue_outputs(myst_nb.glue)
     assert expected[0][0] == {"application/papermill.record/text/plain": "$12.5B"}  # as the book reads it
     monkeypatch.setitem(__import__("sys").modules, "myst_nb", None)  # import myst_nb now fails
-    assert _glue_outputs(formatting.glue, monkeypatch) == expected
+    assert _glue_outputs(formatting.glue) == expected
 
 
 def test_a_piece_that_does_not_match_its_pin_stops_the_live_edition(tmp_path, monkeypatch):
@@ -127,20 +132,33 @@ def test_a_piece_that_does_not_match_its_pin_stops_the_live_edition(tmp_path, mo
         lite._pyodide_folder(tmp_path / "pyodide")
 
 
-def test_the_book_builds_without_the_live_edition_when_a_piece_is_missing(monkeypatch):
-    """The Sphinx extension's hook logs why and leaves the button out; it raises nothing."""
+def _fake_app(tmp_path, substitutions):
+    return types.SimpleNamespace(builder=types.SimpleNamespace(format="html"), srcdir=str(ROOT), outdir=str(tmp_path),
+                                 config=types.SimpleNamespace(gpu_finance_edition="full", myst_substitutions=substitutions),
+                                 env=types.SimpleNamespace())
+
+
+@pytest.mark.parametrize("failure", [
+    lite.LiteUnavailable("could not download https://registry.npmjs.org/pyodide (test)"),
+    RuntimeError("pip wheel failed for https://registry.npmjs.org/pyodide (test)"),  # e.g. building the model's wheel offline
+    OSError(28, "No space left on device: https://registry.npmjs.org/pyodide (test)"),
+])
+def test_the_book_builds_without_the_live_edition_whatever_stops_it(monkeypatch, tmp_path, failure):
+    """The Sphinx extension's hook logs why and leaves the button out; it raises nothing. Any error
+    while assembling reaches it as LiteUnavailable, with the reason."""
     monkeypatch.syspath_prepend(str(ROOT / "book" / "_ext"))
     import sbs_sphinx
 
-    def unavailable():
-        raise lite.LiteUnavailable("could not download https://registry.npmjs.org/pyodide (test)")
+    def fails(output):
+        raise failure
 
-    monkeypatch.setattr(lite, "build", unavailable)
+    monkeypatch.setattr(lite, "_build", fails)
+    with pytest.raises(lite.LiteUnavailable, match="registry.npmjs.org"):
+        lite.build()
     messages = []
     monkeypatch.setattr(sbs_sphinx.logger, "info", messages.append)
-    app = types.SimpleNamespace(builder=types.SimpleNamespace(format="html"), srcdir=str(ROOT),
-                                config=types.SimpleNamespace(gpu_finance_edition="full", myst_substitutions={"x": "y"}),
-                                env=types.SimpleNamespace())
+    app = _fake_app(tmp_path, {"x": "y", "lite_first_launch": sbs_sphinx._lite_sentence(55)})
+    (tmp_path / "lite").mkdir()  # an earlier build's live edition, in the site
     sbs_sphinx._build_lite(app)
     assert app.env.sbs_lite is None
     assert len(messages) == 1 and "left out" in messages[0] and "registry.npmjs.org" in messages[0]
@@ -149,6 +167,59 @@ def test_the_book_builds_without_the_live_edition_when_a_piece_is_missing(monkey
     context = {"header_buttons": [{"label": "launch-buttons", "buttons": []}], "pathto": lambda *a: "x"}
     sbs_sphinx._lite_button(app, "chapters/01-the-spv", "page.html", context, None)
     assert context["header_buttons"][0]["buttons"] == []
+    sbs_sphinx._copy_lite(app, None)
+    assert not (tmp_path / "lite").exists(), "the site keeps a live edition this build left out"
+
+
+def test_how_to_use_is_read_again_only_when_the_live_editions_size_changed(monkeypatch, tmp_path):
+    """The sentence is guessed at config-inited from the last edition (so an unchanged edition
+    re-reads nothing); when the edition assembled at builder-inited differs, the pages that use the
+    sentence, and only they, are read again."""
+    monkeypatch.syspath_prepend(str(ROOT / "book" / "_ext"))
+    import sbs_sphinx
+
+    folder = tmp_path / "edition"
+    (folder / "static" / "pyodide").mkdir(parents=True)
+    (folder / "static" / "pyodide" / "python.wasm").write_bytes(b"x" * 12_000_000)  # 12 MB: "about 15 MB"
+    (folder / lite.PAGES).write_text(json.dumps({"chapters/01-the-spv": "01-the-spv.ipynb"}), encoding="utf-8")
+    monkeypatch.setattr(lite, "build", lambda: folder)
+    monkeypatch.setattr(lite, "OUTPUT", folder)
+    docs = {"book/how-to-use": "Intro. {{ lite_first_launch }}", "book/glossary": "No sentence here."}
+    for name, text in docs.items():
+        (tmp_path / f"{name.replace('/', '-')}.md").write_text(text, encoding="utf-8")
+    for guessed, changed in ((sbs_sphinx._last_lite_megabytes, False), (lambda app: 55, True)):
+        app = _fake_app(tmp_path, {})
+        sbs_sphinx._set_lite_sentence(app, guessed(app))
+        sbs_sphinx._build_lite(app)
+        assert "about 15 MB" in app.config.myst_substitutions["lite_first_launch"]
+        assert app.env.sbs_lite_pages == {"chapters/01-the-spv": "01-the-spv.ipynb"}
+        app.env.found_docs = set(docs)
+        app.env.doc2path = lambda name: tmp_path / f"{name.replace('/', '-')}.md"
+        assert sbs_sphinx._reread_lite_pages(app, app.env, set(), set(), set()) == (["book/how-to-use"] if changed else [])
+
+
+def test_a_cached_file_that_does_not_match_its_pin_is_fetched_again_and_pip_checks_every_hash(monkeypatch, tmp_path):
+    """pip keeps a file already in its --dest folder: a corrupt cached copy is removed first, and
+    pip runs in hash-checking mode (it checks an sdist before it runs anything from it)."""
+    monkeypatch.setattr(lite, "CACHE", tmp_path)
+    good = b"the real wheel"
+    name = "narwhals-2.29.0-py3-none-any.whl"
+    (tmp_path / name).write_bytes(b"cut short")
+    calls = []
+
+    def pip(command, **kwargs):
+        requirements = Path(command[command.index("-r") + 1]).read_text(encoding="utf-8")
+        calls.append((command, requirements, (tmp_path / name).exists()))
+        (tmp_path / name).write_bytes(good)
+        return types.SimpleNamespace(returncode=0, stderr="")
+
+    monkeypatch.setattr(lite.subprocess, "run", pip)
+    sha = hashlib.sha256(good).hexdigest()
+    assert lite._pip_download({name: sha}) == {name: tmp_path / name}
+    [(command, requirements, corrupt_still_there)] = calls
+    assert "--require-hashes" in command and requirements.strip() == f"narwhals==2.29.0 --hash=sha256:{sha}"
+    assert not corrupt_still_there
+    assert lite._pip_download({name: sha}) == {name: tmp_path / name} and len(calls) == 1  # cached now
 
 
 # -- the built live edition ----------------------------------------------------------------------
@@ -171,17 +242,18 @@ def test_the_live_edition_carries_only_pinned_files_and_pyodides_own_builds(live
     with tarfile.open(lite.CACHE / "pyodide-0.27.7.tgz") as archive:
         official = json.load(archive.extractfile("package/pyodide-lock.json"))["packages"]
     pinned = {**lite.PINS}
+    own_builds = set()
     for name, entry in lock["packages"].items():
-        data = (folder / entry["file_name"]).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file_name"]
+        served = hashlib.sha256((folder / entry["file_name"]).read_bytes()).hexdigest()  # the file a browser gets
+        assert served == entry["sha256"], entry["file_name"]  # else Pyodide refuses it
         if name in official and official[name]["file_name"] == entry["file_name"]:
-            assert entry["sha256"] == official[name]["sha256"], f"{name} is not Pyodide's own build"
+            assert served == official[name]["sha256"], f"{name} is not Pyodide's own build"
+            own_builds.add(name)
         elif entry["file_name"] in pinned:
-            assert entry["sha256"] == pinned[entry["file_name"]]
+            assert served == pinned[entry["file_name"]]
         else:  # made here: MarkupSafe's pure-Python wheel and the model package
             assert name in ("markupsafe", "gpu-finance"), f"{name} is neither Pyodide's, pinned nor made here"
-    for name in ("numpy", "scipy", "openblas"):
-        assert lock["packages"][name]["sha256"] == official[name]["sha256"]
+    assert {"numpy", "scipy", "openblas"} <= own_builds  # the browser builds from the third-party mirror
     assert lock["packages"]["gpu-finance"]["depends"]  # preloading it loads the chapters' packages
     config = json.loads((live_site / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
     kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
@@ -236,6 +308,9 @@ class _LiveRun:
         self.page = self.context.new_page()
         self.host = site_url.rstrip("/")
         self.off_site, self.page_errors, self.failure, self.panel = [], [], None, None
+        self.not_found = []  # the site's answers >= 400 (a file the edition lacks)
+        self.page.on("response", lambda response: self.not_found.append(f"{response.status} {response.url}")
+                     if response.status >= 400 else None)
         self.pyodide_files = set()  # what the kernel fetched from static/pyodide/ (its web worker's requests too)
         self.page.on("request", self._request)
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
@@ -315,6 +390,7 @@ def test_each_notebook_runs_to_the_end_in_the_browser_offline_with_the_websites_
         assert run.panel == "responds", f"the prologue's live panel {run.panel}"
     assert run.off_site == [], f"requests that left the site: {run.off_site[:5]}"
     assert run.page_errors == [], f"uncaught errors: {run.page_errors}"
+    assert run.not_found == [], f"files the live edition lacks: {run.not_found[:5]}"
 
 
 _READY = "() => Boolean(window.jupyterapp && window.jupyterapp.serviceManager)"

@@ -3,6 +3,8 @@ downloadable sources (which would hold the solutions)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -76,8 +78,12 @@ def test_student_edition_launches_no_notebook_with_solutions(built_site, student
     solution."""
     normal = (built_site / page_path).read_text(encoding="utf-8")
     student = (student_site / page_path).read_text(encoding="utf-8")
-    for host in ("mybinder.org", "colab.research.google.com", "lite/notebooks/index.html?path="):
-        assert host in normal, f"the normal edition launches {page_path} on {host}"
+    live = "lite/notebooks/index.html?path="
+    # Without a network the normal edition is built without its live edition (test_lite.py fails
+    # that under CI); the student edition must launch none of the three either way.
+    has_live = (built_site / "lite").is_dir() or bool(os.environ.get("CI"))
+    for host in ("mybinder.org", "colab.research.google.com", live):
+        assert host in normal or (host == live and not has_live), f"the normal edition launches {page_path} on {host}"
         assert host not in student, f"the student edition launches {page_path} on {host}"
     assert not (student_site / "lite").exists(), "the student edition carries the live edition"
 

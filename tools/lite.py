@@ -162,22 +162,30 @@ def _download(url: str, name: str, sha256: str) -> Path:
 
 
 def _pip_download(files: dict[str, str], *args: str) -> dict[str, Path]:
-    """The pinned files (name -> sha256) from PyPI through pip (its index and cache), into the cache."""
+    """The pinned files (name -> sha256) from PyPI through pip (its index and cache), into the cache.
+    pip runs in hash-checking mode: it takes only a file with the pinned sha256, replaces a cached
+    copy that does not match, and checks an sdist before it prepares (runs) anything from it."""
     missing = {name: sha for name, sha in files.items()
                if not ((CACHE / name).is_file() and _sha256((CACHE / name).read_bytes()) == sha)}
     if missing:
         CACHE.mkdir(parents=True, exist_ok=True)
         requirements = []
-        for name in missing:
+        for name, sha in missing.items():
             stem = name[:-len(".tar.gz")] if name.endswith(".tar.gz") else name
             project, version = stem.split("-")[:2]
-            requirements.append(f"{project}=={version}")
-        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", str(CACHE),
-                   *args, *requirements]
-        result = subprocess.run(command, capture_output=True, text=True)
+            requirements.append(f"{project}=={version} --hash=sha256:{sha}")
+            (CACHE / name).unlink(missing_ok=True)  # a copy that does not match: pip would keep it
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", prefix="sbs-lite-pins-", delete=False) as listing:
+            listing.write("\n".join(requirements) + "\n")
+        try:
+            command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
+                       "--dest", str(CACHE), *args, "-r", listing.name]
+            result = subprocess.run(command, capture_output=True, text=True)
+        finally:
+            os.unlink(listing.name)
         if result.returncode != 0:
-            raise LiteUnavailable(f"pip could not download {', '.join(requirements)}: "
-                                  f"{result.stderr.strip().splitlines()[-1:]}")
+            wanted = ", ".join(r.split(" ")[0] for r in requirements)
+            raise LiteUnavailable(f"pip could not download {wanted}: {result.stderr.strip().splitlines()[-1:]}")
     out = {}
     for name, sha in files.items():
         path = CACHE / name
@@ -368,20 +376,46 @@ def read_notebook(path: Path) -> dict:
     return json.loads(nbformat.writes(jupytext.read(path)))
 
 
+#: The installed tools whose versions shape the edition: JupyterLite builds it, vl-convert gives the
+#: Vega bundle shipped in the model's wheel, jupytext converts the Markdown pages.
+TOOLS = ("jupyterlite-core", "jupyterlite-pyodide-kernel", "vl-convert-python", "jupytext")
+
+
 def inputs_digest() -> str:
-    """What the live edition is made of: the pins (this tool), the notebooks, and what goes into the
-    model's wheel (the digest :func:`tools.assignments.build_wheel` keys its wheel on)."""
+    """What the live edition is made of: the pins (this tool), the versions of :data:`TOOLS`, the
+    live copies of the notebooks, and what goes into the model's wheel (the digest
+    :func:`tools.assignments.build_wheel` keys its wheel on)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     from tools.assignments import _tree_digest
 
     digest = hashlib.sha256(_tree_digest(ROOT).encode())
-    for path in [Path(__file__), *notebooks().values()]:
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(Path(__file__).read_bytes())
+    for tool in TOOLS:
+        try:
+            digest.update(f"{tool}=={version(tool)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{tool} missing\0".encode())
+    for page, path in notebooks().items():
+        live = json.dumps(live_notebook(read_notebook(path)), sort_keys=True, ensure_ascii=False)
+        digest.update(f"{page}\0{live}\0".encode())
     return digest.hexdigest()
 
 
 def build(output: Path = OUTPUT) -> Path:
     """Assemble the live edition into ``output`` (skipped when its inputs have not changed).
-    Raises :class:`LiteUnavailable` if a piece cannot be had."""
+    Raises :class:`LiteUnavailable`, with the reason, whatever stops it (a piece that cannot be had
+    or does not match its pin, no network for building the model's wheel, a full disk, ...): the
+    book must build without the live edition rather than fail."""
+    try:
+        return _build(output)
+    except LiteUnavailable:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure here leaves the edition out, with the reason
+        raise LiteUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+def _build(output: Path) -> Path:
     stamp = output / ".inputs"
     key = inputs_digest()
     if stamp.is_file() and stamp.read_text() == key and (output / PAGES).is_file():
@@ -410,6 +444,8 @@ def build(output: Path = OUTPUT) -> Path:
             # Every cell rendered, not only those in view: a chapter's charts and panels draw as
             # soon as they run (chapters have at most 60 cells).
             "settingsOverrides": {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}},
+            # The notebook app swaps the tab's icon for ones JupyterLite does not ship (404s): keep its own.
+            "disabledExtensions": ["@jupyter-notebook/notebook-extension:tab-icon"],
             "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": {
                 "pyodideUrl": "./static/pyodide/pyodide.js",
                 "disablePyPIFallback": True,

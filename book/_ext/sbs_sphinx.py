@@ -73,6 +73,9 @@ def _configure(app, config) -> None:
     _theme_options_jupyter_book_drops(app, config)
     dated = {"facts_as_of": str(date_text(FACTS_AS_OF))}  # the date the data was last checked
     config.myst_substitutions = {**fact_substitutions(), **dated, **(config.myst_substitutions or {})}
+    # The sentence the last build's live edition gave: Sphinx compares the configuration with the last
+    # build's before the edition is assembled (builder-inited), so an unchanged edition re-reads nothing.
+    _set_lite_sentence(app, _last_lite_megabytes(app))
 
 
 def _theme_options_jupyter_book_drops(app, config) -> None:
@@ -371,15 +374,11 @@ def _lite_sentence(megabytes: int | None) -> str:
             "use) from this website, once; your browser keeps them for the next time.")
 
 
-def _build_lite(app) -> None:
-    """Assemble the live edition before the pages are read (priority 400: before MyST freezes its
-    substitutions), so that the chapters can link to it and the text can say how large it is. A
-    piece that cannot be had (no network, a changed download) never fails the book: the site is
-    built without the live edition and the log says why."""
-    app.env.sbs_lite = None
-    if app.builder.format != "html" or app.config.gpu_finance_edition == "student" or os.environ.get("SBS_LITE") == "0":
-        _set_lite_sentence(app, None)
-        return
+def _lite_wanted(app) -> bool:
+    return app.config.gpu_finance_edition != "student" and os.environ.get("SBS_LITE") != "0"
+
+
+def _lite_module(app):
     import sys
 
     root = str(Path(app.srcdir).resolve())
@@ -387,16 +386,50 @@ def _build_lite(app) -> None:
         sys.path.insert(0, root)
     from tools import lite
 
+    return lite
+
+
+def _last_lite_megabytes(app) -> int | None:
+    """The first launch's size in the live edition the last build assembled, if there is one."""
+    if not _lite_wanted(app):
+        return None
     try:
-        folder = lite.build()
-    except lite.LiteUnavailable as error:
-        logger.info(f"[sbs] the live edition (Run in your browser) is left out of this build: {error}")
-        _set_lite_sentence(app, None)
-        return
-    app.env.sbs_lite = str(folder)
-    app.env.sbs_lite_pages = json.loads((folder / lite.PAGES).read_text(encoding="utf-8"))
-    app.env.sbs_lite_megabytes = lite.download_megabytes(folder)
-    _set_lite_sentence(app, app.env.sbs_lite_megabytes)
+        lite = _lite_module(app)
+        return lite.download_megabytes(lite.OUTPUT) if (lite.OUTPUT / lite.PAGES).is_file() else None
+    except Exception:  # noqa: BLE001 - only a guess; _build_lite decides
+        return None
+
+
+def _build_lite(app) -> None:
+    """Assemble the live edition before the pages are read (priority 400: before MyST freezes its
+    substitutions), so that the chapters can link to it and the text can say how large it is. A
+    failure (no network, a changed download, a full disk, ...) never fails the book: the site is
+    built without the live edition and the log says why."""
+    app.env.sbs_lite = None
+    guessed = app.config.myst_substitutions.get("lite_first_launch")
+    megabytes = None
+    if app.builder.format == "html" and _lite_wanted(app):
+        lite = _lite_module(app)
+        try:
+            folder = lite.build()
+            pages = json.loads((folder / lite.PAGES).read_text(encoding="utf-8"))
+            megabytes = lite.download_megabytes(folder)
+        except Exception as error:  # noqa: BLE001 - lite.build() raises LiteUnavailable; reading may fail too
+            logger.info(f"[sbs] the live edition (Run in your browser) is left out of this build: {error}")
+        else:
+            app.env.sbs_lite, app.env.sbs_lite_pages, app.env.sbs_lite_megabytes = str(folder), pages, megabytes
+    _set_lite_sentence(app, megabytes)
+    # Sphinx took the configuration as unchanged if the guess at config-inited was right; if not, the
+    # pages that give the sentence are read again (_reread_lite_pages).
+    app.env.sbs_lite_sentence_changed = app.config.myst_substitutions["lite_first_launch"] != guessed
+
+
+def _reread_lite_pages(app, env, added, changed, removed) -> list[str]:
+    """The pages that say how large the live edition is, when that changed (``env-get-outdated``)."""
+    if not getattr(env, "sbs_lite_sentence_changed", False):
+        return []
+    return [docname for docname in env.found_docs
+            if "lite_first_launch" in Path(env.doc2path(docname)).read_text(encoding="utf-8")]
 
 
 def _set_lite_sentence(app, megabytes: int | None) -> None:
@@ -418,8 +451,9 @@ def _lite_button(app, pagename, templatename, context, doctree) -> None:
         return
     for button in context.get("header_buttons", []):
         if button.get("label") == "launch-buttons":
-            tooltip = ("Run this page's notebook in your browser, offline, with no install (JupyterLite; "
-                       f"the first launch downloads about {app.env.sbs_lite_megabytes} MB once)")
+            tooltip = ("Run this page's notebook in your browser, with no install and nothing from other "
+                       f"websites (JupyterLite; the first launch downloads about {app.env.sbs_lite_megabytes} MB "
+                       "from this one, once)")
             button["buttons"].insert(0, {
                 "type": "link", "text": "Run in your browser", "tooltip": tooltip,
                 "url": context["pathto"](f"{LITE_FOLDER}/notebooks/index.html", 1) + f"?path={notebook}",
@@ -427,15 +461,21 @@ def _lite_button(app, pagename, templatename, context, doctree) -> None:
 
 
 def _copy_lite(app, exception) -> None:
-    """The live edition into the site, unless the site already has this one (same inputs stamp)."""
-    if exception is None and getattr(app.env, "sbs_lite", None):
-        source, target = Path(app.env.sbs_lite), Path(app.outdir) / LITE_FOLDER
-        stamp = ".inputs"
-        if (target / stamp).is_file() and (target / stamp).read_text() == (source / stamp).read_text():
-            return
+    """The live edition into the site, unless the site already has this one (same inputs stamp); a
+    live edition left in the site by an earlier build is removed when this build is without it."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / LITE_FOLDER
+    if not getattr(app.env, "sbs_lite", None):
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns("pages.json"))
+        return
+    source, stamp = Path(app.env.sbs_lite), ".inputs"
+    if (target / stamp).is_file() and (target / stamp).read_text() == (source / stamp).read_text():
+        return
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("pages.json"))
 
 
 class _hidden_solution(nodes.Element):
@@ -486,6 +526,7 @@ def setup(app):
     app.connect("html-page-context", _student_edition_buttons, priority=600)  # after the theme's
     app.connect("html-page-context", _book_pdf_button, priority=610)
     app.connect("builder-inited", _build_lite, priority=400)  # before MyST reads its substitutions
+    app.connect("env-get-outdated", _reread_lite_pages)
     app.connect("html-page-context", _lite_button, priority=620)
     app.connect("build-finished", _copy_lite, priority=900)  # after the icon fonts read the pages
     app.add_node(_hidden_solution)
