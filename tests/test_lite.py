@@ -198,6 +198,27 @@ def test_how_to_use_is_read_again_only_when_the_live_editions_size_changed(monke
         assert sbs_sphinx._reread_lite_pages(app, app.env, set(), set(), set()) == (["book/how-to-use"] if changed else [])
 
 
+def test_the_editions_stamp_is_the_same_for_the_same_inputs_and_changes_with_a_notebook(monkeypatch, tmp_path):
+    """The stamp decides whether make book assembles the edition again (and copies 75 MB into the
+    site): the same for the same notebooks (a Markdown page's cells get new random ids from
+    jupytext each time), different when a cell changes; a chapter's stored outputs do not count."""
+    assert lite.inputs_digest() == lite.inputs_digest()
+    page = tmp_path / "page.md"
+    page.write_text("---\nkernelspec:\n  name: python3\n  display_name: Python 3\njupytext:\n  text_representation:\n"
+                    "    format_name: myst\n---\n\n# A page\n\n```{code-cell} ipython3\nx = 1\n```\n", encoding="utf-8")
+    chapter = tmp_path / "chapter.ipynb"
+    chapter.write_text(json.dumps(_notebook(_code("y = 2"))), encoding="utf-8")
+    monkeypatch.setattr(lite, "notebooks", lambda: {"book/page": page, "chapters/chapter": chapter})
+    before = lite.inputs_digest()
+    assert lite.inputs_digest() == before
+    with_outputs = _notebook(_code("y = 2"))
+    with_outputs["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "run"}]
+    chapter.write_text(json.dumps(with_outputs), encoding="utf-8")
+    assert lite.inputs_digest() == before
+    page.write_text(page.read_text(encoding="utf-8").replace("x = 1", "x = 2"), encoding="utf-8")
+    assert lite.inputs_digest() != before
+
+
 def test_a_cached_file_that_does_not_match_its_pin_is_fetched_again_and_pip_checks_every_hash(monkeypatch, tmp_path):
     """pip keeps a file already in its --dest folder: a corrupt cached copy is removed first, and
     pip runs in hash-checking mode (it checks an sdist before it runs anything from it)."""

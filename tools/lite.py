@@ -397,8 +397,10 @@ def inputs_digest() -> str:
         except PackageNotFoundError:
             digest.update(f"{tool} missing\0".encode())
     for page, path in notebooks().items():
-        live = json.dumps(live_notebook(read_notebook(path)), sort_keys=True, ensure_ascii=False)
-        digest.update(f"{page}\0{live}\0".encode())
+        live = live_notebook(read_notebook(path))
+        for cell in live["cells"]:
+            cell.pop("id", None)  # jupytext gives a Markdown page's cells new random ids each time
+        digest.update(f"{page}\0{json.dumps(live, sort_keys=True, ensure_ascii=False)}\0".encode())
     return digest.hexdigest()
 
 
