@@ -154,10 +154,12 @@ def pytest_collection_modifyitems(config, items):
     last = set(map(id, on_site)) | set(map(id, grading))
     items[:] = ([item for item in items if id(item) not in last]
                 + [item for item in on_site if item not in grading] + grading)
-    # The longest file first, whole (its tests in the order above): one process runs it, the other
-    # everything else (pyproject.toml keeps this order: --no-loadscope-reorder).
-    first = [item for item in items if item.nodeid.split("::")[0] in LONGEST_FIRST]
-    items[:] = first + [item for item in items if item not in first]
+    if _is_worker(config):
+        # With two processes, the longest file first, whole (its tests in the order above): one
+        # process runs it while the other runs the rest (pyproject.toml keeps this order:
+        # --no-loadscope-reorder). Every process sorts alike, so they collect the same list.
+        first = [item for item in items if item.nodeid.split("::")[0] in LONGEST_FIRST]
+        items[:] = first + [item for item in items if item not in first]
 
 
 #: Test files that take longest (``pytest --durations``): the live edition runs every notebook in

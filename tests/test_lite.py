@@ -16,6 +16,7 @@ edition when a piece cannot be had.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import math
@@ -132,10 +133,11 @@ def test_a_piece_that_does_not_match_its_pin_stops_the_live_edition(tmp_path, mo
         lite._pyodide_folder(tmp_path / "pyodide")
 
 
-def _fake_app(tmp_path, substitutions):
-    return types.SimpleNamespace(builder=types.SimpleNamespace(format="html"), srcdir=str(ROOT), outdir=str(tmp_path),
-                                 config=types.SimpleNamespace(gpu_finance_edition="full", myst_substitutions=substitutions),
-                                 env=types.SimpleNamespace())
+def _fake_app(tmp_path, substitutions, env=None):
+    (tmp_path / "html").mkdir(exist_ok=True)
+    return types.SimpleNamespace(builder=types.SimpleNamespace(format="html"), srcdir=str(ROOT),
+                                 outdir=str(tmp_path / "html"), env=env or types.SimpleNamespace(),
+                                 config=types.SimpleNamespace(gpu_finance_edition="full", myst_substitutions=substitutions))
 
 
 @pytest.mark.parametrize("failure", [
@@ -158,23 +160,25 @@ def test_the_book_builds_without_the_live_edition_whatever_stops_it(monkeypatch,
     messages = []
     monkeypatch.setattr(sbs_sphinx.logger, "info", messages.append)
     app = _fake_app(tmp_path, {"x": "y", "lite_first_launch": sbs_sphinx._lite_sentence(55)})
-    (tmp_path / "lite").mkdir()  # an earlier build's live edition, in the site
+    (tmp_path / "html" / "lite").mkdir()  # an earlier build's live edition, in the site
     sbs_sphinx._build_lite(app)
     assert app.env.sbs_lite is None
     assert len(messages) == 1 and "left out" in messages[0] and "registry.npmjs.org" in messages[0]
+    assert "registry.npmjs.org" in (tmp_path / sbs_sphinx.LITE_LEFT_OUT).read_text(encoding="utf-8")  # for the tests
     assert "built without it" in app.config.myst_substitutions["lite_first_launch"]  # how-to-use says so
     assert app.config.myst_substitutions["x"] == "y"
     context = {"header_buttons": [{"label": "launch-buttons", "buttons": []}], "pathto": lambda *a: "x"}
     sbs_sphinx._lite_button(app, "chapters/01-the-spv", "page.html", context, None)
     assert context["header_buttons"][0]["buttons"] == []
     sbs_sphinx._copy_lite(app, None)
-    assert not (tmp_path / "lite").exists(), "the site keeps a live edition this build left out"
+    assert not (tmp_path / "html" / "lite").exists(), "the site keeps a live edition this build left out"
 
 
-def test_how_to_use_is_read_again_only_when_the_live_editions_size_changed(monkeypatch, tmp_path):
-    """The sentence is guessed at config-inited from the last edition (so an unchanged edition
-    re-reads nothing); when the edition assembled at builder-inited differs, the pages that use the
-    sentence, and only they, are read again."""
+def test_pages_are_read_again_when_the_live_edition_comes_goes_or_changes_size_and_only_then(monkeypatch, tmp_path):
+    """Sphinx writes only the pages it reads again. The sentence on the first launch is guessed at
+    config-inited from the last edition, so an unchanged edition re-reads nothing; when the guess
+    was wrong, the pages that give the sentence are read again; when the edition came, went or
+    changed size since the last build, the notebooks' pages too (their button and its tooltip)."""
     monkeypatch.syspath_prepend(str(ROOT / "book" / "_ext"))
     import sbs_sphinx
 
@@ -182,20 +186,34 @@ def test_how_to_use_is_read_again_only_when_the_live_editions_size_changed(monke
     (folder / "static" / "pyodide").mkdir(parents=True)
     (folder / "static" / "pyodide" / "python.wasm").write_bytes(b"x" * 12_000_000)  # 12 MB: "about 15 MB"
     (folder / lite.PAGES).write_text(json.dumps({"chapters/01-the-spv": "01-the-spv.ipynb"}), encoding="utf-8")
-    monkeypatch.setattr(lite, "build", lambda: folder)
     monkeypatch.setattr(lite, "OUTPUT", folder)
-    docs = {"book/how-to-use": "Intro. {{ lite_first_launch }}", "book/glossary": "No sentence here."}
-    for name, text in docs.items():
+    monkeypatch.setattr(lite, "notebooks", lambda: {"chapters/01-the-spv": ROOT / "x.ipynb", "book/intro": ROOT / "x.md"})
+    sources = {"book/how-to-use": "Intro. {{ lite_first_launch }}", "book/glossary": "No sentence here.",
+               "chapters/01-the-spv": "A chapter.", "book/intro": "The landing page."}
+    for name, text in sources.items():
         (tmp_path / f"{name.replace('/', '-')}.md").write_text(text, encoding="utf-8")
-    for guessed, changed in ((sbs_sphinx._last_lite_megabytes, False), (lambda app: 55, True)):
-        app = _fake_app(tmp_path, {})
-        sbs_sphinx._set_lite_sentence(app, guessed(app))
-        sbs_sphinx._build_lite(app)
-        assert "about 15 MB" in app.config.myst_substitutions["lite_first_launch"]
-        assert app.env.sbs_lite_pages == {"chapters/01-the-spv": "01-the-spv.ipynb"}
-        app.env.found_docs = set(docs)
-        app.env.doc2path = lambda name: tmp_path / f"{name.replace('/', '-')}.md"
-        assert sbs_sphinx._reread_lite_pages(app, app.env, set(), set(), set()) == (["book/how-to-use"] if changed else [])
+
+    def fails():
+        raise lite.LiteUnavailable("offline (test)")
+
+    def reread(last: tuple, build) -> list[str]:
+        """A build after one that had ``last`` (has the edition, its size), with ``lite.build`` = build."""
+        env = types.SimpleNamespace(found_docs=set(sources), sbs_lite="x" if last[0] else None, sbs_lite_megabytes=last[1],
+                                    doc2path=lambda name: tmp_path / f"{name.replace('/', '-')}.md")
+        app = _fake_app(tmp_path, {}, env)
+        monkeypatch.setattr(lite, "build", build)
+        sbs_sphinx._set_lite_sentence(app, sbs_sphinx._last_lite_megabytes(app))  # config-inited
+        sbs_sphinx._build_lite(app)  # builder-inited
+        return sbs_sphinx._reread_lite_pages(app, env, set(), set(), set())
+
+    notebook_pages = ["book/how-to-use", "book/intro", "chapters/01-the-spv"]
+    assert reread((True, 15), lambda: folder) == []  # the same edition as last time
+    assert reread((False, None), lambda: folder) == notebook_pages  # it came (e.g. after SBS_LITE=0)
+    assert reread((True, 15), fails) == notebook_pages  # it went: no button to a missing edition
+    assert reread((True, 55), lambda: folder) == notebook_pages  # it changed size (the tooltip says it)
+    (folder / "static" / "pyodide" / "python.wasm").write_bytes(b"x" * 22_000_000)  # the guess is now wrong
+    monkeypatch.setattr(lite, "OUTPUT", tmp_path / "no-edition-yet")
+    assert reread((True, 25), lambda: folder) == ["book/how-to-use"]
 
 
 def test_the_editions_stamp_is_the_same_for_the_same_inputs_and_changes_with_a_notebook(monkeypatch, tmp_path):
@@ -220,8 +238,8 @@ def test_the_editions_stamp_is_the_same_for_the_same_inputs_and_changes_with_a_n
 
 
 def test_a_cached_file_that_does_not_match_its_pin_is_fetched_again_and_pip_checks_every_hash(monkeypatch, tmp_path):
-    """pip keeps a file already in its --dest folder: a corrupt cached copy is removed first, and
-    pip runs in hash-checking mode (it checks an sdist before it runs anything from it)."""
+    """A corrupt cached copy is removed before pip runs, and pip runs in hash-checking mode with
+    every file's pin (it takes no file with another sha256)."""
     monkeypatch.setattr(lite, "CACHE", tmp_path)
     good = b"the real wheel"
     name = "narwhals-2.29.0-py3-none-any.whl"
@@ -250,7 +268,9 @@ def test_a_cached_file_that_does_not_match_its_pin_is_fetched_again_and_pip_chec
 def live_site(built_site):
     folder = built_site / "lite"
     if not (folder / "notebooks" / "index.html").is_file():
-        message = "the site was built without the live edition (its build log says why)"
+        reason = built_site.parent / "lite-left-out.txt"  # sbs_sphinx.LITE_LEFT_OUT
+        why = reason.read_text(encoding="utf-8").strip() if reason.is_file() else "its build log says why"
+        message = f"the site was built without the live edition ({why})"
         if os.environ.get("CI"):
             pytest.fail(message + ", and CI is set, so it must be there", pytrace=False)
         pytest.skip(message)
@@ -292,10 +312,29 @@ def _open_from_page(page, site_url: str, name: str) -> str:
     return f"{site_url}/{name.split('/')[0]}/{href}"
 
 
+def _as_shown(glued: str) -> str:
+    """A glued value's text as the page shows it: a text that would read as another value ("1.40")
+    is glued as a quoted literal (gpu_finance.formatting._glue_safe) and myst-nb unquotes it."""
+    try:
+        value = ast.literal_eval(glued)
+    except (ValueError, SyntaxError):
+        return glued
+    return value if isinstance(value, str) else glued
+
+
+def test_a_glued_text_is_compared_as_the_page_shows_it():
+    from gpu_finance.formatting import Prose
+
+    assert _as_shown(repr(Prose("1.40"))) == "1.40" and float(_as_shown(repr(Prose("1.37")))) == 1.37
+    assert _same(repr(Prose("9.50")), repr(Prose("9.50"))) and not _same(repr(Prose("9.50")), "9.60")
+    assert _same("0.30000000000000004", "0.3") and not _same("0.3001", "0.3")
+
+
 def _same(live: str, website: str) -> bool:
     """The same text; or, for a glued number (the text formats it, e.g. ``{glue:text}`x:.2f```), the
     same number to 12 significant digits (browser Python's NumPy and SciPy are older: the last
     binary digit of a float may differ)."""
+    live, website = _as_shown(live), _as_shown(website)
     if live == website:
         return True
     try:
@@ -403,7 +442,7 @@ def test_each_notebook_runs_to_the_end_in_the_browser_offline_with_the_websites_
     expected = _site_glue(name)
     assert set(glued) == set(expected)
     times = MEASURED_TIMES.get(name, set())
-    assert all(float(glued[key]) > 0 for key in times), {key: glued[key] for key in times}
+    assert all(float(_as_shown(glued[key])) > 0 for key in times), {key: glued[key] for key in times}
     different = {key: (glued[key], expected[key]) for key in expected
                  if key not in times and not _same(glued[key], expected[key])}
     assert different == {}, "glued values that differ from the website's (live, website)"

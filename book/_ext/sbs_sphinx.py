@@ -400,14 +400,20 @@ def _last_lite_megabytes(app) -> int | None:
         return None
 
 
+#: Beside the site (``_build/``): why the last build left the live edition out (the tests say it).
+LITE_LEFT_OUT = "lite-left-out.txt"
+
+
 def _build_lite(app) -> None:
     """Assemble the live edition before the pages are read (priority 400: before MyST freezes its
     substitutions), so that the chapters can link to it and the text can say how large it is. A
     failure (no network, a changed download, a full disk, ...) never fails the book: the site is
     built without the live edition and the log says why."""
-    app.env.sbs_lite = None
+    before = (bool(getattr(app.env, "sbs_lite", None)), getattr(app.env, "sbs_lite_megabytes", None))
+    app.env.sbs_lite, app.env.sbs_lite_megabytes = None, None
     guessed = app.config.myst_substitutions.get("lite_first_launch")
     megabytes = None
+    left_out = Path(app.outdir).parent / LITE_LEFT_OUT
     if app.builder.format == "html" and _lite_wanted(app):
         lite = _lite_module(app)
         try:
@@ -416,20 +422,29 @@ def _build_lite(app) -> None:
             megabytes = lite.download_megabytes(folder)
         except Exception as error:  # noqa: BLE001 - lite.build() raises LiteUnavailable; reading may fail too
             logger.info(f"[sbs] the live edition (Run in your browser) is left out of this build: {error}")
+            left_out.write_text(f"{error}\n", encoding="utf-8")
         else:
             app.env.sbs_lite, app.env.sbs_lite_pages, app.env.sbs_lite_megabytes = str(folder), pages, megabytes
+            left_out.unlink(missing_ok=True)
     _set_lite_sentence(app, megabytes)
-    # Sphinx took the configuration as unchanged if the guess at config-inited was right; if not, the
-    # pages that give the sentence are read again (_reread_lite_pages).
+    # Sphinx took the configuration as unchanged if the guess at config-inited was right. The pages
+    # that depend on the edition are read again (_reread_lite_pages) if it was wrong, or if the
+    # edition came or went or changed size since the last build: the notebooks' pages carry the
+    # button and its size, and Sphinx writes only the pages it reads again.
     app.env.sbs_lite_sentence_changed = app.config.myst_substitutions["lite_first_launch"] != guessed
+    app.env.sbs_lite_changed = before != (bool(app.env.sbs_lite), app.env.sbs_lite_megabytes)
 
 
 def _reread_lite_pages(app, env, added, changed, removed) -> list[str]:
-    """The pages that say how large the live edition is, when that changed (``env-get-outdated``)."""
-    if not getattr(env, "sbs_lite_sentence_changed", False):
-        return []
-    return [docname for docname in env.found_docs
-            if "lite_first_launch" in Path(env.doc2path(docname)).read_text(encoding="utf-8")]
+    """``env-get-outdated``: the pages that say how large the live edition is, when that changed,
+    and the notebooks' pages (the button), when the edition came, went or changed size."""
+    pages = []
+    if getattr(env, "sbs_lite_sentence_changed", False) or getattr(env, "sbs_lite_changed", False):
+        pages += [docname for docname in env.found_docs
+                  if "lite_first_launch" in Path(env.doc2path(docname)).read_text(encoding="utf-8")]
+    if getattr(env, "sbs_lite_changed", False):
+        pages += [docname for docname in _lite_module(app).notebooks() if docname in env.found_docs]
+    return sorted(set(pages))
 
 
 def _set_lite_sentence(app, megabytes: int | None) -> None:
