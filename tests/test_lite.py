@@ -172,6 +172,9 @@ def test_the_book_builds_without_the_live_edition_whatever_stops_it(monkeypatch,
     assert context["header_buttons"][0]["buttons"] == []
     sbs_sphinx._copy_lite(app, None)
     assert not (tmp_path / "html" / "lite").exists(), "the site keeps a live edition this build left out"
+    monkeypatch.setenv("SBS_LITE", "0")  # the next build leaves it out on purpose: no old reason kept
+    sbs_sphinx._build_lite(app)
+    assert not (tmp_path / sbs_sphinx.LITE_LEFT_OUT).exists()
 
 
 def test_pages_are_read_again_when_the_live_edition_comes_goes_or_changes_size_and_only_then(monkeypatch, tmp_path):
@@ -313,13 +316,13 @@ def _open_from_page(page, site_url: str, name: str) -> str:
 
 
 def _as_shown(glued: str) -> str:
-    """A glued value's text as the page shows it: a text that would read as another value ("1.40")
-    is glued as a quoted literal (gpu_finance.formatting._glue_safe) and myst-nb unquotes it."""
+    """A glued value's text as ``{glue:text}`` shows it (myst-nb's ``format_plain_text``: the text
+    read as a Python literal, then ``str``): a text that would read as another value, "1.40", is
+    glued as the quoted literal ``'1.40'`` (gpu_finance.formatting._glue_safe)."""
     try:
-        value = ast.literal_eval(glued)
+        return str(ast.literal_eval(glued))
     except (ValueError, SyntaxError):
         return glued
-    return value if isinstance(value, str) else glued
 
 
 def test_a_glued_text_is_compared_as_the_page_shows_it():

@@ -22,6 +22,7 @@ When the book builds it:
 
 from __future__ import annotations
 
+import contextlib
 import html as html_module
 import json
 import os
@@ -414,6 +415,8 @@ def _build_lite(app) -> None:
     guessed = app.config.myst_substitutions.get("lite_first_launch")
     megabytes = None
     left_out = Path(app.outdir).parent / LITE_LEFT_OUT
+    with contextlib.suppress(OSError):  # only a note for the tests; never fails the book
+        left_out.unlink(missing_ok=True)
     if app.builder.format == "html" and _lite_wanted(app):
         lite = _lite_module(app)
         try:
@@ -422,10 +425,10 @@ def _build_lite(app) -> None:
             megabytes = lite.download_megabytes(folder)
         except Exception as error:  # noqa: BLE001 - lite.build() raises LiteUnavailable; reading may fail too
             logger.info(f"[sbs] the live edition (Run in your browser) is left out of this build: {error}")
-            left_out.write_text(f"{error}\n", encoding="utf-8")
+            with contextlib.suppress(OSError):
+                left_out.write_text(f"{error}\n", encoding="utf-8")
         else:
             app.env.sbs_lite, app.env.sbs_lite_pages, app.env.sbs_lite_megabytes = str(folder), pages, megabytes
-            left_out.unlink(missing_ok=True)
     _set_lite_sentence(app, megabytes)
     # Sphinx took the configuration as unchanged if the guess at config-inited was right. The pages
     # that depend on the edition are read again (_reread_lite_pages) if it was wrong, or if the
