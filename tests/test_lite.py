@@ -164,7 +164,7 @@ def test_the_book_builds_without_the_live_edition_whatever_stops_it(monkeypatch,
     sbs_sphinx._build_lite(app)
     assert app.env.sbs_lite is None
     assert len(messages) == 1 and "left out" in messages[0] and "registry.npmjs.org" in messages[0]
-    assert "registry.npmjs.org" in (tmp_path / sbs_sphinx.LITE_LEFT_OUT).read_text(encoding="utf-8")  # for the tests
+    assert "registry.npmjs.org" in (tmp_path / lite.LEFT_OUT).read_text(encoding="utf-8")  # for the tests
     assert "built without it" in app.config.myst_substitutions["lite_first_launch"]  # how-to-use says so
     assert app.config.myst_substitutions["x"] == "y"
     context = {"header_buttons": [{"label": "launch-buttons", "buttons": []}], "pathto": lambda *a: "x"}
@@ -174,7 +174,7 @@ def test_the_book_builds_without_the_live_edition_whatever_stops_it(monkeypatch,
     assert not (tmp_path / "html" / "lite").exists(), "the site keeps a live edition this build left out"
     monkeypatch.setenv("SBS_LITE", "0")  # the next build leaves it out on purpose: no old reason kept
     sbs_sphinx._build_lite(app)
-    assert not (tmp_path / sbs_sphinx.LITE_LEFT_OUT).exists()
+    assert not (tmp_path / lite.LEFT_OUT).exists()
 
 
 def test_pages_are_read_again_when_the_live_edition_comes_goes_or_changes_size_and_only_then(monkeypatch, tmp_path):
@@ -271,7 +271,7 @@ def test_a_cached_file_that_does_not_match_its_pin_is_fetched_again_and_pip_chec
 def live_site(built_site):
     folder = built_site / "lite"
     if not (folder / "notebooks" / "index.html").is_file():
-        reason = built_site.parent / "lite-left-out.txt"  # sbs_sphinx.LITE_LEFT_OUT
+        reason = built_site.parent / lite.LEFT_OUT
         why = reason.read_text(encoding="utf-8").strip() if reason.is_file() else "its build log says why"
         message = f"the site was built without the live edition ({why})"
         if os.environ.get("CI"):

@@ -129,6 +129,10 @@ LIVE_GLUE_IMPORT = "from gpu_finance.formatting import glue  # myst-nb's glue(),
 
 #: In the assembled edition: which page each notebook belongs to (page name -> file name).
 PAGES = "pages.json"
+#: In the assembled edition (and its copy in the site): the :func:`inputs_digest` it was made from.
+STAMP = ".inputs"
+#: Beside the site (``_build/``), written by the book's build: why it left the live edition out.
+LEFT_OUT = "lite-left-out.txt"
 
 
 class LiteUnavailable(RuntimeError):
@@ -421,7 +425,7 @@ def build(output: Path = OUTPUT) -> Path:
 
 
 def _build(output: Path) -> Path:
-    stamp = output / ".inputs"
+    stamp = output / STAMP
     key = inputs_digest()
     if stamp.is_file() and stamp.read_text() == key and (output / PAGES).is_file():
         return output

@@ -401,10 +401,6 @@ def _last_lite_megabytes(app) -> int | None:
         return None
 
 
-#: Beside the site (``_build/``): why the last build left the live edition out (the tests say it).
-LITE_LEFT_OUT = "lite-left-out.txt"
-
-
 def _build_lite(app) -> None:
     """Assemble the live edition before the pages are read (priority 400: before MyST freezes its
     substitutions), so that the chapters can link to it and the text can say how large it is. A
@@ -414,11 +410,11 @@ def _build_lite(app) -> None:
     app.env.sbs_lite, app.env.sbs_lite_megabytes = None, None
     guessed = app.config.myst_substitutions.get("lite_first_launch")
     megabytes = None
-    left_out = Path(app.outdir).parent / LITE_LEFT_OUT
+    lite = _lite_module(app)
+    left_out = Path(app.outdir).parent / lite.LEFT_OUT  # why, for the tests
     with contextlib.suppress(OSError):  # only a note for the tests; never fails the book
         left_out.unlink(missing_ok=True)
     if app.builder.format == "html" and _lite_wanted(app):
-        lite = _lite_module(app)
         try:
             folder = lite.build()
             pages = json.loads((folder / lite.PAGES).read_text(encoding="utf-8"))
@@ -488,7 +484,7 @@ def _copy_lite(app, exception) -> None:
         if target.exists():
             shutil.rmtree(target)
         return
-    source, stamp = Path(app.env.sbs_lite), ".inputs"
+    source, stamp = Path(app.env.sbs_lite), _lite_module(app).STAMP
     if (target / stamp).is_file() and (target / stamp).read_text() == (source / stamp).read_text():
         return
     if target.exists():
