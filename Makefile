@@ -1,5 +1,5 @@
 # Shadow Balance Sheets: the README's commands. Each target sets up what it needs first.
-#   make book   build the website into _build/html, running every notebook (warnings are errors)
+#   make book   build the website into _build/html, in English and Traditional Chinese (zh-TW/), running every notebook (warnings are errors)
 #   make test   run every test: model, notebooks (nbval), and the built site in Chromium
 #   make student  build the student edition (no exercise solutions)
 #   make pdf    the book and the student edition as PDFs, into _build/pdf (printed by Chromium)
@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	$(BIN)/python tools/build_book.py
 
 # The student edition: the same book without exercise solutions, in _build/student/_build/html.
 student: $(STAMP)

@@ -1,5 +1,6 @@
 """The built website in a real browser: every page loads only its own files, logs no console error,
-and draws every chart; the prologue's bound slider redraws its chart.
+and draws every chart, in both editions (English, and Traditional Chinese under ``zh-TW/``); the
+prologue's bound slider redraws its chart.
 
 Run with the rest of the suite (``pytest``); needs Debian's Chromium (see ``tests/website.py``).
 """
@@ -17,7 +18,9 @@ from tests.website import (
 
 pytestmark = pytest.mark.browser
 
-PAGES = toc_pages()
+#: Every page of both editions.
+PAGES = toc_pages() + [f"zh-TW/{page}" for page in toc_pages()]
+CHART_PAGES = CHART_PAGES + [f"zh-TW/{page}" for page in CHART_PAGES]
 
 
 @pytest.fixture(scope="module")

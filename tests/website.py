@@ -47,14 +47,15 @@ REDIRECTS = {
 
 def site_pages(site: Path) -> list[str]:
     """Every content page of the site, as paths relative to its root (search, index, the
-    redirects from old addresses and the live edition's JupyterLite under ``lite/`` excluded)."""
+    redirects from old addresses, the live edition's JupyterLite under ``lite/`` and the Traditional
+    Chinese edition under ``zh-TW/`` excluded)."""
     skip = {"search.html", "genindex.html", "index.html"}
     return sorted(
         path
         for p in site.rglob("*.html")
         if p.name not in skip
         and not any(part.startswith(("_", ".")) for part in p.relative_to(site).parts[:-1])
-        and p.relative_to(site).parts[0] != "lite"
+        and p.relative_to(site).parts[0] not in ("lite", "zh-TW")
         and (path := p.relative_to(site).as_posix()) not in REDIRECTS
     )
 

@@ -33,11 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-#: The README's build command (``make book``), with warnings as errors.
-BUILD_COMMAND = [
-    str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT),
-    "--builder", "html", "-W", "-n", "--keep-going",
-]
+#: The README's build command (``make book``): both editions, with warnings as errors.
+BUILD_COMMAND = [sys.executable, str(ROOT / "tools" / "build_book.py")]
 
 
 #: In the live edition (``tools/lite.py``, JupyterLite with ``exposeAppInBrowser``): the open

@@ -446,9 +446,15 @@ def _reread_lite_pages(app, env, added, changed, removed) -> list[str]:
     return sorted(set(pages))
 
 
+#: How-to-use's sentence in the Traditional Chinese edition, which has no live edition (it would
+#: open the English notebooks).
+LITE_SENTENCE_ZH = "中文版不提供這個選項（它會開啟英文的筆記本）；請在英文版的章節頁面使用。"
+
+
 def _set_lite_sentence(app, megabytes: int | None) -> None:
+    chinese = (app.config.language or "en").replace("-", "_") == "zh_TW"
     app.config.myst_substitutions = {**(app.config.myst_substitutions or {}),
-                                     "lite_first_launch": _lite_sentence(megabytes)}
+                                     "lite_first_launch": LITE_SENTENCE_ZH if chinese else _lite_sentence(megabytes)}
 
 
 def _lite_notebook(app, pagename: str) -> str | None:
