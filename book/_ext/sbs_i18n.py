@@ -49,8 +49,17 @@ def book_language(config) -> str:
     return CHINESE if (config.language or ENGLISH).replace("-", "_") == CHINESE else ENGLISH
 
 
+#: The theme's words that no catalog translates: its search box's placeholder (set by Jupyter Book)
+#: and the sidebar's navigation name (written into its template).
+SEARCH_BAR_TEXT_ZH = "搜尋本書…"
+_THEME_WORDS_ZH = {'<nav class="bd-links bd-docs-nav" aria-label="Main">':
+                   '<nav class="bd-links bd-docs-nav" aria-label="章節導覽">'}
+
+
 def _set_language(app, config) -> None:
     os.environ[LANGUAGE_ENV_VAR] = book_language(config)
+    if book_language(config) == CHINESE:
+        config.html_theme_options = {**(config.html_theme_options or {}), "search_bar_text": SEARCH_BAR_TEXT_ZH}
 
 
 @functools.lru_cache(maxsize=4)
@@ -187,9 +196,10 @@ def _language_switch(app, pagename, templatename, context, doctree) -> None:
 _SWITCH = re.compile(r'<a href="([^"]*)" target="_blank"(\s+class="btn btn-sm btn-language-switch-button")')
 
 
-def _switch_in_place(app, exception) -> None:
+def _finish_pages(app, exception) -> None:
     """The theme opens a header link in a new tab; the language switch replaces the page, and says
-    which language it leads to (``hreflang``, and ``lang`` for its label)."""
+    which language it leads to (``hreflang``, and ``lang`` for its label). In the Chinese edition,
+    the theme's last English words."""
     if exception is not None or app.builder.format != "html":
         return
     there = HTML_LANG[ENGLISH if book_language(app.config) == CHINESE else CHINESE]
@@ -198,6 +208,9 @@ def _switch_in_place(app, exception) -> None:
             continue
         text = page.read_text(encoding="utf-8")
         fixed = _SWITCH.sub(rf'<a href="\1" hreflang="{there}" lang="{there}"\2', text)
+        if book_language(app.config) == CHINESE:
+            for english, chinese in _THEME_WORDS_ZH.items():
+                fixed = fixed.replace(english, chinese)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
 
@@ -227,5 +240,5 @@ def setup(app):
     app.connect("doctree-read", _extract_exercise_titles)
     app.connect("html-page-context", _chinese_edition_buttons, priority=700)  # after the book's buttons
     app.connect("html-page-context", _language_switch, priority=710)
-    app.connect("build-finished", _switch_in_place)
+    app.connect("build-finished", _finish_pages)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

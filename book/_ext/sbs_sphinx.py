@@ -243,15 +243,21 @@ def _tidy_scripts(app, pagename, templatename, context, doctree) -> None:
 _UNNAMED_TOGGLE = re.compile(r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">([^<]+)</a><details(?: open="open")?>)<summary>')
 
 
-def name_sidebar_toggles(html: str) -> Markup:
+#: The toggle's name, by the book's language.
+_TOGGLE_NAME = {"en": "Pages under {title}", "zh_TW": "「{title}」的子頁面"}
+
+
+def name_sidebar_toggles(html: str, language: str = "en") -> Markup:
     """The sidebar's HTML with each sub-page toggle named after its page (axe: "summary-name").
 
     >>> str(name_sidebar_toggles('<a class="reference internal" href="api.html">The API</a><details><summary><i></i></summary>'))
     '<a class="reference internal" href="api.html">The API</a><details><summary aria-label="Pages under The API"><i></i></summary>'
+    >>> str(name_sidebar_toggles('<a class="reference internal" href="api.html">API</a><details><summary>', "zh_TW"))
+    '<a class="reference internal" href="api.html">API</a><details><summary aria-label="「API」的子頁面">'
     """
     def named(match: re.Match) -> str:
         title = html_module.escape(html_module.unescape(match.group(2)))
-        return f'{match.group(1)}<summary aria-label="Pages under {title}">'
+        return f'{match.group(1)}<summary aria-label="{_TOGGLE_NAME[language].format(title=title)}">'
 
     return Markup(_UNNAMED_TOGGLE.sub(named, str(html)))
 
@@ -261,8 +267,10 @@ def _name_sidebar_toggles(app, pagename, templatename, context, doctree) -> None
     if generate is None:
         return
 
+    language = "zh_TW" if (app.config.language or "en").replace("-", "_") == "zh_TW" else "en"
+
     def named(*args, **kwargs):
-        return name_sidebar_toggles(generate(*args, **kwargs))
+        return name_sidebar_toggles(generate(*args, **kwargs), language)
 
     context["generate_toctree_html"] = named
 
