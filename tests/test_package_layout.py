@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "gpu_finance"
 
 #: The layers, lowest first: a module may import from its own layer or a lower one, never a higher one.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_validation", "_lazy", "formatting", "parties"),
+    ("_validation", "_lazy", "i18n", "formatting", "parties"),
     ("datasets",),
     ("deal", "calibration", "asset_value", "claims"),
     ("spv", "incentives", "leases", "accounting", "depreciation", "collateral", "assumptions"),

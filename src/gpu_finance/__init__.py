@@ -11,8 +11,9 @@ book's reference page, "The model's API", lists them by subject. The modules, lo
 
 datasets
     The sourced CSV data the book cites: :func:`load_dataset`, :func:`fact`, :func:`deal_facts`.
-formatting, parties
-    How numbers are written in prose and tables; the names of the parties, views and outcomes.
+i18n, formatting, parties
+    The reader's language (English, or Traditional Chinese as in Taiwan); how numbers are written in
+    prose and tables; the names of the parties, views and outcomes.
 deal
     :class:`Deal`, :data:`COLOSSUS_2`, :func:`capital_structure`, :func:`debt_schedule`.
 calibration

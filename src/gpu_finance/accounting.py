@@ -46,6 +46,7 @@ from ._lazy import lazy_constants
 from ._validation import check_choice, check_fraction, check_number, check_whole
 from .datasets import FactDefaults
 from .deal import Deal
+from .i18n import N_, Message
 from .leases import (
     LEASE_TYPES,
     REPURCHASE_OPTIONS,
@@ -106,9 +107,9 @@ SPE_OUTSIDE_EQUITY_MINIMUM: float = 0.03
 
 #: The consolidation rule of each era: key -> label.
 CONSOLIDATION_RULES: dict[str, str] = {
-    "pre_2003": "Before 2003: the 3% outside-equity rule",
-    "fin_46r": "FIN 46(R), 2003-2009: majority of expected losses",
-    "asc_810": "ASC 810 after FAS 167, from 2010: power and exposure",
+    "pre_2003": N_("Before 2003: the 3% outside-equity rule"),
+    "fin_46r": N_("FIN 46(R), 2003-2009: majority of expected losses"),
+    "asc_810": N_("ASC 810 after FAS 167, from 2010: power and exposure"),
 }
 
 
@@ -380,10 +381,12 @@ class ConsolidationDecision:
     @property
     def verdict(self) -> str:
         """One line: whether the sponsor consolidates, and under which rule."""
-        label = CONSOLIDATION_RULES[self.rule]
+        label = Message(CONSOLIDATION_RULES[self.rule])
         if self.consolidate:
-            return f"Consolidate: the vehicle's assets and debt go on the sponsor's balance sheet ({label})"
-        return f"Do not consolidate: the vehicle's debt stays off the sponsor's balance sheet ({label})"
+            return Message("Consolidate: the vehicle's assets and debt go on the sponsor's balance sheet ({rule})",
+                           rule=label)
+        return Message("Do not consolidate: the vehicle's debt stays off the sponsor's balance sheet ({rule})",
+                       rule=label)
 
     def table(self) -> pd.DataFrame:
         """The steps as a table: ``step`` (1, 2, ...), ``question`` and ``answer``."""
@@ -468,38 +471,48 @@ def consolidation_decision(
 
     steps: list[tuple[str, str]] = []
 
+    # English text that knows its message (gpu_finance.i18n.Message): shown in the reader's language.
+    def yes_no(flag: bool) -> Message:
+        return Message("Yes") if flag else Message("No")
+
     def by_votes(entity: str) -> ConsolidationDecision:
         majority = votes > 0.5
-        steps.append(("Does the sponsor hold a majority of the votes?",
-                      f"{'Yes' if majority else 'No'}: it holds {votes:.0%}"))
+        steps.append((Message("Does the sponsor hold a majority of the votes?"),
+                      Message("{answer}: it holds {share}", answer=yes_no(majority), share=f"{votes:.0%}")))
         return ConsolidationDecision(chosen, entity, majority, tuple(steps))
 
     if chosen == "pre_2003":
         passes = outside >= SPE_OUTSIDE_EQUITY_MINIMUM
-        steps.append((f"Do outside owners hold at least {SPE_OUTSIDE_EQUITY_MINIMUM:.0%} of the assets as equity at risk?",
-                      f"{'Yes' if passes else 'No'}: {outside:.1%}"))
+        steps.append((Message("Do outside owners hold at least {share} of the assets as equity at risk?",
+                              share=f"{SPE_OUTSIDE_EQUITY_MINIMUM:.0%}"),
+                      Message("{answer}: {share}", answer=yes_no(passes), share=f"{outside:.1%}")))
         if not passes:
-            steps.append(("Then", "The sponsor consolidates the special purpose entity"))
+            steps.append((Message("Then"), Message("The sponsor consolidates the special purpose entity")))
             return ConsolidationDecision(chosen, "special purpose entity", True, tuple(steps))
         return by_votes("special purpose entity")
 
     is_vie = (not sufficient) or (not holders_power)
-    reasons = [r for r, bad in (("equity at risk too small", not sufficient),
-                                ("equity holders lack power", not holders_power)) if bad]
-    steps.append(("Is the vehicle a variable interest entity?",
-                  f"Yes: {' and '.join(reasons)}" if is_vie
-                  else "No: its equity is sufficient and its owners direct it"))
+    reasons = [r for r, bad in ((Message("equity at risk too small"), not sufficient),
+                                (Message("equity holders lack power"), not holders_power)) if bad]
+    if is_vie:
+        both = reasons[0] if len(reasons) == 1 else Message("{first} and {second}", first=reasons[0],
+                                                            second=reasons[1])
+        steps.append((Message("Is the vehicle a variable interest entity?"), Message("Yes: {reasons}", reasons=both)))
+    else:
+        steps.append((Message("Is the vehicle a variable interest entity?"),
+                      Message("No: its equity is sufficient and its owners direct it")))
     if not is_vie:
         return by_votes("voting interest entity")
     if chosen == "fin_46r":
         majority = losses > 0.5
-        steps.append(("Does the sponsor absorb a majority of the expected losses or returns?",
-                      f"{'Yes' if majority else 'No'}: {losses:.0%}"))
+        steps.append((Message("Does the sponsor absorb a majority of the expected losses or returns?"),
+                      Message("{answer}: {share}", answer=yes_no(majority), share=f"{losses:.0%}")))
         return ConsolidationDecision(chosen, "variable interest entity", majority, tuple(steps))
-    steps.append(("Does the sponsor direct the activities that matter most?", "Yes" if power else "No"))
+    steps.append((Message("Does the sponsor direct the activities that matter most?"), yes_no(power)))
     if not power:
         return ConsolidationDecision(chosen, "variable interest entity", False, tuple(steps))
     significant = losses >= threshold
-    steps.append(("Could its share of losses or returns be significant?",
-                  f"{'Yes' if significant else 'No'}: {losses:.0%} against a {threshold:.0%} rule of thumb"))
+    steps.append((Message("Could its share of losses or returns be significant?"),
+                  Message("{answer}: {share} against a {threshold} rule of thumb",
+                          answer=yes_no(significant), share=f"{losses:.0%}", threshold=f"{threshold:.0%}")))
     return ConsolidationDecision(chosen, "variable interest entity", significant, tuple(steps))

@@ -30,6 +30,7 @@ from ._lazy import lazy_constants
 from .calibration import calibrated_annual_decline
 from .datasets import depreciation_fact, fact
 from .deal import colossus_2
+from .i18n import N_
 from .spv import lease_payment
 
 __all__ = [
@@ -150,25 +151,25 @@ def backstop_assumptions() -> pd.DataFrame:
     """
     rows = [
         ("DEFAULT_DRIFT", default_drift(), "fraction per year",
-         "Real-world drift of the GPUs' value (obsolescence): chapter 2's calibration from H100 "
-         "rental prices, taken as the expected path"),
+         N_("Real-world drift of the GPUs' value (obsolescence): chapter 2's calibration from H100 "
+         "rental prices, taken as the expected path")),
         ("DEFAULT_VOLATILITY", DEFAULT_VOLATILITY, "fraction per year",
-         "Volatility of the GPUs' value in the simplified model with a single repayment; the loan that "
-         "closed uses the volatility its reported rate implies (CALIBRATED_VOLATILITY)"),
+         N_("Volatility of the GPUs' value in the simplified model with a single repayment; the loan that "
+         "closed uses the volatility its reported rate implies (CALIBRATED_VOLATILITY)")),
         ("DEFAULT_RISK_FREE_RATE", DEFAULT_RISK_FREE_RATE, "fraction per year",
-         "Risk-free interest rate, continuously compounded"),
+         N_("Risk-free interest rate, continuously compounded")),
         ("DEFAULT_HORIZON_YEARS", DEFAULT_HORIZON_YEARS, "years",
-         "Years until the lenders must be repaid from the collateral"),
+         N_("Years until the lenders must be repaid from the collateral")),
         ("DEFAULT_COVERAGE", DEFAULT_COVERAGE, "fraction",
-         "Share of the lenders' loss the guarantee covers"),
+         N_("Share of the lenders' loss the guarantee covers")),
         ("DEFAULT_DEBT_ADVANTAGE", DEFAULT_DEBT_ADVANTAGE, "fraction per year",
-         "Value to the sponsor of each dollar borrowed rather than raised as equity"),
+         N_("Value to the sponsor of each dollar borrowed rather than raised as equity")),
         ("DEFAULT_PAYOUT_RATE", default_payout_rate(), "fraction per year",
-         "Rent the GPUs pay out each year, as a share of their value (the prologue deal's lease "
-         "payment over its cost)"),
+         N_("Rent the GPUs pay out each year, as a share of their value (the prologue deal's lease "
+         "payment over its cost)")),
         ("DEFAULT_COST_OF_DEFAULT", default_cost_of_default(), "fraction",
-         "Share of the GPUs' value lost if the vehicle defaults: chapter 2's assumed forced-sale loss "
-         "plus the direct costs of bankruptcy measured by Weiss (1990)"),
+         N_("Share of the GPUs' value lost if the vehicle defaults: chapter 2's assumed forced-sale loss "
+         "plus the direct costs of bankruptcy measured by Weiss (1990)")),
     ]
     frame = pd.DataFrame(rows, columns=["name", "value", "unit", "description"])
     frame["confidence"] = "A"

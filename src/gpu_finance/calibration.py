@@ -26,6 +26,7 @@ import pandas as pd
 from ._lazy import lazy_constants
 from ._validation import Range, check_choice, check_number, check_seed
 from .datasets import rental_prices
+from .i18n import N_
 
 __all__ = [
     "CALIBRATED_ANNUAL_DECLINE",
@@ -212,9 +213,9 @@ class DeclineEstimate:
 
 #: The three readings of a calibrated decline, in the order tables show them, with their labels.
 DECLINE_CASES: dict[str, str] = {
-    "low": "Slowest fall (low end)",
-    "estimate": "Central estimate",
-    "high": "Fastest fall (high end)",
+    "low": N_("Slowest fall (low end)"),
+    "estimate": N_("Central estimate"),
+    "high": N_("Fastest fall (high end)"),
 }
 
 
@@ -459,10 +460,10 @@ def decline_readings(confidence: float = 0.9, *, seed: int = 2025, n_resamples: 
     level, seed_, count = _check_bootstrap(confidence, seed, n_resamples)
     rows = calibration_prices(gpu)
     subsets = {
-        "all prices": rows,
-        "without the 2023 peak": calibration_prices(gpu, include_peak=False),
-        "before the 2026 rebound": rows[rows["year_decimal"] < 2026],
-        "on-demand prices only": rows[rows["price_kind"] == "on-demand"],
+        N_("all prices"): rows,
+        N_("without the 2023 peak"): calibration_prices(gpu, include_peak=False),
+        N_("before the 2026 rebound"): rows[rows["year_decimal"] < 2026],
+        N_("on-demand prices only"): rows[rows["price_kind"] == "on-demand"],
     }
     table = []
     for reading, chosen in subsets.items():

@@ -22,26 +22,27 @@ import pandas as pd
 
 from .datasets import CONFIDENCE_CODES, load_dataset
 from .formatting import percent, usd, years
+from .i18n import N_
 
 __all__ = ["VERDICTS", "CHAPTERS", "CLAIM_COLUMNS", "essay_claims", "essay_claim", "render_claim_text"]
 
 #: The verdicts the book gives, from agreement to disagreement, then "open".
 VERDICTS: tuple[str, ...] = (
-    "supported",
-    "supported with qualification",
-    "reported, not closed",
-    "overstated",
-    "contradicted",
-    "open",
+    N_("supported"),
+    N_("supported with qualification"),
+    N_("reported, not closed"),
+    N_("overstated"),
+    N_("contradicted"),
+    N_("open"),
 )
 
 #: Where the book judges a claim: the label of the chapter (cross-reference target) and its title.
 CHAPTERS: dict[str, str] = {
-    "the-spv": "Chapter 1. The SPV",
-    "depreciation-game": "Chapter 2. The depreciation game",
-    "the-guarantee": "Chapter 3. The guarantee",
-    "the-backstop": "Chapter 4. The backstop",
-    "who-pays": "Chapter 5. Who pays?",
+    "the-spv": N_("Chapter 1. The SPV"),
+    "depreciation-game": N_("Chapter 2. The depreciation game"),
+    "the-guarantee": N_("Chapter 3. The guarantee"),
+    "the-backstop": N_("Chapter 4. The backstop"),
+    "who-pays": N_("Chapter 5. Who pays?"),
 }
 
 #: The ledger's own columns, in order (the file also carries the source columns every data file has).

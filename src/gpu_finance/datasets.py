@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import check_choice, check_number, check_whole
+from .i18n import N_
 
 __all__ = [
     "FACTS_AS_OF",
@@ -73,10 +74,10 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("source", "url", "date", "confidence")
 
 #: What each confidence code means.
 CONFIDENCE_CODES: dict[str, str] = {
-    "C": "confirmed: the figure or quote is in the source text read",
-    "S": "second-hand: an outlet relaying Bloomberg, WSJ, FT, Reuters or The Information",
-    "X": "conflicting: sources disagree (see the note on the row)",
-    "A": "assumption of this book: not reported anywhere; change it and see what follows",
+    "C": N_("confirmed: the figure or quote is in the source text read"),
+    "S": N_("second-hand: an outlet relaying Bloomberg, WSJ, FT, Reuters or The Information"),
+    "X": N_("conflicting: sources disagree (see the note on the row)"),
+    "A": N_("assumption of this book: not reported anywhere; change it and see what follows"),
 }
 
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -22,6 +22,7 @@ from ._lazy import lazy_constants
 from ._validation import TERM_YEARS, check_fraction, check_number
 from .datasets import fact
 from .formatting import percent, usd, years
+from .i18n import N_
 
 __all__ = [
     "Deal",
@@ -91,7 +92,7 @@ class Deal:
     debt_rate: float
     debt_term_years: int
     lease_term_years: int
-    name: str = "Custom deal"
+    name: str = N_("Custom deal")
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: store the validated, normalised values
@@ -231,7 +232,7 @@ def _colossus_2() -> Deal:
         debt_rate=fact("colossus2.debt_rate"),
         debt_term_years=int(fact("colossus2.debt_term_years")),
         lease_term_years=int(fact("colossus2.lease_term_years")),
-        name="Colossus 2 as reported (Oct 2025)",
+        name=N_("Colossus 2 as reported (Oct 2025)"),
     )
 
 
@@ -269,9 +270,9 @@ def capital_structure(deal: Deal) -> pd.DataFrame:
     """
     check_deal(deal)
     rows = [
-        ("lenders", "debt", deal.debt_usd),
-        ("spv_equity", "equity", deal.outside_equity_usd),
-        ("vendor", "equity", deal.vendor_equity_usd),
+        ("lenders", N_("debt"), deal.debt_usd),
+        ("spv_equity", N_("equity"), deal.outside_equity_usd),
+        ("vendor", N_("equity"), deal.vendor_equity_usd),
     ]
     frame = pd.DataFrame(rows, columns=["party", "instrument", "amount_usd"])
     frame["share_of_cost"] = frame["amount_usd"] / deal.total_cost_usd

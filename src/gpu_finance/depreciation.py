@@ -41,6 +41,7 @@ from .asset_value import COST_USD, METHODS, depreciation_schedule
 from .calibration import calibrated_annual_decline
 from .datasets import depreciation_fact, useful_life_changes
 from .deal import Deal, check_deal, debt_schedule
+from .i18n import N_
 
 # Re-exported: the chapters, the problem sets and other modules import these from here.
 from .asset_value import (  # noqa: F401
@@ -347,7 +348,7 @@ def _require_fleet(fleet: object) -> Fleet:
 def _neocloud_fleet() -> Fleet:
     lives = useful_life_changes().set_index("change_id")
     return Fleet(
-        name="A neocloud fleet the size of CoreWeave's",
+        name=N_("A neocloud fleet the size of CoreWeave's"),
         cost_usd=depreciation_fact("coreweave.technology_equipment_usd"),
         accounting_life_years=int(lives.loc["crwv-2023", "life_to_years"]),
         source="depreciation_facts.csv coreweave.technology_equipment_usd; useful_life_changes.csv crwv-2023",

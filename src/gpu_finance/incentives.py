@@ -17,6 +17,7 @@ from ._lazy import lazy_constants
 from ._validation import MARGIN, check_number
 from .datasets import FactDefaults
 from .deal import Deal, check_deal
+from .i18n import N_
 
 __all__ = ["PRE_MONEY_VALUATION_USD", "VENDOR_GROSS_MARGIN", "founder_dilution", "VendorLoop", "vendor_loop"]
 
@@ -89,7 +90,7 @@ def founder_dilution(
     kept = value / post
     return pd.DataFrame(
         {
-            "route": ["parent raises the equity", "through the SPV"],
+            "route": [N_("parent raises the equity"), N_("through the SPV")],
             "new_equity_usd": [new, 0.0],
             "post_money_valuation_usd": [post, value],
             "new_investors_share": [new / post, 0.0],
@@ -143,10 +144,10 @@ class VendorLoop:
     def table(self) -> pd.DataFrame:
         """The money figures as a tidy table: ``item`` and ``amount_usd``, in the loop's order."""
         rows = [
-            ("Equity the vendor puts in", self.vendor_equity_usd),
-            ("Chip revenue from the vehicle", self.chip_revenue_usd),
-            ("Gross profit on those chips", self.gross_profit_usd),
-            ("Profit if its stake is lost", self.profit_if_spv_fails_usd),
+            (N_("Equity the vendor puts in"), self.vendor_equity_usd),
+            (N_("Chip revenue from the vehicle"), self.chip_revenue_usd),
+            (N_("Gross profit on those chips"), self.gross_profit_usd),
+            (N_("Profit if its stake is lost"), self.profit_if_spv_fails_usd),
         ]
         return pd.DataFrame(rows, columns=["item", "amount_usd"])
 

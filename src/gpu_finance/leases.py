@@ -21,6 +21,7 @@ from ._lazy import lazy_constants
 from ._validation import RATE, TERM_YEARS, check_choice
 from .datasets import FactDefaults
 from .deal import Deal
+from .i18n import N_, Message
 from .spv import check_terms, lease_payment
 
 __all__ = [
@@ -57,9 +58,9 @@ __getattr__ = lazy_constants(globals(), **default.factories())
 #: 842-40-25-3 only an option at the asset's fair value, on an asset with substantially the same
 #: alternatives readily available, leaves the transfer a sale.
 REPURCHASE_OPTIONS: dict[str, str] = {
-    "none": "No repurchase option",
-    "fair_value": "An option to buy the GPUs back at their fair value when exercised",
-    "fixed_price": "An option or obligation to buy them back at a price set in advance",
+    "none": N_("No repurchase option"),
+    "fair_value": N_("An option to buy the GPUs back at their fair value when exercised"),
+    "fixed_price": N_("An option or obligation to buy them back at a price set in advance"),
 }
 
 #: Lease types under ASC 842. IFRS 16 treats every lease like a finance lease.
@@ -336,13 +337,13 @@ def lease_classification(
     present_value = float(_lease_liability(deal, k, residual, i)["liability_usd"].iloc[0])
     term_share = min(deal.lease_term_years / life, 1.0)
     value_share = present_value / deal.total_cost_usd
-    rows = [
-        ("Ownership passes to the sponsor", np.nan, np.nan, bool(transfers_ownership)),
-        ("A purchase option the sponsor is reasonably certain to use", np.nan, np.nan,
+    rows = [  # English text that knows its message (gpu_finance.i18n.Message): shown in the reader's language
+        (Message("Ownership passes to the sponsor"), np.nan, np.nan, bool(transfers_ownership)),
+        (Message("A purchase option the sponsor is reasonably certain to use"), np.nan, np.nan,
          bool(purchase_option_reasonably_certain)),
-        ("Lease term / economic life", term_share, 0.75, term_share >= 0.75),
-        ("Present value of payments / fair value", value_share, 0.90, value_share >= 0.90),
-        ("Asset so specialised the lessor has no other use for it", np.nan, np.nan, bool(specialised_asset)),
+        (Message("Lease term / economic life"), term_share, 0.75, term_share >= 0.75),
+        (Message("Present value of payments / fair value"), value_share, 0.90, value_share >= 0.90),
+        (Message("Asset so specialised the lessor has no other use for it"), np.nan, np.nan, bool(specialised_asset)),
     ]
     frame = pd.DataFrame(rows, columns=["test", "measure", "threshold", "met"])
     frame.attrs["lease_type"] = "finance" if frame["met"].any() else "operating"
@@ -424,20 +425,23 @@ def sale_leaseback_test(
     available = check_flag("alternative_assets_available", alternative_assets_available)
     kind = classification.attrs["lease_type"]
     finance = kind == "finance"
-    met = "; ".join(classification.loc[classification["met"], "test"])
+    met = None
+    for name in classification.loc[classification["met"], "test"]:  # "a; b; c", each part a Message
+        met = name if met is None else Message("{left}; {right}", left=met, right=name)
     blocks = option == "fixed_price" or (option == "fair_value" and not available)
     if option == "none":
-        option_answer = "No: the sponsor holds no repurchase option"
+        option_answer = Message("No: the sponsor holds no repurchase option")
     elif option == "fixed_price":
-        option_answer = "Yes: a repurchase at a price set in advance keeps control with the sponsor"
+        option_answer = Message("Yes: a repurchase at a price set in advance keeps control with the sponsor")
     elif available:
-        option_answer = "No: the option is at fair value and similar GPUs are readily available"
+        option_answer = Message("No: the option is at fair value and similar GPUs are readily available")
     else:
-        option_answer = "Yes: the option is at fair value, but no similar GPUs are readily available"
+        option_answer = Message("Yes: the option is at fair value, but no similar GPUs are readily available")
     rows = [
-        ("Is the leaseback a finance lease? (ASC 842-40-25-2)",
-         f"Yes: {met}" if finance else "No: an operating lease, no test of ASC 842-10-25-2 is met", finance),
-        ("Does a repurchase option keep control with the sponsor? (ASC 842-40-25-3)", option_answer, blocks),
+        (Message("Is the leaseback a finance lease? (ASC 842-40-25-2)"),
+         Message("Yes: {reasons}", reasons=met) if finance
+         else Message("No: an operating lease, no test of ASC 842-10-25-2 is met"), finance),
+        (Message("Does a repurchase option keep control with the sponsor? (ASC 842-40-25-3)"), option_answer, blocks),
     ]
     frame = pd.DataFrame(rows, columns=["test", "answer", "precludes_sale"])
     is_sale = not frame["precludes_sale"].any()

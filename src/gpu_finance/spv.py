@@ -30,6 +30,7 @@ from ._lazy import lazy_constants
 from ._validation import FRACTION, RATE
 from .datasets import FactDefaults, fact
 from .deal import Deal, check_deal, debt_schedule
+from .i18n import N_
 from .incentives import VendorLoop, founder_dilution, vendor_loop
 from .parties import rent_label
 
@@ -90,7 +91,7 @@ def valor_compute() -> Deal:
         debt_rate=fact("colossus2.debt_rate"),
         debt_term_years=int(fact("colossus2.debt_term_years")),
         lease_term_years=int(fact("colossus2.lease_term_years")),
-        name="Valor Compute Infrastructure as closed (Jan 2026)",
+        name=N_("Valor Compute Infrastructure as closed (Jan 2026)"),
     )
 
 
@@ -396,7 +397,7 @@ def rate_implicit_in_lease(
 
 
 #: The three moments of a money-flow table, in order.
-FLOW_PERIODS: tuple[str, ...] = ("at signing", "during the lease", "at the end of the lease")
+FLOW_PERIODS: tuple[str, ...] = (N_("at signing"), N_("during the lease"), N_("at the end of the lease"))
 
 
 def summed_flows(flows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -497,23 +498,23 @@ def money_flows(
     end_equity = float(last["residual_value_usd"] - last["balloon_usd"])
     n = deal.lease_term_years
     rows: list[tuple[str, str, float, str, str]] = [
-        ("lenders", "spv", deal.debt_usd, FLOW_PERIODS[0], "loan"),
-        ("spv_equity", "spv", deal.outside_equity_usd, FLOW_PERIODS[0], "equity"),
-        ("vendor", "spv", deal.vendor_equity_usd, FLOW_PERIODS[0], "equity"),
-        ("spv", "vendor", deal.total_cost_usd, FLOW_PERIODS[0], "buys the GPUs"),
+        ("lenders", "spv", deal.debt_usd, FLOW_PERIODS[0], N_("loan")),
+        ("spv_equity", "spv", deal.outside_equity_usd, FLOW_PERIODS[0], N_("equity")),
+        ("vendor", "spv", deal.vendor_equity_usd, FLOW_PERIODS[0], N_("equity")),
+        ("spv", "vendor", deal.total_cost_usd, FLOW_PERIODS[0], N_("buys the GPUs")),
         ("sponsor", "spv", float(lease_years["lease_income_usd"].sum()), FLOW_PERIODS[1], rent_label(n)),
         ("spv", "lenders", float(lease_years["debt_service_usd"].sum()), FLOW_PERIODS[1],
-         "interest and principal"),
-        ("sponsor", "spv", float(last["residual_value_usd"]), FLOW_PERIODS[2], "buys the used GPUs"),
-        ("spv", "lenders", float(last["balloon_usd"]), FLOW_PERIODS[2], "balloon repayment"),
+         N_("interest and principal")),
+        ("sponsor", "spv", float(last["residual_value_usd"]), FLOW_PERIODS[2], N_("buys the used GPUs")),
+        ("spv", "lenders", float(last["balloon_usd"]), FLOW_PERIODS[2], N_("balloon repayment")),
     ]
     for amount, when in ((during_equity, FLOW_PERIODS[1]), (end_equity, FLOW_PERIODS[2])):
         for party, share in (("spv_equity", 1.0 - vendor_part), ("vendor", vendor_part)):
             paid = amount * share
             if paid >= 0:
-                rows.append(("spv", party, paid, when, "cash to equity"))
+                rows.append(("spv", party, paid, when, N_("cash to equity")))
             else:
-                rows.append((party, "spv", -paid, when, "more equity"))
+                rows.append((party, "spv", -paid, when, N_("more equity")))
     flows = pd.DataFrame(rows, columns=["from_party", "to_party", "amount_usd", "when", "what"])
     tiny = 1e-9 * deal.total_cost_usd
     flows = flows[flows["amount_usd"] > tiny]

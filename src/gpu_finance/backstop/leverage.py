@@ -42,6 +42,7 @@ from ..assumptions import (
     default_drift,
 )
 from ..deal import colossus_2
+from ..i18n import N_
 from .merton import POSITIVE_USD, _annuity, lognormal_below
 from .waterfall import STRUCTURES
 
@@ -59,7 +60,7 @@ _MAX_LTV = Range(0.0, 1.0, low_closed=False)
 
 #: Fees a guarantor can charge besides a flat yearly rate (see :func:`leverage_curve`).
 FEE_RULES: dict[str, str] = {
-    "risk_based": "Risk-based: at each leverage, the yearly fee whose value covers the expected claims",
+    "risk_based": N_("Risk-based: at each leverage, the yearly fee whose value covers the expected claims"),
 }
 
 #: The parties that can absorb a loss, in the order of the waterfall's layers (keys of
@@ -439,12 +440,12 @@ def design_comparison(
     capped = FRACTION.check("capped_coverage", capped_coverage)
     w = problem.debt_advantage
     designs = [
-        ("No guarantee", 0.0, 0.0, "pro_rata"),
-        ("As asked: pro rata, no fee", c, 0.0, "pro_rata"),
-        ("Flat fee equal to the debt advantage", c, w, "pro_rata"),
-        ("Risk-based fee", c, "risk_based", "pro_rata"),
-        ("Lenders keep the first loss", c, 0.0, "lenders_first"),
-        ("Coverage capped", capped, 0.0, "pro_rata"),
+        (N_("No guarantee"), 0.0, 0.0, "pro_rata"),
+        (N_("As asked: pro rata, no fee"), c, 0.0, "pro_rata"),
+        (N_("Flat fee equal to the debt advantage"), c, w, "pro_rata"),
+        (N_("Risk-based fee"), c, "risk_based", "pro_rata"),
+        (N_("Lenders keep the first loss"), c, 0.0, "lenders_first"),
+        (N_("Coverage capped"), capped, 0.0, "pro_rata"),
     ]
     rows = []
     for name, cov, phi, how in designs:
@@ -455,7 +456,7 @@ def design_comparison(
     unguaranteed_ltv = rows[0][4]
     limit = problem.replace(max_ltv=unguaranteed_ltv) if unguaranteed_ltv > 0 else None
     choice = optimal_leverage(limit, c) if limit is not None else optimal_leverage(problem)
-    rows.append(("Loan-to-value capped", c if limit is not None else 0.0, choice.fee, "pro_rata", choice.ltv,
+    rows.append((N_("Loan-to-value capped"), c if limit is not None else 0.0, choice.fee, "pro_rata", choice.ltv,
                  choice.default_probability, choice.sponsor_payoff_usd, choice.taxpayer_cost_usd,
                  choice.surplus_usd))
     frame = pd.DataFrame(rows, columns=["design", "coverage", "fee", "structure", "ltv", "default_probability",

@@ -29,6 +29,7 @@ from .._validation import (
     check_seed,
     check_whole,
 )
+from ..i18n import N_
 from .merton import POSITIVE_USD, USD, default_probability, expected_loss, guarantee_value
 
 __all__ = [
@@ -337,19 +338,19 @@ def closed_form_comparison(
             raise ValueError(f"{name}={simulation!r} is not a gpu_finance.MonteCarloGuarantee simulated "
                              f"with drift={growth!r}")
     rows = [
-        ("Value of the guarantee today", "pricing", "USD",
+        (N_("Value of the guarantee today"), "pricing", "USD",
          guarantee_value(asset_value, debt_face, volatility, r, years, coverage),
          pricing.value_usd, pricing.value_se_usd),
-        ("Probability of default", "pricing", "fraction",
+        (N_("Probability of default"), "pricing", "fraction",
          default_probability(asset_value, debt_face, volatility, r, years),
          pricing.default_probability, pricing.default_probability_se),
-        ("Probability of default", "real", "fraction",
+        (N_("Probability of default"), "real", "fraction",
          default_probability(asset_value, debt_face, volatility, drift, years),
          real.default_probability, real.default_probability_se),
-        ("Expected payment at the horizon", "real", "USD",
+        (N_("Expected payment at the horizon"), "real", "USD",
          expected_loss(asset_value, debt_face, volatility, drift, years, coverage),
          real.expected_loss_usd, real.expected_loss_se_usd),
-        ("Expected payment, valued today", "real", "USD",
+        (N_("Expected payment, valued today"), "real", "USD",
          math.exp(-r * float(years)) * expected_loss(asset_value, debt_face, volatility, drift, years, coverage),
          real.value_usd, real.value_se_usd),
     ]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .._validation import FRACTION, Range, check_choice
 from ..deal import Deal, check_deal
+from ..i18n import N_
 from .montecarlo import _standard_error
 
 __all__ = [
@@ -29,17 +30,17 @@ __all__ = [
 
 #: How a guarantee shares the lenders' losses (see :func:`loss_waterfall`).
 STRUCTURES: dict[str, str] = {
-    "lenders_first": "Lenders first: the guarantor pays only after the unguaranteed debt is lost",
-    "pro_rata": "Pro rata: the guarantor pays its share of every dollar the lenders lose",
+    "lenders_first": N_("Lenders first: the guarantor pays only after the unguaranteed debt is lost"),
+    "pro_rata": N_("Pro rata: the guarantor pays its share of every dollar the lenders lose"),
 }
 
 #: How the SPV's two equity holders, the outside investors and the chip vendor, share the equity's
 #: part of a loss (see :func:`loss_waterfall`). No source says the vendor's equity is senior or junior
 #: to the other equity, so the default is ``"pari_passu"``.
 EQUITY_ORDERS: dict[str, str] = {
-    "pari_passu": "Pari passu: the equity holders share losses in proportion to their stakes",
-    "vendor_last": "Vendor last: the outside equity absorbs losses before the chip vendor's",
-    "vendor_first": "Vendor first: the chip vendor's equity absorbs losses before the outside equity",
+    "pari_passu": N_("Pari passu: the equity holders share losses in proportion to their stakes"),
+    "vendor_last": N_("Vendor last: the outside equity absorbs losses before the chip vendor's"),
+    "vendor_first": N_("Vendor first: the chip vendor's equity absorbs losses before the outside equity"),
 }
 
 #: The parties that can absorb a loss, in the order of the waterfall's layers (keys of

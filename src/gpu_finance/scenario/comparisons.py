@@ -15,6 +15,7 @@ import pandas as pd
 from .._validation import check_fraction, check_number
 from ..depreciation import decline_cases, depreciation_schedule
 from ..formatting import usd
+from ..i18n import N_
 from ..parties import PARTIES, RISK_STEPS, value_lost_label
 from ..spv import money_flows, summed_flows
 from .presets import MAX_ANNUAL_DECLINE, Scenario, all_presets
@@ -126,8 +127,8 @@ def scenario_flows(result: WhoPays) -> pd.DataFrame:
     fees = parties.loc["taxpayers", "earned_usd"]
     extra = [
         ("spv", "obsolescence", result.expected_value_lost_usd, value_lost_label(usd(booked)), "depreciation"),
-        ("taxpayers", "lenders", parties.loc["taxpayers", "expected_loss_usd"], "guarantee", "guarantee"),
-        ("sponsor", "taxpayers", fees, "guarantee fees", "guarantee"),
+        ("taxpayers", "lenders", parties.loc["taxpayers", "expected_loss_usd"], N_("guarantee"), "guarantee"),
+        ("sponsor", "taxpayers", fees, N_("guarantee fees"), "guarantee"),
     ]
     flows = pd.concat([summed, pd.DataFrame(extra, columns=summed.columns)], ignore_index=True)
     flows = flows[flows["amount_usd"] > 1e-9 * deal.total_cost_usd]

@@ -25,6 +25,7 @@ from .._validation import ANNUAL_DECLINE, FRACTION, MARGIN, RATE, TERM_YEARS, VO
 from ..backstop import STRUCTURES
 from ..datasets import load_dataset
 from ..deal import Deal, check_deal
+from ..i18n import N_
 from ..depreciation import peak_overstatement, profit_comparison
 from ..leases import check_flag
 from ..spv import lease_payment
@@ -54,47 +55,47 @@ DEAL_FIELDS: tuple[str, ...] = ("total_cost_usd", "equity_usd", "debt_usd", "ven
 #: Every numeric or choice field of a :class:`Scenario` (the deal's fields first), with the label and
 #: unit a reader sees; also the rows each preset has in ``scenario_presets.csv``.
 SCENARIO_FIELDS: dict[str, tuple[str, str]] = {
-    "total_cost_usd": ("Cost of the GPUs", "USD"),
-    "equity_usd": ("Equity of the vehicle", "USD"),
-    "debt_usd": ("Debt of the vehicle", "USD"),
-    "vendor_equity_usd": ("The chip vendor's part of the equity", "USD"),
-    "debt_rate": ("Interest rate on the debt", "fraction per year"),
-    "debt_term_years": ("Debt term", "years"),
-    "lease_term_years": ("Lease term", "years"),
-    "target_equity_return": ("Equity's target return", "fraction per year"),
-    "residual_value_fraction": ("Residual value at the end of the lease", "fraction of cost"),
-    "residual_value_guarantee": ("Sponsor guarantees the residual value", "yes/no"),
-    "vendor_gross_margin": ("Chip vendor's gross margin", "fraction"),
-    "accounting_life_years": ("Accounting life of the GPUs", "years"),
-    "economic_life_years": ("Economic life of the GPUs", "years"),
-    "annual_decline": ("Yearly fall in the GPUs' market value", "fraction per year"),
-    "volatility": ("Volatility of the GPUs' value", "fraction per year"),
-    "liquidation_cost_fraction": ("Lost in a forced sale of the GPUs", "fraction"),
-    "sponsor_default_rate": ("Chance the sponsor stops paying, each year", "probability per year"),
-    "walk_away_probability": ("Chance it walks away from obsolete chips", "probability"),
-    "coverage": ("Share of the debt guaranteed", "fraction"),
-    "structure": ("How the guarantee shares losses", "choice"),
-    "guarantee_fee": ("Guarantee fee", "fraction per year"),
+    "total_cost_usd": (N_("Cost of the GPUs"), "USD"),
+    "equity_usd": (N_("Equity of the vehicle"), "USD"),
+    "debt_usd": (N_("Debt of the vehicle"), "USD"),
+    "vendor_equity_usd": (N_("The chip vendor's part of the equity"), "USD"),
+    "debt_rate": (N_("Interest rate on the debt"), "fraction per year"),
+    "debt_term_years": (N_("Debt term"), "years"),
+    "lease_term_years": (N_("Lease term"), "years"),
+    "target_equity_return": (N_("Equity's target return"), "fraction per year"),
+    "residual_value_fraction": (N_("Residual value at the end of the lease"), "fraction of cost"),
+    "residual_value_guarantee": (N_("Sponsor guarantees the residual value"), "yes/no"),
+    "vendor_gross_margin": (N_("Chip vendor's gross margin"), "fraction"),
+    "accounting_life_years": (N_("Accounting life of the GPUs"), "years"),
+    "economic_life_years": (N_("Economic life of the GPUs"), "years"),
+    "annual_decline": (N_("Yearly fall in the GPUs' market value"), "fraction per year"),
+    "volatility": (N_("Volatility of the GPUs' value"), "fraction per year"),
+    "liquidation_cost_fraction": (N_("Lost in a forced sale of the GPUs"), "fraction"),
+    "sponsor_default_rate": (N_("Chance the sponsor stops paying, each year"), "probability per year"),
+    "walk_away_probability": (N_("Chance it walks away from obsolete chips"), "probability"),
+    "coverage": (N_("Share of the debt guaranteed"), "fraction"),
+    "structure": (N_("How the guarantee shares losses"), "choice"),
+    "guarantee_fee": (N_("Guarantee fee"), "fraction per year"),
 }
 
 #: The presets' keys and the names readers see, in the order the book shows them.
 PRESET_LABELS: dict[str, str] = {
-    "as_told": "The article's story as told",
-    "what_closed": "What closed",
-    "six_years": "Chips last six years",
-    "every_year": "A new generation every year",
+    "as_told": N_("The article's story as told"),
+    "what_closed": N_("What closed"),
+    "six_years": N_("Chips last six years"),
+    "every_year": N_("A new generation every year"),
 }
 
 #: What each preset is, in a sentence.
 PRESET_DESCRIPTIONS: dict[str, str] = {
-    "as_told": ("The reported $20B plan; chips that earn their keep for four years and lose value at the rate "
+    "as_told": N_("The reported $20B plan; chips that earn their keep for four years and lose value at the rate "
                 "H100 rents imply; a sponsor that walks away from obsolete chips; and the government "
                 "guarantee the article describes."),
-    "what_closed": ("The $5.4B vehicle Apollo financed, the same chips, no guarantee (none was offered), and a "
+    "what_closed": N_("The $5.4B vehicle Apollo financed, the same chips, no guarantee (none was offered), and a "
                     "lessee that is an xAI subsidiary, which may or may not walk away."),
-    "six_years": ("The article's story, but the chips earn their keep for six years and lose value at the "
+    "six_years": N_("The article's story, but the chips earn their keep for six years and lose value at the "
                   "slower rate of H100 rents from launch to 2026."),
-    "every_year": ("The article's story, but with a new generation every year: the chips earn their keep for "
+    "every_year": N_("The article's story, but with a new generation every year: the chips earn their keep for "
                    "two years and lose value as fast as H100 rents fell from their 2023 peak."),
 }
 

@@ -16,6 +16,7 @@ from .._validation import ANNUAL_DECLINE
 from ..calibration import calibrated_annual_decline
 from ..datasets import depreciation_fact
 from ..formatting import estimate_usd, usd
+from ..i18n import gettext as _
 from .controls import Slider
 from .theme import INK
 
@@ -61,11 +62,11 @@ def decline_slider(name: str = "annual_decline") -> Slider:
     """The yearly fall in market value, over the range the model's scenarios accept
     (:data:`gpu_finance._validation.ANNUAL_DECLINE`), starting at the calibrated decline."""
     default = round(round(calibrated_annual_decline() / 0.01) * 0.01, 2)
-    return Slider(name, "Yearly fall in market value (%)", ANNUAL_DECLINE.low, ANNUAL_DECLINE.high, 0.01, default,
+    return Slider(name, _("Yearly fall in market value (%)"), ANNUAL_DECLINE.low, ANNUAL_DECLINE.high, 0.01, default,
                   scale=100)
 
 
 def step_slider(step: float = 0.05, maximum: float = 0.3) -> Slider:
     """The extra drop in market value when a new generation ships, starting at the book's assumption."""
-    return Slider("generation_step", "Extra drop per new generation (%)", 0.0, maximum, step,
+    return Slider("generation_step", _("Extra drop per new generation (%)"), 0.0, maximum, step,
                   depreciation_fact("chapter2.generation_step"), scale=100)

@@ -29,8 +29,9 @@ from ..accounting import (
     sponsor_balance_sheets,
 )
 from ..deal import Deal
-from ..formatting import percent, styled, table, usd
-from ._common import BN, PANEL_WIDTH, WIDE_WIDTH, WIDTH, below, finish, spv_terms
+from ..formatting import month_year, percent, styled, table, usd
+from ..i18n import N_, NP_, gettext as _, is_chinese, pgettext, translate
+from ._common import PANEL_WIDTH, WIDE_WIDTH, WIDTH, below, finish, money_divisor, spv_terms
 from .controls import Control, Dropdown, Slider, bind, grid, selected, significant, snap
 from .theme import INK, INK_MUTED, OKABE_ITO, PARTY_COLORS, TEXT_COLORS
 
@@ -50,25 +51,27 @@ __all__ = [
 
 
 def _usd_large(amount: float) -> str:
-    """Like :func:`~gpu_finance.usd`, with trillions written as ``$9.7T``."""
+    """Like :func:`~gpu_finance.usd`, with trillions written as ``$9.7T`` (in Chinese, 9.7兆美元)."""
+    if is_chinese():
+        return str(usd(amount))
     if abs(amount) >= 1e12:
         return f"${amount / 1e12:.2f}".rstrip("0").rstrip(".") + "T"
     return str(usd(amount))
 
 
 # ------------------------------------------------------------------------------------ the books
-_SHORT_VIEWS = {"own": "(a) Owns", "lease": "(b) Leases", "service": "(c) Contract", "consolidate": "(d) Consolidates",
-                "failed_sale": "(e) Failed sale"}
+_SHORT_VIEWS = {"own": N_("(a) Owns"), "lease": N_("(b) Leases"), "service": N_("(c) Contract"),
+                "consolidate": N_("(d) Consolidates"), "failed_sale": N_("(e) Failed sale")}
+_ASSETS, _CLAIMS = N_("Assets"), N_("Liabilities and equity")
 _ITEMS = {  # column -> (side, label, colour)
-    "cash_and_other_assets_usd": ("Assets", "Cash and other assets", "#d4d4d4"),
-    "gpus_usd": ("Assets", "GPUs", OKABE_ITO["grey"]),
-    "right_of_use_asset_usd": ("Assets", "Right-of-use asset", OKABE_ITO["reddish_purple"]),
-    "borrowings_usd": ("Liabilities and equity", "Borrowings", PARTY_COLORS["lenders"]),
-    "lease_liability_usd": ("Liabilities and equity", "Lease liability", OKABE_ITO["vermillion"]),
-    "financing_liability_usd": ("Liabilities and equity", "Financing liability (failed sale)", INK),
-    "shareholders_equity_usd": ("Liabilities and equity", "Shareholders' equity", PARTY_COLORS["sponsor"]),
-    "noncontrolling_interest_usd": ("Liabilities and equity", "Non-controlling interest",
-                                    PARTY_COLORS["spv_equity"]),
+    "cash_and_other_assets_usd": (_ASSETS, N_("Cash and other assets"), "#d4d4d4"),
+    "gpus_usd": (_ASSETS, N_("GPUs"), OKABE_ITO["grey"]),
+    "right_of_use_asset_usd": (_ASSETS, N_("Right-of-use asset"), OKABE_ITO["reddish_purple"]),
+    "borrowings_usd": (_CLAIMS, N_("Borrowings"), PARTY_COLORS["lenders"]),
+    "lease_liability_usd": (_CLAIMS, N_("Lease liability"), OKABE_ITO["vermillion"]),
+    "financing_liability_usd": (_CLAIMS, N_("Financing liability (failed sale)"), INK),
+    "shareholders_equity_usd": (_CLAIMS, N_("Shareholders' equity"), PARTY_COLORS["sponsor"]),
+    "noncontrolling_interest_usd": (_CLAIMS, N_("Non-controlling interest"), PARTY_COLORS["spv_equity"]),
 }
 
 
@@ -76,18 +79,18 @@ def _sheet_rows(sheets: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataF
     rows = sheets[sheets["year"] == year]
     long = rows.melt(id_vars="view", value_vars=list(_ITEMS), var_name="column", value_name="amount_usd")
     long = long[long["amount_usd"].abs() > 1.0].copy()
-    long["side"] = long["column"].map(lambda c: _ITEMS[c][0])
-    long["item"] = long["column"].map(lambda c: _ITEMS[c][1])
+    long["side"] = long["column"].map(lambda c: _(_ITEMS[c][0]))
+    long["item"] = long["column"].map(lambda c: _(_ITEMS[c][1]))
     long["order"] = long["column"].map(list(_ITEMS).index)
-    long["view_label"] = long["view"].map(_SHORT_VIEWS)
-    long["amount_bn"] = significant(long["amount_usd"] / BN, 5)
+    long["view_label"] = long["view"].map(lambda v: _(_SHORT_VIEWS[v]))
+    long["amount_bn"] = significant(long["amount_usd"] / money_divisor(), 5)
     long = long.drop(columns=["column", "amount_usd", "view"])
     by_view = rows.set_index("view")
     note = pd.DataFrame({"note": [
-        "Debt in headlines: " + " · ".join(
-            f"{_SHORT_VIEWS[v][:3]} {usd(by_view.loc[v, 'headline_debt_usd'])}" for v in VIEWS),
-        "Adjusted debt: " + " · ".join(
-            f"{_SHORT_VIEWS[v][:3]} {usd(by_view.loc[v, 'adjusted_debt_usd'])}" for v in VIEWS),
+        _("Debt in headlines: {views}").format(views=" · ".join(
+            f"{_SHORT_VIEWS[v][:3]} {usd(by_view.loc[v, 'headline_debt_usd'])}" for v in VIEWS)),
+        _("Adjusted debt: {views}").format(views=" · ".join(
+            f"{_SHORT_VIEWS[v][:3]} {usd(by_view.loc[v, 'adjusted_debt_usd'])}" for v in VIEWS)),
     ]})
     return long, note
 
@@ -95,18 +98,18 @@ def _sheet_rows(sheets: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataF
 def _sheet_layers(bars: pd.DataFrame, note: pd.DataFrame, controls: Sequence[Control], height: int):
     pick = selected(controls) if controls else "true"
     chart = alt.Chart(bars).mark_bar().encode(
-        x=alt.X("view_label:N", title=None, sort=list(_SHORT_VIEWS.values()),
+        x=alt.X("view_label:N", title=None, sort=[_(v) for v in _SHORT_VIEWS.values()],
                 axis=alt.Axis(labelFontSize=12)),
-        xOffset=alt.XOffset("side:N", sort=["Assets", "Liabilities and equity"]),
-        y=alt.Y("sum(amount_bn):Q", title="USD billions"),
-        color=alt.Color("item:N", title=None, sort=[v[1] for v in _ITEMS.values()],
-                        scale=alt.Scale(domain=[v[1] for v in _ITEMS.values()],
+        xOffset=alt.XOffset("side:N", sort=[_(_ASSETS), _(_CLAIMS)]),
+        y=alt.Y("sum(amount_bn):Q", title=_("USD billions")),
+        color=alt.Color("item:N", title=None, sort=[_(v[1]) for v in _ITEMS.values()],
+                        scale=alt.Scale(domain=[_(v[1]) for v in _ITEMS.values()],
                                         range=[v[2] for v in _ITEMS.values()]),
                         legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("view_label:N", title="View"), alt.Tooltip("side:N", title="Side"),
-                 alt.Tooltip("item:N", title="Item"),
-                 alt.Tooltip("amount_bn:Q", title="USD billions", format=".2f")],
+        tooltip=[alt.Tooltip("view_label:N", title=_("View")), alt.Tooltip("side:N", title=_("Side")),
+                 alt.Tooltip("item:N", title=_("Item")),
+                 alt.Tooltip("amount_bn:Q", title=_("USD billions"), format=".2f")],
     ).transform_filter(pick)
     text = alt.Chart(note).mark_text(align="left", baseline="top", fontSize=12, lineBreak="\n").encode(
         x=alt.XValue(0), y=below(height, 96), text=alt.Text("note:N"),
@@ -123,20 +126,20 @@ def balance_sheet_chart(sheets: pd.DataFrame, year: int = 0) -> alt.LayerChart:
     bars, note = _sheet_rows(sheets, year)
     note = pd.DataFrame({"note": ["\n".join(note["note"])]})
     by_view = rows.set_index("view")
-    when = "at signing" if year == 0 else f"at the end of year {year}"
+    when = _("at signing") if year == 0 else _("at the end of year {year}").format(year=year)
     height = 230
     return finish(
         _sheet_layers(bars, note, [], height),
-        ["Same GPUs, five balance sheets:",
-         f"liabilities from {usd(by_view['total_liabilities_usd'].min())} "
-         f"to {usd(by_view['total_liabilities_usd'].max())}"],
-        f"The sponsor's books {when}, in each accounting view",
-        f"Grouped stacked bars of the sponsor's balance sheet {when} in five views: "
-        + "; ".join(
-            f"{VIEWS[v]}: assets {usd(by_view.loc[v, 'total_assets_usd'])}, liabilities "
-            f"{usd(by_view.loc[v, 'total_liabilities_usd'])}, equity {usd(by_view.loc[v, 'total_equity_usd'])}"
-            for v in VIEWS)
-        + ". In each view the assets bar equals the liabilities-and-equity bar.",
+        [_("Same GPUs, five balance sheets:"),
+         _("liabilities from {low} to {high}").format(low=usd(by_view['total_liabilities_usd'].min()),
+                                                      high=usd(by_view['total_liabilities_usd'].max()))],
+        _("The sponsor's books {when}, in each accounting view").format(when=when),
+        _("Grouped stacked bars of the sponsor's balance sheet {when} in five views: {views}. In each view the "
+          "assets bar equals the liabilities-and-equity bar.").format(when=when, views=_("; ").join(
+            _("{view}: assets {assets}, liabilities {liabilities}, equity {equity}").format(
+                view=_(VIEWS[v]), assets=usd(by_view.loc[v, 'total_assets_usd']),
+                liabilities=usd(by_view.loc[v, 'total_liabilities_usd']), equity=usd(by_view.loc[v, 'total_equity_usd']))
+            for v in VIEWS)),
         width=WIDTH, height=height,
     )
 
@@ -158,11 +161,11 @@ def balance_sheet_explorer(
     target_equity_return, residual_value_fraction = spv_terms(target_equity_return, residual_value_fraction)
     if incremental_borrowing_rate is None:
         incremental_borrowing_rate = accounting_model.INCREMENTAL_BORROWING_RATE
-    year = Slider("yr", "Year of the lease (0 = signing)", 0, deal.lease_term_years, 1, 0)
+    year = Slider("yr", _("Year of the lease (0 = signing)"), 0, deal.lease_term_years, 1, 0)
     classified = lease_classification(deal, target_equity_return, residual_value_fraction,
                                       incremental_borrowing_rate).attrs["lease_type"]
-    kind = Dropdown("lt", "Lease type in view (b)", (("Operating lease", "operating"), ("Finance lease", "finance")),
-                    classified)
+    kind = Dropdown("lt", _("Lease type in view (b)"), ((_("Operating lease"), "operating"),
+                                                         (_("Finance lease"), "finance")), classified)
     controls = [year, kind]
     sheets = {lt: sponsor_balance_sheets(deal, target_equity_return, residual_value_fraction,
                                          incremental_borrowing_rate, lt) for lt in LEASE_TYPES}
@@ -177,17 +180,17 @@ def balance_sheet_explorer(
     return finish(
         _sheet_layers(pd.concat(bars, ignore_index=True), pd.concat(notes, ignore_index=True),
                       controls, height),
-        ["Leasing under ASC 842 brings a liability back;", "a compute contract does not"],
-        "The sponsor's books in five views; left bar assets, right bar claims",
-        "Interactive grouped stacked bars of the sponsor's balance sheet in five views: (a) it owns the "
-        "GPUs, (b) it leases them under ASC 842, (c) it signs a compute contract, (d) it consolidates the "
-        "SPV, (e) a failed sale-leaseback under ASC 842-40, where the GPUs stay on its books and the "
-        "vehicle's whole price is a financing liability. A slider picks the year of the lease and a menu "
-        "whether view (b) is an operating or a "
-        f"finance lease; it starts at the {classified} lease that ASC 842's tests give these terms. "
-        "At signing the lease liability is "
-        f"{usd(signing.loc['lease', 'lease_liability_usd'])}, against {usd(deal.debt_usd)} of debt in the "
-        "vehicle; two lines of text give the debt headlines would report and the adjusted debt in each view.",
+        [_("Leasing under ASC 842 brings a liability back;"), _("a compute contract does not")],
+        _("The sponsor's books in five views; left bar assets, right bar claims"),
+        _("Interactive grouped stacked bars of the sponsor's balance sheet in five views: (a) it owns the "
+          "GPUs, (b) it leases them under ASC 842, (c) it signs a compute contract, (d) it consolidates the "
+          "SPV, (e) a failed sale-leaseback under ASC 842-40, where the GPUs stay on its books and the "
+          "vehicle's whole price is a financing liability. A slider picks the year of the lease and a menu "
+          "whether view (b) is an operating or a finance lease; it starts at the {kind} lease that ASC 842's "
+          "tests give these terms. At signing the lease liability is {liability}, against {debt} of debt in the "
+          "vehicle; two lines of text give the debt headlines would report and the adjusted debt in each "
+          "view.").format(kind=pgettext("lease type", classified),
+                          liability=usd(signing.loc['lease', 'lease_liability_usd']), debt=usd(deal.debt_usd)),
         width=WIDTH, height=height,
     )
 
@@ -199,8 +202,8 @@ def lease_liability_explorer(deal: Deal, target_equity_return: float | None = No
     ``target_equity_return`` defaults to the book's calibration,
     :data:`~gpu_finance.spv.TARGET_EQUITY_RETURN`."""
     target_equity_return, base_residual = spv_terms(target_equity_return, None)
-    term = Slider("lterm", "Lease term (years)", 2, 8, 1, min(max(deal.lease_term_years, 2), 8), valid=TERM_YEARS)
-    rate = Slider("ibr", "Incremental borrowing rate (%)", 0.05, 0.20, 0.025,
+    term = Slider("lterm", _("Lease term (years)"), 2, 8, 1, min(max(deal.lease_term_years, 2), 8), valid=TERM_YEARS)
+    rate = Slider("ibr", _("Incremental borrowing rate (%)"), 0.05, 0.20, 0.025,
                   snap(accounting_model.INCREMENTAL_BORROWING_RATE, 0.05, 0.20, 0.025), scale=100, valid=RATE)
     residuals = np.round(np.arange(0.0, 0.81, 0.1), 10)
 
@@ -209,7 +212,7 @@ def lease_liability_explorer(deal: Deal, target_equity_return: float | None = No
         rows = []
         for rv in residuals:
             first = lease_liability_schedule(changed, target_equity_return, rv, ibr)["liability_usd"].iloc[0]
-            rows.append((rv * 100, first / BN))
+            rows.append((rv * 100, first / money_divisor()))
         frame = pd.DataFrame(rows, columns=["residual_pct", "liability_bn"])
         frame["liability_bn"] = significant(frame["liability_bn"], 5)
         return frame
@@ -219,14 +222,14 @@ def lease_liability_explorer(deal: Deal, target_equity_return: float | None = No
     pick = selected(controls)
     line = alt.Chart(data).mark_line(color=OKABE_ITO["vermillion"],
                                      point=alt.OverlayMarkDef(color=OKABE_ITO["vermillion"])).encode(
-        x=alt.X("residual_pct:Q", title="Residual value the vehicle keeps (% of the GPUs' cost)"),
-        y=alt.Y("liability_bn:Q", title="Lease liability at signing (USD billions)",
+        x=alt.X("residual_pct:Q", title=_("Residual value the vehicle keeps (% of the GPUs' cost)")),
+        y=alt.Y("liability_bn:Q", title=_("Lease liability at signing (USD billions)"),
                 scale=alt.Scale(domain=[0, float(data["liability_bn"].max()) * 1.05])),
-        tooltip=[alt.Tooltip("residual_pct:Q", title="Residual (% of cost)"),
-                 alt.Tooltip("liability_bn:Q", title="Lease liability, USD billions", format=".2f")],
+        tooltip=[alt.Tooltip("residual_pct:Q", title=_("Residual (% of cost)")),
+                 alt.Tooltip("liability_bn:Q", title=_("Lease liability, USD billions"), format=".2f")],
     ).transform_filter(pick)
-    reference = pd.DataFrame({"debt_bn": [deal.debt_usd / BN],
-                              "label": [f"The vehicle's debt: {usd(deal.debt_usd)}"]})
+    reference = pd.DataFrame({"debt_bn": [deal.debt_usd / money_divisor()],
+                              "label": [_("The vehicle's debt: {debt}").format(debt=usd(deal.debt_usd))]})
     rule = alt.Chart(reference).mark_rule(color=PARTY_COLORS["lenders"], strokeDash=[5, 4], size=2).encode(
         y=alt.Y("debt_bn:Q"))
     rule_label = alt.Chart(reference).mark_text(align="left", baseline="top", dy=5, fontSize=11,
@@ -235,14 +238,14 @@ def lease_liability_explorer(deal: Deal, target_equity_return: float | None = No
     base = lease_liability_schedule(deal, target_equity_return, base_residual)["liability_usd"].iloc[0]
     return finish(
         bind(alt.layer(line, rule, rule_label), controls),
-        [f"A lease that repays the whole cost brings back {usd(base)},",
-         f"more than the {usd(deal.debt_usd)} of debt in the vehicle"],
-        "The sponsor's ASC 842 lease liability at signing",
-        "Interactive line chart of the sponsor's lease liability at signing (the present value of the lease "
-        "payments at its incremental borrowing rate) against the share of the GPUs' cost the vehicle expects "
-        "to recover at the end of the lease, from 0% to 80%. Sliders set the lease term (2 to 8 years) and the "
-        f"incremental borrowing rate (5% to 20%). A dashed line marks the vehicle's {usd(deal.debt_usd)} of debt; "
-        f"at the base case the liability is {usd(base)}.",
+        [_("A lease that repays the whole cost brings back {liability},").format(liability=usd(base)),
+         _("more than the {debt} of debt in the vehicle").format(debt=usd(deal.debt_usd))],
+        _("The sponsor's ASC 842 lease liability at signing"),
+        _("Interactive line chart of the sponsor's lease liability at signing (the present value of the lease "
+          "payments at its incremental borrowing rate) against the share of the GPUs' cost the vehicle expects "
+          "to recover at the end of the lease, from 0% to 80%. Sliders set the lease term (2 to 8 years) and the "
+          "incremental borrowing rate (5% to 20%). A dashed line marks the vehicle's {debt} of debt; at the base "
+          "case the liability is {liability}.").format(debt=usd(deal.debt_usd), liability=usd(base)),
         width=WIDTH, height=230,
     )
 
@@ -253,25 +256,29 @@ def accounting_history_chart(history: pd.DataFrame) -> alt.LayerChart:
     shown = history.copy().reset_index(drop=True)
     shown["order"] = np.arange(len(shown))
     stamp = pd.to_datetime(shown["date"], format="mixed")
-    shown["when"] = [d.strftime("%b %Y") if len(raw) > 4 else raw for d, raw in zip(stamp, shown["date"])]
+    shown["when"] = [str(month_year(d, short=True)) if len(raw) > 4 else raw for d, raw in zip(stamp, shown["date"])]
+    for column in ("event", "rule", "what_changed", "amount_is"):
+        shown[column] = shown[column].map(_)
     shown["label"] = shown["when"] + "  " + shown["rule"]
-    shown["amount"] = shown["amount_usd"].map(lambda a: "" if a != a else f"{_usd_large(a)}: ") + shown["amount_is"].fillna("")
+    shown["amount"] = [(_("{amount}: {what}").format(amount=_usd_large(a), what=w if w == w else "") if a == a
+                        else (w if w == w else "")) for a, w in zip(shown["amount_usd"], shown["amount_is"])]
     base = alt.Chart(shown).encode(y=alt.Y("order:O", axis=None))
     spine = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=OKABE_ITO["grey"], aria=False).encode(x=alt.XValue(0))
     points = base.mark_point(filled=True, size=80, color=OKABE_ITO["blue"], opacity=1).encode(
         x=alt.XValue(0),
-        tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("event:N", title="Event"),
-                 alt.Tooltip("what_changed:N", title="What changed"), alt.Tooltip("source:N", title="Source")])
+        tooltip=[alt.Tooltip("when:N", title=_("Date")), alt.Tooltip("event:N", title=_("Event")),
+                 alt.Tooltip("what_changed:N", title=_("What changed")), alt.Tooltip("source:N", title=_("Source"))])
     label = base.mark_text(align="left", dx=12, dy=-7, fontSize=12, fontWeight="bold").encode(
         x=alt.XValue(0), text=alt.Text("label:N"))
     amount = base.mark_text(align="left", dx=12, dy=8, fontSize=11, color=INK_MUTED).encode(
         x=alt.XValue(0), text=alt.Text("amount:N"))
     return finish(
         alt.layer(spine, points, label, amount),
-        ["Each rule closed a route off the balance sheet", "that companies had been using"],
-        "From Enron's special purpose entities to ASC 842-40 (hover for details and sources)",
-        "Timeline of accounting events: " + "; ".join(
-                f"{w}: {e} ({r})" for w, e, r in zip(shown["when"], shown["event"], shown["rule"])) + ".",
+        [_("Each rule closed a route off the balance sheet"), _("that companies had been using")],
+        _("From Enron's special purpose entities to ASC 842-40 (hover for details and sources)"),
+        _("Timeline of accounting events: {events}.").format(events=_("; ").join(
+            _("{when}: {event} ({rule})").format(when=w, event=e, rule=r)
+            for w, e, r in zip(shown["when"], shown["event"], shown["rule"]))),
         width=WIDTH, height=40 * len(shown),
     )
 
@@ -279,35 +286,41 @@ def accounting_history_chart(history: pd.DataFrame) -> alt.LayerChart:
 def consolidation_table(decision) -> object:
     """The steps of a :class:`~gpu_finance.ConsolidationDecision` as a styled table, verdict last."""
     frame = decision.table()
-    frame.loc[len(frame)] = [len(frame) + 1, "Verdict", decision.verdict]
+    frame.loc[len(frame)] = [len(frame) + 1, _("Verdict"), decision.verdict]
     return table(frame)
 
 
-_YES_NO = (("Yes", 1), ("No", 0))
+_YES_NO = ((N_("Yes"), 1), (N_("No"), 0))
+
+#: The lease types' names inside a sentence ("a finance lease"), for :func:`~gpu_finance.i18n.pgettext`.
+_LEASE_TYPE_WORDS = (NP_("lease type", "operating"), NP_("lease type", "finance"))
 
 
 def consolidation_explorer(outside_equity_share: float) -> alt.LayerChart:
     """Kernel-free decision tool: menus for the rule and the facts, the steps and verdict as text."""
-    rule = Dropdown("rule", "Rule", tuple((label, key) for key, label in CONSOLIDATION_RULES.items()), "asc_810")
-    equity = Dropdown("oe", "Outside equity at risk", (("1% of assets", 0.01),
-                                                       (f"{percent(SPE_OUTSIDE_EQUITY_MINIMUM)} of assets",
-                                                        SPE_OUTSIDE_EQUITY_MINIMUM),
-                                                       (f"{percent(outside_equity_share)} (this vehicle)",
-                                                        round(outside_equity_share, 6))),
+    yes_no = tuple((_(label), value) for label, value in _YES_NO)
+    rule = Dropdown("rule", _("Rule"), tuple((_(label), key) for key, label in CONSOLIDATION_RULES.items()), "asc_810")
+    equity = Dropdown("oe", _("Outside equity at risk"),
+                      ((_("{share} of assets").format(share=percent(0.01)), 0.01),
+                       (_("{share} of assets").format(share=percent(SPE_OUTSIDE_EQUITY_MINIMUM)),
+                        SPE_OUTSIDE_EQUITY_MINIMUM),
+                       (_("{share} (this vehicle)").format(share=percent(outside_equity_share)),
+                        round(outside_equity_share, 6))),
                       round(outside_equity_share, 6))
-    enough = Dropdown("es", "Is that equity enough to fund the vehicle?", _YES_NO, 1)
-    holders = Dropdown("ehp", "Do its equity holders direct it?", _YES_NO, 0)
-    power = Dropdown("sp", "Does the sponsor direct what matters?", _YES_NO, 1)
-    losses = Dropdown("sl", "Sponsor's share of losses or returns", (("5%", 0.05), ("30%", 0.3), ("60%", 0.6)), 0.3)
+    enough = Dropdown("es", _("Is that equity enough to fund the vehicle?"), yes_no, 1)
+    holders = Dropdown("ehp", _("Do its equity holders direct it?"), yes_no, 0)
+    power = Dropdown("sp", _("Does the sponsor direct what matters?"), yes_no, 1)
+    losses = Dropdown("sl", _("Sponsor's share of losses or returns"), (("5%", 0.05), ("30%", 0.3), ("60%", 0.6)), 0.3)
     controls = [rule, equity, enough, holders, power, losses]
 
     def model(rule, oe, es, ehp, sp, sl):
         decision = consolidation_decision(rule=rule, outside_equity_share=oe, equity_sufficient=bool(es),
                                           equity_holders_have_power=bool(ehp), sponsor_has_power=bool(sp),
                                           sponsor_loss_share=sl)
-        lines = [f"{n}. {q}\n    {a}." for n, (q, a) in enumerate(decision.steps, start=1)]
-        lines.append("Verdict: consolidate. The vehicle's debt is on the sponsor's books." if decision.consolidate
-                     else "Verdict: do not consolidate. The vehicle's debt stays off them.")
+        lines = [_("{n}. {question}\n    {answer}.").format(n=n, question=translate(q), answer=translate(a))
+                 for n, (q, a) in enumerate(decision.steps, start=1)]
+        lines.append(_("Verdict: consolidate. The vehicle's debt is on the sponsor's books.") if decision.consolidate
+                     else _("Verdict: do not consolidate. The vehicle's debt stays off them."))
         return pd.DataFrame({"line": np.arange(len(lines)), "text": lines,
                              "verdict": [""] * (len(lines) - 1) + ["yes" if decision.consolidate else "no"]})
 
@@ -322,13 +335,13 @@ def consolidation_explorer(outside_equity_share: float) -> alt.LayerChart:
     ).transform_filter(pick).transform_filter("datum.verdict != ''")
     return finish(
         bind(alt.layer(steps, verdict), controls),
-        "One vehicle, three eras of rules: on or off the books?",
-        "The consolidation test: pick the rule and the facts",
-        "Interactive decision tool for consolidating a special purpose vehicle. Menus set the rule (before "
-        "2003, FIN 46(R), or ASC 810 after FAS 167), the outside equity at risk, whether that equity is "
-        "enough, whether the equity holders direct the vehicle, whether the sponsor directs what matters "
-        "and the sponsor's share of losses or returns. Lines of text give each question, its answer and "
-        "the verdict.",
+        _("One vehicle, three eras of rules: on or off the books?"),
+        _("The consolidation test: pick the rule and the facts"),
+        _("Interactive decision tool for consolidating a special purpose vehicle. Menus set the rule (before "
+          "2003, FIN 46(R), or ASC 810 after FAS 167), the outside equity at risk, whether that equity is "
+          "enough, whether the equity holders direct the vehicle, whether the sponsor directs what matters "
+          "and the sponsor's share of losses or returns. Lines of text give each question, its answer and "
+          "the verdict."),
         width=WIDE_WIDTH, height=190,
     )
 
@@ -338,29 +351,32 @@ def _view_over_lease_chart(sheets: pd.DataFrame, view: str, label: str) -> alt.C
     rows = sheets[sheets["view"] == view]
     long = rows.melt(id_vars="year", value_vars=["total_liabilities_usd", "headline_debt_usd", "adjusted_debt_usd"],
                      var_name="measure", value_name="amount_usd")
-    names = {"total_liabilities_usd": "Total liabilities", "headline_debt_usd": "Debt in headlines",
-             "adjusted_debt_usd": "Adjusted debt"}
+    names = {"total_liabilities_usd": _("Total liabilities"), "headline_debt_usd": _("Debt in headlines"),
+             "adjusted_debt_usd": _("Adjusted debt")}
     long["measure"] = long["measure"].map(names)
-    long["amount_bn"] = long["amount_usd"] / BN
+    long["amount_bn"] = long["amount_usd"] / money_divisor()
     start = rows.set_index("year").loc[0]
+    label = _(label)
     return finish(
         alt.Chart(long).mark_line(point=True).encode(
-            x=alt.X("year:O", title="Year of the lease (0 = signing)"),
-            y=alt.Y("amount_bn:Q", title="USD billions"),
+            x=alt.X("year:O", title=_("Year of the lease (0 = signing)")),
+            y=alt.Y("amount_bn:Q", title=_("USD billions")),
             color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom"),
                             scale=alt.Scale(domain=list(names.values()),
                                             range=[INK, PARTY_COLORS["lenders"], OKABE_ITO["vermillion"]])),
             strokeDash=alt.StrokeDash("measure:N", legend=None,
                                       scale=alt.Scale(domain=list(names.values()), range=[[1, 0], [6, 3], [2, 2]])),
-            tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("measure:N", title="Measure"),
-                     alt.Tooltip("amount_bn:Q", title="USD billions", format=".2f")],
+            tooltip=[alt.Tooltip("year:O", title=_("Year")), alt.Tooltip("measure:N", title=_("Measure")),
+                     alt.Tooltip("amount_bn:Q", title=_("USD billions"), format=".2f")],
         ),
-        [f"{label}:", f"adjusted debt {usd(start['adjusted_debt_usd'])} at signing, "
-                      f"{usd(start['headline_debt_usd'])} in headlines"],
-        "The sponsor's liabilities over the lease",
-        f"Lines over the lease of the sponsor's total liabilities, debt as headlines report it and adjusted "
-        f"debt, in the view '{label}'. At signing: {usd(start['total_liabilities_usd'])}, "
-        f"{usd(start['headline_debt_usd'])} and {usd(start['adjusted_debt_usd'])}.",
+        [_("{view}:").format(view=label),
+         _("adjusted debt {adjusted} at signing, {headline} in headlines").format(
+             adjusted=usd(start['adjusted_debt_usd']), headline=usd(start['headline_debt_usd']))],
+        _("The sponsor's liabilities over the lease"),
+        _("Lines over the lease of the sponsor's total liabilities, debt as headlines report it and adjusted "
+          "debt, in the view '{view}'. At signing: {total}, {headline} and {adjusted}.").format(
+            view=label, total=usd(start['total_liabilities_usd']), headline=usd(start['headline_debt_usd']),
+            adjusted=usd(start['adjusted_debt_usd'])),
         width=PANEL_WIDTH, height=200,
     )
 
@@ -371,22 +387,26 @@ def views_table(sheets: pd.DataFrame, year: int = 0):
     ratios = {"Debt to equity", "Adjusted debt to equity"}
     shown = pd.DataFrame(index=frame.index, columns=frame.columns, dtype=object)
     for item, row in frame.iterrows():
-        shown.loc[item] = [("n/a" if v != v else f"{v:.2f}") if item in ratios else str(usd(v)) for v in row]
+        shown.loc[item] = [(_("n/a") if v != v else f"{v:.2f}") if item in ratios else str(usd(v)) for v in row]
+    if is_chinese():
+        shown.index = [_(item) for item in shown.index]
+        shown.columns = [_(view) for view in shown.columns]
     result = styled(shown.reset_index(names="")).hide(axis="index")
     kind = sheets.attrs.get("lease_type")
     if kind:
-        result = result.set_caption(f"View (b) is accounted for as {'an' if kind == 'operating' else 'a'} "
-                                    f"{kind} lease")
+        result = result.set_caption(_("View (b) is accounted for as {article} {kind} lease").format(
+            article=_("an") if kind == "operating" else _("a"), kind=pgettext("lease type", kind)))
     return result
 
 
 #: What each view puts on the sponsor's books, in words, for :func:`filings_table`.
 _VIEW_BOOKS: dict[str, tuple[str, str]] = {  # view -> (the GPUs, the liability the deal adds)
-    "own": ("Yes, as its own equipment", "The vehicle's debt, as its own borrowings"),
-    "lease": ("As a right-of-use asset", "A lease liability"),
-    "service": ("No", "None: a commitment in the notes"),
-    "consolidate": ("Yes, in the consolidated group", "The vehicle's debt; its equity as a non-controlling interest"),
-    "failed_sale": ("Yes, in property, plant and equipment", "A financing liability: the vehicle's whole price"),
+    "own": (N_("Yes, as its own equipment"), N_("The vehicle's debt, as its own borrowings")),
+    "lease": (N_("As a right-of-use asset"), N_("A lease liability")),
+    "service": (N_("No"), N_("None: a commitment in the notes")),
+    "consolidate": (N_("Yes, in the consolidated group"),
+                    N_("The vehicle's debt; its equity as a non-controlling interest")),
+    "failed_sale": (N_("Yes, in property, plant and equipment"), N_("A financing liability: the vehicle's whole price")),
 }
 
 
@@ -415,21 +435,23 @@ def filings_table(sheets: pd.DataFrame, filed: Sequence[tuple[str, float]]):
     own_debt = signing.loc["service", "total_liabilities_usd"]  # the sponsor's own borrowings
     rows = []
     for view, label in VIEWS.items():
-        gpus, liability = _VIEW_BOOKS[view]
+        gpus, liability = _(_VIEW_BOOKS[view][0]), _(_VIEW_BOOKS[view][1])
         if view == "lease":
-            liability = f"A {sheets.attrs.get('lease_type', 'finance')} lease liability"
+            liability = _("A {kind} lease liability").format(
+                kind=pgettext("lease type", sheets.attrs.get('lease_type', 'finance')))
         added = signing.loc[view, "total_liabilities_usd"] - own_debt
         in_headlines = signing.loc[view, "headline_debt_usd"] - own_debt > 1.0
-        rows.append((f"Model: {label}", gpus, liability, "Yes" if in_headlines else "No", str(usd(added))))
+        rows.append((_("Model: {view}").format(view=_(label)), gpus, liability,
+                     _("Yes") if in_headlines else _("No"), str(usd(added))))
     for label, amount in filed:
         value = check_number("filed", amount, 0, math.inf)
-        rows.append((f"Filed: {label}", "Yes, in property, plant and equipment", "Related-party debt", "Yes",
-                     str(usd(value))))
-    frame = pd.DataFrame(rows, columns=["Books", "The GPUs on the balance sheet", "The liability the deal adds",
-                                        "Counted as debt", "Amount"])
+        rows.append((_("Filed: {filing}").format(filing=_(label)), _("Yes, in property, plant and equipment"),
+                     _("Related-party debt"), _("Yes"), str(usd(value))))
+    frame = pd.DataFrame(rows, columns=[_("Books"), _("The GPUs on the balance sheet"), _("The liability the deal adds"),
+                                        _("Counted as debt"), _("Amount")])
     return styled(frame).hide(axis="index").set_caption(
-        "The model's amounts are for the reported Colossus 2 plan at signing; the filed ones are the "
-        "parent's debt on all its Valor transactions")
+        _("The model's amounts are for the reported Colossus 2 plan at signing; the filed ones are the "
+          "parent's debt on all its Valor transactions"))
 
 
 def _blank_or(formatter):
@@ -438,24 +460,27 @@ def _blank_or(formatter):
 
 def classification_table(tests: pd.DataFrame):
     """:func:`~gpu_finance.lease_classification`'s tests, styled, with the verdict in the caption."""
-    shown = tests.assign(met=tests["met"].map({True: "yes", False: "no"}))
+    shown = tests.assign(met=tests["met"].map({True: _("yes"), False: _("no")}))
     styled = table(shown, formats={"measure": _blank_or(percent), "threshold": _blank_or(percent)})
-    return styled.set_caption(f"Verdict: a {tests.attrs.get('lease_type', '?')} lease")
+    return styled.set_caption(_("Verdict: a {kind} lease").format(
+        kind=pgettext("lease type", tests.attrs.get('lease_type', '?'))))
 
 
 def sale_leaseback_table(test: pd.DataFrame):
     """:func:`~gpu_finance.sale_leaseback_test`'s conditions, styled, with the verdict in the caption."""
-    shown = test.assign(precludes_sale=test["precludes_sale"].map({True: "yes", False: "no"}))
-    verdict = ("a sale: the leaseback is accounted for as a lease" if test.attrs.get("is_sale")
-               else "not a sale: a failed sale-leaseback, accounted for as a financing")
-    return table(shown, labels={"precludes_sale": "Rules out a sale"}).set_caption(f"Verdict: {verdict}")
+    shown = test.assign(precludes_sale=test["precludes_sale"].map({True: _("yes"), False: _("no")}))
+    verdict = (_("a sale: the leaseback is accounted for as a lease") if test.attrs.get("is_sale")
+               else _("not a sale: a failed sale-leaseback, accounted for as a financing"))
+    return table(shown, labels={"precludes_sale": "Rules out a sale"}).set_caption(
+        _("Verdict: {verdict}").format(verdict=verdict))
 
 
 
 def history_table(history: pd.DataFrame):
     """:func:`~gpu_finance.accounting_history` for reading: date, rule, what changed, the figure, confidence."""
     columns = ["date", "rule", "what_changed", "amount_usd", "confidence"]
-    return table(history[columns], formats={"amount_usd": _blank_or(_usd_large)},
+    shown = history[columns].assign(rule=history["rule"].map(_), what_changed=history["what_changed"].map(_))
+    return table(shown, formats={"amount_usd": _blank_or(_usd_large)},
                  labels={"amount_usd": "Figure", "confidence": "Conf."})
 
 

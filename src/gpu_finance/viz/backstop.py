@@ -43,7 +43,9 @@ from ..backstop import (
 from ..deal import Deal
 from ..depreciation import DECLINE_CASES
 from ..formatting import estimate_percent, estimate_usd, percent, styled, usd, years
+from ..i18n import N_, gettext as _
 from ..parties import PARTIES
+from ._common import money_divisor, shown_name, short_name, vega_money, vega_text
 from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected, significant, snap
 from .leverage import leverage_chart, moral_hazard_explorer  # chapter 4's moral-hazard figures
 from .theme import INK, OKABE_ITO, PARTY_COLORS, party_scale
@@ -67,13 +69,13 @@ __all__ = [
     "backstop_panel",
 ]
 
-_WORLD_LABELS = {"pricing": "Pricing world (grows at the risk-free rate)",
-                 "real": "Real world (obsolescence drift)"}
+_WORLD_LABELS = {"pricing": N_("Pricing world (grows at the risk-free rate)"),
+                 "real": N_("Real world (obsolescence drift)")}
 
 
 # ------------------------------------------------------------------------------------------------ helpers
 def _party_labels(keys) -> list[str]:
-    return [PARTIES[k] for k in keys]
+    return [_(PARTIES[k]) for k in keys]
 
 
 # ------------------------------------------------------------------------------------------------ simulation
@@ -97,37 +99,40 @@ def paths_chart(paths: np.ndarray, debt_face: float, horizon_years: float, defau
     summary = path_summary(paths, horizon_years)
     times = summary["year"].to_numpy()
     shown = paths[:n_show]
+    unit = money_divisor()
     lines = pd.DataFrame({
         "path": np.repeat(np.arange(shown.shape[0]), shown.shape[1]),
         "year": np.tile(significant(times, 4), shown.shape[0]),
-        "value_bn": significant(shown.ravel() / 1e9, 4),
+        "value_bn": significant(shown.ravel() / unit, 4),
     })
-    band = pd.DataFrame({"year": significant(times, 4), "low_bn": significant(summary["q5_usd"] / 1e9),
-                         "mid_bn": significant(summary["q50_usd"] / 1e9), "high_bn": significant(summary["q95_usd"] / 1e9)})
-    x = alt.X("year:Q", title="Years from today", axis=alt.Axis(tickMinStep=0.5))
-    y_title = "Value of the GPUs (USD billions)"
+    band = pd.DataFrame({"year": significant(times, 4), "low_bn": significant(summary["q5_usd"] / unit),
+                         "mid_bn": significant(summary["q50_usd"] / unit), "high_bn": significant(summary["q95_usd"] / unit)})
+    x = alt.X("year:Q", title=_("Years from today"), axis=alt.Axis(tickMinStep=0.5))
+    y_title = _("Value of the GPUs (USD billions)")
     area = alt.Chart(band).mark_area(opacity=0.18, color=OKABE_ITO["blue"]).encode(
         x=x, y=alt.Y("low_bn:Q", title=y_title), y2=alt.Y2("high_bn:Q"))
     median = alt.Chart(band).mark_line(color=OKABE_ITO["blue"], strokeWidth=2.5).encode(
-        x=x, y=alt.Y("mid_bn:Q"), tooltip=[alt.Tooltip("year:Q", title="Year", format=".2f"),
-                                    alt.Tooltip("mid_bn:Q", title="Median, USD billions", format=".2f")])
+        x=x, y=alt.Y("mid_bn:Q"), tooltip=[alt.Tooltip("year:Q", title=_("Year"), format=".2f"),
+                                    alt.Tooltip("mid_bn:Q", title=_("Median, USD billions"), format=".2f")])
     walks = alt.Chart(lines).mark_line(strokeWidth=0.7, opacity=0.45, color=OKABE_ITO["grey"]).encode(
         x=x, y=alt.Y("value_bn:Q"), detail=alt.Detail("path:N"))
-    debt = alt.Chart(pd.DataFrame({"debt_bn": [debt_face / 1e9], "label": [f"Debt due: {usd(debt_face)}"]}))
+    debt = alt.Chart(pd.DataFrame({"debt_bn": [debt_face / unit],
+                                   "label": [_("Debt due: {debt}").format(debt=usd(debt_face))]}))
     rule = debt.mark_rule(color=PARTY_COLORS["lenders"], strokeWidth=2).encode(y=alt.Y("debt_bn:Q"))
     label = debt.mark_text(align="left", dx=4, dy=-7, color=INK).encode(
         y=alt.Y("debt_bn:Q"), x=alt.XValue(0), text=alt.Text("label:N"))
     return alt.layer(area, walks, median, rule, label).properties(
         title=alt.TitleParams(
-            f"{percent(default_probability, 0)} of the simulated paths end below the debt",
-            subtitle=f"{n_show} of {paths.shape[0]:,} paths, the median and the 5–95% band",
+            _("{share} of the simulated paths end below the debt").format(share=percent(default_probability, 0)),
+            subtitle=_("{shown} of {paths} paths, the median and the 5–95% band").format(
+                shown=n_show, paths=f"{paths.shape[0]:,}"),
         ),
         width=440, height=260,
-        description=(
-            f"Simulated values of the GPUs over {years(horizon_years)}: {n_show} individual paths, their "
-            f"median and a band holding 90% of paths, falling over time, with a line at the debt of "
-            f"{usd(debt_face)}. {percent(default_probability, 0)} of paths end below it."
-        ),
+        description=_(
+            "Simulated values of the GPUs over {horizon}: {shown} individual paths, their median and a band "
+            "holding 90% of paths, falling over time, with a line at the debt of {debt}. {share} of paths end "
+            "below it.").format(horizon=years(horizon_years), shown=n_show, debt=usd(debt_face),
+                                share=percent(default_probability, 0)),
     )
 
 
@@ -136,38 +141,38 @@ def binned_histogram(frame: pd.DataFrame, *, color: str, x_title: str, noun: str
     billions) and ``share_pct`` (the share of all ``noun``, e.g. paths, in the bin, %). Title,
     size and description are the caller's."""
     return alt.Chart(frame).mark_bar(color=color).encode(
-        x=alt.X("from_bn:Q", title=x_title, bin="binned"),
+        x=alt.X("from_bn:Q", title=_(x_title), bin="binned"),
         x2=alt.X2("to_bn:Q"),
-        y=alt.Y("share_pct:Q", title=f"Share of all {noun} (%)"),
-        tooltip=[alt.Tooltip("from_bn:Q", title="From, USD billions", format=".2f"),
-                 alt.Tooltip("to_bn:Q", title="To, USD billions", format=".2f"),
-                 alt.Tooltip("share_pct:Q", title=f"Share of {noun} (%)", format=".2f")],
+        y=alt.Y("share_pct:Q", title=_("Share of all {noun} (%)").format(noun=_(noun))),
+        tooltip=[alt.Tooltip("from_bn:Q", title=_("From, USD billions"), format=".2f"),
+                 alt.Tooltip("to_bn:Q", title=_("To, USD billions"), format=".2f"),
+                 alt.Tooltip("share_pct:Q", title=_("Share of {noun} (%)").format(noun=_(noun)), format=".2f")],
     )
 
 
 def loss_histogram_chart(estimate: MonteCarloGuarantee, bins: int = 30) -> alt.Chart:
     """Histogram of the guarantor's payment at the horizon over the simulated paths (pre-binned)."""
     frame = loss_distribution(estimate.losses_usd, bins=bins)
-    frame["from_bn"] = significant(frame["loss_from_usd"] / 1e9)
-    frame["to_bn"] = significant(frame["loss_to_usd"] / 1e9)
+    frame["from_bn"] = significant(frame["loss_from_usd"] / money_divisor())
+    frame["to_bn"] = significant(frame["loss_to_usd"] / money_divisor())
     frame["share_pct"] = significant(frame["share_of_paths"].astype(float) * 100)
     no_loss = 1.0 - estimate.default_probability
     return binned_histogram(
-        frame, color=PARTY_COLORS["taxpayers"], noun="paths",
-        x_title="The guarantor's payment at the horizon (USD billions)",
+        frame, color=PARTY_COLORS["taxpayers"], noun=N_("paths"),
+        x_title=N_("The guarantor's payment at the horizon (USD billions)"),
     ).properties(
         title=alt.TitleParams(
-            f"The guarantee pays on {percent(estimate.default_probability, 0)} of paths, "
-            f"{usd(estimate.expected_loss_usd)} on average",
-            subtitle=f"The other {percent(no_loss, 0)} of paths end above the debt and cost nothing",
+            _("The guarantee pays on {share} of paths, {mean} on average").format(
+                share=percent(estimate.default_probability, 0), mean=usd(estimate.expected_loss_usd)),
+            subtitle=_("The other {share} of paths end above the debt and cost nothing").format(
+                share=percent(no_loss, 0)),
         ),
         width=420, height=220,
-        description=(
-            f"Histogram of the guarantor's payment over {estimate.n_paths:,} simulated paths. "
-            f"{percent(no_loss, 0)} of paths need no payment; the rest spread from zero to "
-            f"{usd(float(estimate.losses_usd.max()))}, with a mean over all paths of "
-            f"{usd(estimate.expected_loss_usd)}."
-        ),
+        description=_(
+            "Histogram of the guarantor's payment over {paths} simulated paths. {share} of paths need no payment; "
+            "the rest spread from zero to {most}, with a mean over all paths of {mean}.").format(
+            paths=f"{estimate.n_paths:,}", share=percent(no_loss, 0), most=usd(float(estimate.losses_usd.max())),
+            mean=usd(estimate.expected_loss_usd)),
     )
 
 
@@ -177,12 +182,12 @@ def comparison_table(frame: pd.DataFrame):
         return estimate_usd(value, 3) if unit == "USD" else estimate_percent(value, 3)
 
     shown = pd.DataFrame({
-        "Quantity": frame["quantity"],
-        "World": frame["world"].map({"pricing": "Pricing", "real": "Real"}),
-        "Closed form": [show(v, u) for v, u in zip(frame["closed_form"], frame["unit"])],
-        "Monte Carlo": [show(v, u) for v, u in zip(frame["monte_carlo"], frame["unit"])],
-        "Standard error": [show(v, u) for v, u in zip(frame["standard_error"], frame["unit"])],
-        "Gap (standard errors)": [f"{g:+.2f}" for g in frame["gap_in_standard_errors"]],
+        _("Quantity"): frame["quantity"].map(_),
+        _("World"): frame["world"].map({"pricing": _("Pricing"), "real": _("Real")}),
+        _("Closed form"): [show(v, u) for v, u in zip(frame["closed_form"], frame["unit"])],
+        _("Monte Carlo"): [show(v, u) for v, u in zip(frame["monte_carlo"], frame["unit"])],
+        _("Standard error"): [show(v, u) for v, u in zip(frame["standard_error"], frame["unit"])],
+        _("Gap (standard errors)"): [f"{g:+.2f}" for g in frame["gap_in_standard_errors"]],
     })
     return styled(shown).hide(axis="index")
 
@@ -191,13 +196,13 @@ def decline_sensitivity_table(frame: pd.DataFrame):
     """:func:`gpu_finance.decline_sensitivity`'s table: every figure an estimate, to two significant
     digits (the precision rule of :mod:`gpu_finance.formatting`)."""
     shown = pd.DataFrame({
-        "GPUs' value falls, a year": [estimate_percent(v) for v in frame["annual_decline"]],
-        "Break-even loan rate": [estimate_percent(v) for v in frame["break_even_rate"]],
-        "Volatility implied by the reported rate": [estimate_percent(v) for v in frame["implied_volatility"]],
-        "Probability lenders lose": [estimate_percent(v) for v in frame["probability_of_loss"]],
-        "Lenders' expected loss (today)": [estimate_usd(v) for v in frame["expected_loss_usd"]],
-        "Guarantee's value": [estimate_usd(v) for v in frame["guarantee_value_usd"]],
-    }, index=pd.Index([DECLINE_CASES[c] for c in frame["case"]], name="Calibration"))
+        _("GPUs' value falls, a year"): [estimate_percent(v) for v in frame["annual_decline"]],
+        _("Break-even loan rate"): [estimate_percent(v) for v in frame["break_even_rate"]],
+        _("Volatility implied by the reported rate"): [estimate_percent(v) for v in frame["implied_volatility"]],
+        _("Probability lenders lose"): [estimate_percent(v) for v in frame["probability_of_loss"]],
+        _("Lenders' expected loss (today)"): [estimate_usd(v) for v in frame["expected_loss_usd"]],
+        _("Guarantee's value"): [estimate_usd(v) for v in frame["guarantee_value_usd"]],
+    }, index=pd.Index([_(DECLINE_CASES[c]) for c in frame["case"]], name=_("Calibration")))
     return styled(shown)
 
 
@@ -211,12 +216,12 @@ def guarantee_explorer(asset_value: float, reported_ltv: float) -> alt.LayerChar
     have short names (``vol``, ``mu``, ``yrs``, ``l`` for the loan-to-value, ``p`` for the price
     and ``e`` for the expected loss, in USD billions) to keep the page small.
     """
-    volatility = Slider("vol", "Volatility of the GPUs' value (% a year)", 0.15, 0.55, 0.10,
+    volatility = Slider("vol", _("Volatility of the GPUs' value (% a year)"), 0.15, 0.55, 0.10,
                                  snap(DEFAULT_VOLATILITY, 0.15, 0.55, 0.10), scale=100, valid=VOLATILITY)
-    drift = Slider("mu", "Real-world drift of their value (% a year)", -0.44, 0.04, 0.08,
+    drift = Slider("mu", _("Real-world drift of their value (% a year)"), -0.44, 0.04, 0.08,
                             snap(default_drift(), -0.44, 0.04, 0.08), scale=100, valid=DRIFT)
-    horizon = Slider("yrs", "Years to the horizon", 1, 5, 2, snap(DEFAULT_HORIZON_YEARS, 1, 5, 2), valid=HORIZON_YEARS)
-    coverage = Slider("cov", "Share guaranteed (%)", FRACTION.low, FRACTION.high, 0.1,
+    horizon = Slider("yrs", _("Years to the horizon"), 1, 5, 2, snap(DEFAULT_HORIZON_YEARS, 1, 5, 2), valid=HORIZON_YEARS)
+    coverage = Slider("cov", _("Share guaranteed (%)"), FRACTION.low, FRACTION.high, 0.1,
                                snap(DEFAULT_COVERAGE, FRACTION.low, FRACTION.high, 0.1), scale=100, valid=FRACTION)
     ratios = np.arange(1, 17) / 16
     marked = float(ratios[np.argmin(np.abs(ratios - reported_ltv))])
@@ -226,50 +231,51 @@ def guarantee_explorer(asset_value: float, reported_ltv: float) -> alt.LayerChar
         debts = ratios * asset_value
         price = [guarantee_value(asset_value, d, vol, rate, yrs) for d in debts]
         loss = [math.exp(-rate * yrs) * expected_loss(asset_value, d, vol, mu, yrs) for d in debts]
-        return pd.DataFrame({"l": ratios, "p": significant(np.array(price) / 1e9), "e": significant(np.array(loss) / 1e9)})
+        return pd.DataFrame({"l": ratios, "p": significant(np.array(price) / money_divisor()),
+                             "e": significant(np.array(loss) / money_divisor())})
 
     sweep = [volatility, drift, horizon]
     data = grid(rows, sweep)
     share = f"{coverage.name} / {coverage.scale!r}"
     base = alt.Chart(data).transform_filter(selected(sweep)).transform_calculate(
         price=f"datum.p * {share}", loss=f"datum.e * {share}")
-    labels = ["Price of the guarantee (pricing world)", "Taxpayers' expected loss, valued today (real world)"]
+    labels = [_("Price of the guarantee (pricing world)"), _("Taxpayers' expected loss, valued today (real world)")]
     lines = base.transform_fold(["price", "loss"], as_=["measure", "usd_bn"]).transform_calculate(
         label=f"datum.measure == 'price' ? {json.dumps(labels[0])} : {json.dumps(labels[1])}"
     ).mark_line(point=True, strokeWidth=2.5).encode(
-        x=alt.X("l:Q", title="Loan-to-value: debt as a share of the GPUs' value", axis=alt.Axis(format="%"),
+        x=alt.X("l:Q", title=_("Loan-to-value: debt as a share of the GPUs' value"), axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("usd_bn:Q", title="USD billions, today's value"),
+        y=alt.Y("usd_bn:Q", title=_("USD billions, today's value")),
         color=alt.Color("label:N", title=None,
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=440),
                         scale=alt.Scale(domain=labels, range=[INK, PARTY_COLORS["taxpayers"]])),
-        tooltip=[alt.Tooltip("l:Q", title="Loan-to-value", format=".1%"),
-                 alt.Tooltip("label:N", title="Measure"),
-                 alt.Tooltip("usd_bn:Q", title="USD billions", format=".3f")],
+        tooltip=[alt.Tooltip("l:Q", title=_("Loan-to-value"), format=".1%"),
+                 alt.Tooltip("label:N", title=_("Measure")),
+                 alt.Tooltip("usd_bn:Q", title=_("USD billions"), format=".3f")],
     )
     note = base.transform_filter(f"abs(datum.l - {marked!r}) < 1e-9").transform_calculate(
-        text=(f"'At {percent(marked, 1)} loan-to-value: price $' + format(datum.price, '.2f') + "
-              "'B, expected loss $' + format(datum.loss, '.2f') + 'B'")
+        text=vega_text(_("At {ltv} loan-to-value: price {price}, expected loss {loss}"),
+                       ltv=[("text", str(percent(marked, 1)))], price=vega_money("datum.price"),
+                       loss=vega_money("datum.loss"))
     ).mark_text(align="left", baseline="top", fontSize=13).encode(x=alt.XValue(4), y=alt.YValue(4), text=alt.Text("text:N"))
     return bind(alt.layer(lines, note), [volatility, drift, horizon, coverage]).properties(
         title=alt.TitleParams(
-            "The drift moves the expected loss, not the price",
-            subtitle=f"GPUs worth {usd(asset_value)}; risk-free rate {percent(rate)}; move the sliders",
+            _("The drift moves the expected loss, not the price"),
+            subtitle=_("GPUs worth {value}; risk-free rate {rate}; move the sliders").format(
+                value=usd(asset_value), rate=percent(rate)),
         ),
         width=440, height=280,
-        description=(
+        description=_(
             "Interactive line chart against the loan-to-value, from 6% to 100%: the guarantee's price, "
             "computed as if the GPUs grew at the risk-free rate, and the taxpayers' expected loss valued "
             "today, computed with the real-world drift. Sliders set the volatility, the drift, the horizon "
             "and the share guaranteed; moving the drift changes only the expected loss. A line of text "
-            f"gives both at {percent(marked, 1)} loan-to-value."
-        ),
+            "gives both at {ltv} loan-to-value.").format(ltv=percent(marked, 1)),
     )
 
 
 # ------------------------------------------------------------------------------------------------ waterfall
 _DECLINES = np.round(np.arange(0, 11) / 10, 10)
-_PARTY_NAMES = [PARTIES[k] for k in WATERFALL_ORDER]
 
 
 def _waterfall_rows(deal: Deal, coverage: float, structure: str, equity_order: str = "pari_passu") -> pd.DataFrame:
@@ -278,52 +284,57 @@ def _waterfall_rows(deal: Deal, coverage: float, structure: str, equity_order: s
     return pd.DataFrame({
         "d": np.round(frame["decline"] * 100).astype(int),
         "k": frame["party"].map(list(WATERFALL_ORDER).index),
-        "y": significant(frame["absorbed_usd"] / 1e9),
+        "y": significant(frame["absorbed_usd"] / money_divisor()),
     })
 
 
 def _waterfall_bars(data, total_bn: float) -> alt.Chart:
-    return alt.Chart(data).transform_calculate(party=f"{json.dumps(_PARTY_NAMES)}[datum.k]").mark_bar().encode(
-        x=alt.X("d:O", title="Fall in the GPUs' value (% of what they cost)"),
-        y=alt.Y("sum(y):Q", title="Loss absorbed (USD billions)", stack="zero",
+    names = json.dumps(_party_labels(WATERFALL_ORDER))
+    return alt.Chart(data).transform_calculate(party=f"{names}[datum.k]").mark_bar().encode(
+        x=alt.X("d:O", title=_("Fall in the GPUs' value (% of what they cost)")),
+        y=alt.Y("sum(y):Q", title=_("Loss absorbed (USD billions)"), stack="zero",
                 scale=alt.Scale(domain=[0, total_bn * 1.15], nice=False)),
-        color=alt.Color("party:N", title="Who absorbs it",
+        color=alt.Color("party:N", title=_("Who absorbs it"),
                         scale=party_scale(list(WATERFALL_ORDER)), legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("k:Q"),
-        tooltip=[alt.Tooltip("d:O", title="Fall in value (%)"),
-                 alt.Tooltip("party:N", title="Party"),
-                 alt.Tooltip("y:Q", title="USD billions", format=".2f")],
+        tooltip=[alt.Tooltip("d:O", title=_("Fall in value (%)")),
+                 alt.Tooltip("party:N", title=_("Party")),
+                 alt.Tooltip("y:Q", title=_("USD billions"), format=".2f")],
     )
 
 
 def _equity_sentence(deal: Deal, equity_order: str) -> str:
     outside, vendor = usd(deal.outside_equity_usd), usd(deal.vendor_equity_usd)
     if equity_order == "pari_passu":
-        return (f"the equity absorbs losses first, the outside investors ({outside}) and the chip vendor "
-                f"({vendor}) in proportion to their stakes")
+        return _("the equity absorbs losses first, the outside investors ({outside}) and the chip vendor "
+                 "({vendor}) in proportion to their stakes").format(outside=outside, vendor=vendor)
     if equity_order == "vendor_last":
-        return f"outside equity ({outside}) absorbs losses first, then the chip vendor's equity ({vendor})"
-    return f"the chip vendor's equity ({vendor}) absorbs losses first, then the outside equity ({outside})"
+        return _("outside equity ({outside}) absorbs losses first, then the chip vendor's equity ({vendor})").format(
+            outside=outside, vendor=vendor)
+    return _("the chip vendor's equity ({vendor}) absorbs losses first, then the outside equity ({outside})").format(
+        outside=outside, vendor=vendor)
 
 
 def waterfall_chart(deal: Deal, coverage: float = 0.0, structure: str = "lenders_first",
                     equity_order: str = "pari_passu") -> alt.Chart:
     """Stacked bars: for each fall in the GPUs' value, who absorbs the loss, in order."""
     rows = _waterfall_rows(deal, coverage, structure, equity_order)
-    guarantee = ("no guarantee" if coverage == 0 else
-                 f"{percent(coverage, 0)} of the debt guaranteed, {STRUCTURES[structure].split(':')[0].lower()}")
-    equity = EQUITY_ORDERS[equity_order].split(":")[0].lower()
-    return _waterfall_bars(rows, deal.total_cost_usd / 1e9).properties(
+    guarantee = (_("no guarantee") if coverage == 0 else
+                 _("{share} of the debt guaranteed, {structure}").format(
+                     share=percent(coverage, 0), structure=short_name(structure, STRUCTURES[structure], lower=True)))
+    equity = short_name(equity_order, EQUITY_ORDERS[equity_order], lower=True)
+    return _waterfall_bars(rows, deal.total_cost_usd / money_divisor()).properties(
         title=alt.TitleParams(
-            f"The lenders lose nothing until the GPUs lose {percent(deal.equity_share, 1)} of their value",
-            subtitle=f"{deal.name}; equity {equity}; {guarantee}",
+            _("The lenders lose nothing until the GPUs lose {share} of their value").format(
+                share=percent(deal.equity_share, 1)),
+            subtitle=_("{name}; equity {equity}; {guarantee}").format(name=shown_name(deal.name), equity=equity,
+                                                                      guarantee=guarantee),
         ),
         width=420, height=260,
-        description=(
-            f"Stacked bars for falls in the GPUs' value from 0% to 100% of their cost {usd(deal.total_cost_usd)}: "
-            f"{_equity_sentence(deal, equity_order)}; then the lenders and, with a guarantee, the taxpayers; "
-            f"{guarantee}."
-        ),
+        description=_(
+            "Stacked bars for falls in the GPUs' value from 0% to 100% of their cost {cost}: {equity}; then the "
+            "lenders and, with a guarantee, the taxpayers; {guarantee}.").format(
+            cost=usd(deal.total_cost_usd), equity=_equity_sentence(deal, equity_order), guarantee=guarantee),
     )
 
 
@@ -333,17 +344,17 @@ def waterfall_explorer(deal: Deal, note_fall: float = 0.7) -> alt.LayerChart:
     A line of text gives what the lenders and the taxpayers absorb when the GPUs lose ``note_fall``
     of their value.
     """
-    coverage = Slider("cov", "Share of the debt guaranteed (%)", FRACTION.low, FRACTION.high, 0.2,
+    coverage = Slider("cov", _("Share of the debt guaranteed (%)"), FRACTION.low, FRACTION.high, 0.2,
                                snap(DEFAULT_COVERAGE, FRACTION.low, FRACTION.high, 0.2), scale=100, valid=FRACTION)
-    structure = Dropdown("how", "How the guarantee shares losses",
-                         tuple((label.split(":")[0], key) for key, label in sorted(STRUCTURES.items())),
+    structure = Dropdown("how", _("How the guarantee shares losses"),
+                         tuple((short_name(key, label), key) for key, label in sorted(STRUCTURES.items())),
                          "lenders_first")
-    order = Dropdown("eq", "How the equity holders share losses",
-                     tuple((label.split(":")[0], key) for key, label in EQUITY_ORDERS.items()), "pari_passu")
+    order = Dropdown("eq", _("How the equity holders share losses"),
+                     tuple((short_name(key, label), key) for key, label in EQUITY_ORDERS.items()), "pari_passu")
     controls = [coverage, structure, order]
     data = grid(lambda cov, how, eq: _waterfall_rows(deal, cov, how, eq), controls)
     pick = selected(controls)
-    bars = _waterfall_bars(data, deal.total_cost_usd / 1e9).transform_filter(pick)
+    bars = _waterfall_bars(data, deal.total_cost_usd / money_divisor()).transform_filter(pick)
     fall = int(round(note_fall * 100))
     lenders, taxpayers = WATERFALL_ORDER.index("lenders"), WATERFALL_ORDER.index("taxpayers")
     note = (
@@ -352,26 +363,26 @@ def waterfall_explorer(deal: Deal, note_fall: float = 0.7) -> alt.LayerChart:
                              taxpayers=f"datum.k == {taxpayers} ? datum.y : 0")
         .transform_aggregate(lenders="sum(lenders)", taxpayers="sum(taxpayers)")
         .transform_calculate(
-            text=(f"'If the GPUs lose {fall}%: lenders absorb $' + format(datum.lenders, '.2f') + "
-                  "'B, taxpayers $' + format(datum.taxpayers, '.2f') + 'B'")
+            text=vega_text(_("If the GPUs lose {fall}: lenders absorb {lenders}, taxpayers {taxpayers}"),
+                           fall=[("text", f"{fall}%")], lenders=vega_money("datum.lenders"),
+                           taxpayers=vega_money("datum.taxpayers"))
         )
         .mark_text(align="left", baseline="top", fontSize=13)
         .encode(x=alt.XValue(4), y=alt.YValue(4), text=alt.Text("text:N"))
     )
     return bind(alt.layer(bars, note), controls).properties(
         title=alt.TitleParams(
-            "A guarantee decides who is last in line: the lenders or the taxpayers",
-            subtitle=f"{deal.name}; move the slider and pick the structures",
+            _("A guarantee decides who is last in line: the lenders or the taxpayers"),
+            subtitle=_("{name}; move the slider and pick the structures").format(name=shown_name(deal.name)),
         ),
         width=420, height=280,
-        description=(
+        description=_(
             "Interactive stacked bars of who absorbs the loss for falls in the GPUs' value from 0% to 100%. "
             "A slider sets the share of the debt guaranteed; a menu chooses whether the lenders absorb their "
             "unguaranteed part first or share every loss with the guarantor pro rata; another whether the "
             "outside investors and the chip vendor share the equity's losses pari passu (the default) or "
-            "one of them stands first. A line of text gives "
-            f"the lenders' and the taxpayers' losses when the GPUs lose {fall}%."
-        ),
+            "one of them stands first. A line of text gives the lenders' and the taxpayers' losses when the GPUs "
+            "lose {fall}.").format(fall=f"{fall}%"),
     )
 
 
@@ -379,28 +390,26 @@ def expected_loss_by_party_chart(deal: Deal, terminal_usd, coverage: float,
                                  structure: str = "lenders_first", equity_order: str = "pari_passu") -> alt.Chart:
     """Bars of each party's average loss over simulated values of the GPUs at the horizon."""
     frame = expected_loss_by_party(deal, terminal_usd, coverage, structure, equity_order)
-    frame["party_label"] = frame["party"].map(PARTIES)
-    frame["loss_bn"] = significant(frame["expected_loss_usd"] / 1e9)
+    frame["party_label"] = frame["party"].map(lambda key: _(PARTIES[key]))
+    frame["loss_bn"] = significant(frame["expected_loss_usd"] / money_divisor())
     total = float(frame["expected_loss_usd"].sum())
     taxpayers = float(frame.loc[frame["party"] == "taxpayers", "expected_loss_usd"].iloc[0])
     return alt.Chart(frame).mark_bar().encode(
         y=alt.Y("party_label:N", title=None, sort=_party_labels(WATERFALL_ORDER)),
-        x=alt.X("loss_bn:Q", title="Average loss at the horizon (USD billions)"),
+        x=alt.X("loss_bn:Q", title=_("Average loss at the horizon (USD billions)")),
         color=alt.Color("party_label:N", scale=party_scale(list(WATERFALL_ORDER)), legend=None),
-        tooltip=[alt.Tooltip("party_label:N", title="Party"),
-                 alt.Tooltip("loss_bn:Q", title="USD billions", format=".2f")],
+        tooltip=[alt.Tooltip("party_label:N", title=_("Party")),
+                 alt.Tooltip("loss_bn:Q", title=_("USD billions"), format=".2f")],
     ).properties(
         title=alt.TitleParams(
-            f"Taxpayers bear {usd(taxpayers)} of an average loss of {usd(total)}",
-            subtitle=f"{percent(coverage, 0)} of the debt guaranteed, "
-                     f"{STRUCTURES[structure].split(':')[0].lower()}; real-world simulation",
+            _("Taxpayers bear {taxpayers} of an average loss of {total}").format(taxpayers=usd(taxpayers),
+                                                                                total=usd(total)),
+            subtitle=_("{share} of the debt guaranteed, {structure}; real-world simulation").format(
+                share=percent(coverage, 0), structure=short_name(structure, STRUCTURES[structure], lower=True)),
         ),
         width=380, height=150,
-        description=(
-            "Horizontal bars of each party's average loss over the simulated paths: "
-            + "; ".join(f"{lab} {usd(v)}" for lab, v in zip(frame["party_label"], frame["expected_loss_usd"]))
-            + "."
-        ),
+        description=_("Horizontal bars of each party's average loss over the simulated paths: {losses}.").format(
+            losses=_("; ").join(f"{lab} {usd(v)}" for lab, v in zip(frame["party_label"], frame["expected_loss_usd"]))),
     )
 
 
@@ -408,10 +417,12 @@ def expected_loss_by_party_chart(deal: Deal, terminal_usd, coverage: float,
 def quotes_table(quotes: pd.DataFrame):
     """The sourced quotes as a table: date, who and where, the words, the source and its confidence."""
     shown = pd.DataFrame({
-        "Date": quotes["date"],
-        "Who, and where (our description)": quotes["speaker"] + " (" + quotes["role"] + "). " + quotes["setting"],
-        "Words, as sourced": "“" + quotes["quote"] + "”",
-        "Source": quotes["source"] + " [" + quotes["confidence"] + "]",
+        _("Date"): quotes["date"],
+        _("Who, and where (our description)"): [
+            _("{speaker} ({role}). {setting}").format(speaker=s, role=_(r), setting=_(t))
+            for s, r, t in zip(quotes["speaker"], quotes["role"], quotes["setting"])],
+        _("Words, as sourced"): [_("“{quote}”").format(quote=_(q)) for q in quotes["quote"]],
+        _("Source"): quotes["source"] + " [" + quotes["confidence"] + "]",
     })
     return styled(shown).hide(axis="index")
 
@@ -422,11 +433,11 @@ def assumptions_table(frame: pd.DataFrame):
         return years(value) if unit == "years" else percent(value, 1)
 
     shown = pd.DataFrame({
-        "Assumption": frame["description"],
-        "Value": [show(v, u) + (" a year" if u == "fraction per year" else "")
-                  for v, u in zip(frame["value"], frame["unit"])],
-        "Name in the model": frame["name"],
-        "Confidence": frame["confidence"],
+        _("Assumption"): frame["description"].map(_),
+        _("Value"): [_("{value} a year").format(value=show(v, u)) if u == "fraction per year" else show(v, u)
+                     for v, u in zip(frame["value"], frame["unit"])],
+        _("Name in the model"): frame["name"],
+        _("Confidence"): frame["confidence"],
     })
     return styled(shown).hide(axis="index")
 
@@ -439,9 +450,9 @@ def history_table(history: pd.DataFrame):
     """
     events = history[~history["unit"].isin(["count", "fraction"])]
     shown = pd.DataFrame({
-        "Date": events["date"],
-        "What happened": events["event"],
-        "Source": events["source"] + " [" + events["confidence"] + "]",
+        _("Date"): events["date"],
+        _("What happened"): events["event"].map(_),
+        _("Source"): events["source"] + " [" + events["confidence"] + "]",
     })
     return styled(shown).hide(axis="index")
 
@@ -449,13 +460,13 @@ def history_table(history: pd.DataFrame):
 def design_table(frame: pd.DataFrame):
     """:func:`gpu_finance.design_comparison`'s table, written for readers."""
     shown = pd.DataFrame({
-        "Design": frame["design"],
-        "Share guaranteed": [percent(c, 0) for c in frame["coverage"]],
-        "Fee a year (at the leverage chosen)": [percent(f, 1) for f in frame["fee"]],
-        "Loan-to-value chosen": [percent(x, 0) for x in frame["ltv"]],
-        "Sponsor's payoff": [estimate_usd(v, 3) for v in frame["sponsor_payoff_usd"]],
-        "Taxpayers' expected cost": [estimate_usd(v, 3) for v in frame["taxpayer_cost_usd"]],
-        "Value destroyed": [estimate_usd(v, 3) for v in frame["value_lost_usd"]],
+        _("Design"): frame["design"].map(_),
+        _("Share guaranteed"): [percent(c, 0) for c in frame["coverage"]],
+        _("Fee a year (at the leverage chosen)"): [percent(f, 1) for f in frame["fee"]],
+        _("Loan-to-value chosen"): [percent(x, 0) for x in frame["ltv"]],
+        _("Sponsor's payoff"): [estimate_usd(v, 3) for v in frame["sponsor_payoff_usd"]],
+        _("Taxpayers' expected cost"): [estimate_usd(v, 3) for v in frame["taxpayer_cost_usd"]],
+        _("Value destroyed"): [estimate_usd(v, 3) for v in frame["value_lost_usd"]],
     })
     return styled(shown).hide(axis="index")
 
@@ -465,24 +476,24 @@ def _panel_controls(deal: Deal, *, with_fee: bool) -> list:
     """The live panels' sliders, each within the model's valid range; the leverage stops where the
     chip vendor's equity would no longer fit in the deal."""
     most_ltv = math.floor(deal.max_debt_share / 0.025 + 1e-9) * 0.025
-    fee = [Slider("fee", "Guarantee fee (% a year)", 0.0, 0.12, 0.005, 0.0, scale=100, valid=FRACTION)
+    fee = [Slider("fee", _("Guarantee fee (% a year)"), 0.0, 0.12, 0.005, 0.0, scale=100, valid=FRACTION)
            ] if with_fee else []
     paths = (("1,000", 1_000), ("10,000", 10_000), ("100,000", 100_000))
-    if not all(PATHS.contains(n) for _, n in paths):
+    if not all(PATHS.contains(n) for _label, n in paths):
         raise ValueError(f"n_paths: a choice of {paths!r} is outside the model's {PATHS}")
     return [
-        Slider("coverage", "Share guaranteed (%)", FRACTION.low, FRACTION.high, 0.05,
+        Slider("coverage", _("Share guaranteed (%)"), FRACTION.low, FRACTION.high, 0.05,
                         snap(DEFAULT_COVERAGE, 0, 1, 0.05), scale=100, valid=FRACTION),
         *fee,
-        Slider("volatility", "Volatility (% a year)", 0.05, 1.0, 0.05,
+        Slider("volatility", _("Volatility (% a year)"), 0.05, 1.0, 0.05,
                         snap(DEFAULT_VOLATILITY, 0.05, 1.0, 0.05), scale=100, valid=VOLATILITY),
-        Slider("drift", "Real-world drift (% a year)", -0.6, 0.2, 0.02,
+        Slider("drift", _("Real-world drift (% a year)"), -0.6, 0.2, 0.02,
                         snap(default_drift(), -0.6, 0.2, 0.02), scale=100, valid=DRIFT),
-        Slider("ltv", "Loan-to-value (%)", 0.05, round(most_ltv, 10), 0.025,
+        Slider("ltv", _("Loan-to-value (%)"), 0.05, round(most_ltv, 10), 0.025,
                snap(deal.debt_share, 0.05, most_ltv, 0.025), scale=100),
-        Slider("years", "Horizon (years)", 1, 10, 1, int(snap(DEFAULT_HORIZON_YEARS, 1, 10, 1)), valid=HORIZON_YEARS),
+        Slider("years", _("Horizon (years)"), 1, 10, 1, int(snap(DEFAULT_HORIZON_YEARS, 1, 10, 1)), valid=HORIZON_YEARS),
         # 10,000 paths by default keep each move quick; 100,000 give the chapters' precision.
-        Dropdown("n_paths", "Simulated paths", paths, 10_000),
+        Dropdown("n_paths", _("Simulated paths"), paths, 10_000),
     ]
 
 
@@ -507,7 +518,7 @@ def guarantee_panel(deal: Deal, seed: int = 0) -> LivePanel:
         return [comparison_table(table), *histogram]
 
     return live_panel(_panel_controls(deal, with_fee=False), update,
-                      title="The guarantee, live: its price, its expected cost and the simulation")
+                      title=_("The guarantee, live: its price, its expected cost and the simulation"))
 
 
 def backstop_panel(deal: Deal, seed: int = 0) -> LivePanel:
@@ -533,7 +544,7 @@ def backstop_panel(deal: Deal, seed: int = 0) -> LivePanel:
             return [leverage_chart(problem, coverage, fee)]
 
         # Two tabs, each computed only when in view (see gpu_finance.viz.controls.LivePanel).
-        return {"Who bears the loss": who_bears, "Moral hazard": moral_hazard}
+        return {_("Who bears the loss"): who_bears, _("Moral hazard"): moral_hazard}
 
     return live_panel(_panel_controls(deal, with_fee=True), update,
-                      title="The backstop, live: who bears the loss, and how much the sponsor borrows")
+                      title=_("The backstop, live: who bears the loss, and how much the sponsor borrows"))

@@ -30,6 +30,7 @@ from IPython import get_ipython
 from IPython.display import display
 
 from .._validation import Range, check_number
+from ..i18n import gettext as _, is_chinese
 from .render import render_spec
 
 __all__ = ["Slider", "Dropdown", "Control", "grid", "bind", "selected", "live_panel", "LivePanel", "defaults",
@@ -112,8 +113,17 @@ class Slider:
         return widgets.FloatSlider(
             value=self.default * self.scale, min=self.minimum * self.scale,
             max=self.maximum * self.scale, step=self.step * self.scale,
-            readout_format=".3g", **common,
+            readout_format=self._readout_format(), **common,
         )
+
+    def _readout_format(self) -> str:
+        """How the widget writes its value: three significant digits; in Chinese, where money is counted
+        in 億 (a slider in USD billions shows ten times the number), whole numbers with separators
+        (5,000, not 5e+03)."""
+        shown = [x * self.scale for x in (self.minimum, self.step)]
+        if is_chinese() and all(abs(x - round(x)) < 1e-9 for x in shown):
+            return ",.0f"
+        return ".3g"
 
     def from_widget(self, shown: float) -> float:
         """Model value for a widget reading (undoing ``scale``, snapped to the grid)."""
@@ -309,13 +319,13 @@ class LivePanel(widgets.VBox):
         """Open the section called ``title`` (computing it if it is out of date)."""
         self.tabs.selected_index = list(self.sections).index(title)
 
-    def refresh(self, *_) -> None:
+    def refresh(self, *_change) -> None:
         """Recompute with the current values and redraw what is in view."""
         try:
             with debug_mode(False):
                 result = self.update_function(**self.values())
         except ValueError as error:  # the model's own message, shown instead of a traceback
-            self._show_message(f"Not a valid combination: {error}")
+            self._show_message(_("Not a valid combination: {error}").format(error=error))
             return
         self.message = ""
         if isinstance(result, dict):
@@ -351,7 +361,7 @@ class LivePanel(widgets.VBox):
             with debug_mode(False):
                 produced = self.sections[title]()
         except ValueError as error:
-            self._show_message(f"Not a valid combination: {error}")
+            self._show_message(_("Not a valid combination: {error}").format(error=error))
             return
         items = produced if isinstance(produced, (list, tuple)) else [produced]
         self._stale.discard(title)
@@ -383,7 +393,7 @@ def _bundle(item) -> dict:
         return render_spec(item.to_dict(validate=False))
     formatter = get_ipython().display_formatter if get_ipython() is not None else None
     if formatter is not None:
-        data, _ = formatter.format(item)
+        data, _metadata = formatter.format(item)
         return data
     html = item._repr_html_() if hasattr(item, "_repr_html_") else None
     return {"text/html": html} if html else {"text/plain": repr(item)}

@@ -32,8 +32,9 @@ from ..depreciation import (
     reversal_year,
 )
 from ..formatting import percent, table, usd, usd_billions, years
+from ..i18n import N_, gettext as _, is_chinese
 from ._chapter2 import WIDTH, YEAR_AXIS, decline_slider, estimate_amount, note_row, packed, step_slider
-from ._common import billions
+from ._common import billions, money_divisor, shown_name, vega_text
 from .collateral import ltv_chart, ltv_explorer  # noqa: F401 (re-exported: the chapter's figures)
 from .controls import Dropdown, LivePanel, Slider, bind, grid, live_panel, selected
 from .datasets import (  # noqa: F401 (re-exported: the chapter's figures)
@@ -65,22 +66,28 @@ __all__ = [
 
 #: Reader-facing names of the depreciation methods.
 METHOD_LABELS: dict[str, str] = {
-    "straight_line": "Straight-line",
-    "double_declining_balance": "Double-declining balance",
-    "sum_of_years_digits": "Sum-of-years' digits",
+    "straight_line": N_("Straight-line"),
+    "double_declining_balance": N_("Double-declining balance"),
+    "sum_of_years_digits": N_("Sum-of-years' digits"),
 }
 
-_BOOK = "Book value"
-_MARKET = "Market value"
-_VALUE_SCALE = alt.Scale(domain=[_BOOK, _MARKET], range=[OKABE_ITO["blue"], OKABE_ITO["vermillion"]])
-_REPORTED = "Reported profit"
-_ECONOMIC = "Economic profit"
-_PROFIT_SCALE = alt.Scale(domain=[_REPORTED, _ECONOMIC], range=[OKABE_ITO["blue"], OKABE_ITO["bluish_green"]])
+_BOOK = N_("Book value")
+_MARKET = N_("Market value")
+_REPORTED = N_("Reported profit")
+_ECONOMIC = N_("Economic profit")
+
+
+def _value_scale() -> alt.Scale:
+    return alt.Scale(domain=[_(_BOOK), _(_MARKET)], range=[OKABE_ITO["blue"], OKABE_ITO["vermillion"]])
+
+
+def _profit_scale() -> alt.Scale:
+    return alt.Scale(domain=[_(_REPORTED), _(_ECONOMIC)], range=[OKABE_ITO["blue"], OKABE_ITO["bluish_green"]])
 
 
 def method_dropdown(default: str = "straight_line") -> Dropdown:
     """The depreciation-method menu, offering every method in :data:`METHODS`."""
-    return Dropdown("method", "Depreciation method", tuple((METHOD_LABELS[m], m) for m in METHODS), default)
+    return Dropdown("method", _("Depreciation method"), tuple((_(METHOD_LABELS[m]), m) for m in METHODS), default)
 
 
 def _owner_defaults(rent_decline: float | None, required_return: float | None) -> tuple[float, float]:
@@ -104,30 +111,31 @@ def methods_chart(cost: float, life_years: int, salvage_fraction: float = 0.0) -
         schedule = depreciation_schedule(cost, life_years, salvage_fraction, method)
         first = pd.DataFrame({"year": [0], "book_value": [cost], "expense": [0.0]})
         frame = pd.concat([first, schedule[["year", "book_value", "expense"]]], ignore_index=True)
-        frame["method"] = METHOD_LABELS[method]
+        frame["method"] = _(METHOD_LABELS[method])
         rows.append(frame)
     data = pd.concat(rows, ignore_index=True)
     data["book_bn"] = billions(data["book_value"])
     year_one = data[data["year"] == 1].set_index("method")["expense"]
     fastest = year_one.idxmax()
     return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("year:Q", title="Years after purchase", axis=YEAR_AXIS),
-        y=alt.Y("book_bn:Q", title="Book value (USD billions)"),
-        color=alt.Color("method:N", title="Method", legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("method:N", title="Method"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("book_bn:Q", title="Book value (USD billions)", format=".2f")],
+        x=alt.X("year:Q", title=_("Years after purchase"), axis=YEAR_AXIS),
+        y=alt.Y("book_bn:Q", title=_("Book value (USD billions)")),
+        color=alt.Color("method:N", title=_("Method"), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("method:N", title=_("Method")), alt.Tooltip("year:Q", title=_("Year")),
+                 alt.Tooltip("book_bn:Q", title=_("Book value (USD billions)"), format=".2f")],
     ).properties(
         title=alt.TitleParams(
-            f"Same total, different timing: {usd(year_one[fastest])} in year 1 at the fastest",
-            subtitle=f"{usd(cost)} over {years(life_years)}, salvage {percent(salvage_fraction)}: {fastest.lower()} "
-                     f"front-loads; straight-line charges {usd(year_one[METHOD_LABELS['straight_line']])} a year",
+            _("Same total, different timing: {expense} in year 1 at the fastest").format(expense=usd(year_one[fastest])),
+            subtitle=_("{cost} over {life}, salvage {salvage}: {fastest} front-loads; straight-line charges {straight} "
+                       "a year").format(cost=usd(cost), life=years(life_years), salvage=percent(salvage_fraction),
+                                        fastest=fastest.lower(),
+                                        straight=usd(year_one[_(METHOD_LABELS['straight_line'])])),
         ),
         width=WIDTH, height=240,
-        description=(
-            f"Line chart of book value by year for {usd(cost)} depreciated over {years(life_years)} by three "
-            "methods. " + "; ".join(f"{m}: {usd(e)} in year 1" for m, e in year_one.items()) + ". All three "
-            "end at the salvage value."
-        ),
+        description=_("Line chart of book value by year for {cost} depreciated over {life} by three methods. "
+                      "{methods}. All three end at the salvage value.").format(
+            cost=usd(cost), life=years(life_years), methods=_("; ").join(
+                _("{method}: {expense} in year 1").format(method=m, expense=usd(e)) for m, e in year_one.items())),
     )
 
 
@@ -135,11 +143,11 @@ def methods_chart(cost: float, life_years: int, salvage_fraction: float = 0.0) -
 def _value_lines(base: alt.Chart) -> alt.Chart:
     """Rows of (year, series, value_bn) -> the book and market value lines (static and explorer)."""
     encode = dict(
-        x=alt.X("year:Q", title="Years after purchase", axis=YEAR_AXIS),
-        y=alt.Y("value_bn:Q", title="Value of the GPUs (USD billions)"),
-        color=alt.Color("series:N", title=None, scale=_VALUE_SCALE, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("value_bn:Q", title="USD billions", format=".2f")],
+        x=alt.X("year:Q", title=_("Years after purchase"), axis=YEAR_AXIS),
+        y=alt.Y("value_bn:Q", title=_("Value of the GPUs (USD billions)")),
+        color=alt.Color("series:N", title=None, scale=_value_scale(), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("series:N", title=_("Series")), alt.Tooltip("year:Q", title=_("Year")),
+                 alt.Tooltip("value_bn:Q", title=_("USD billions"), format=".2f")],
     )
     return base.mark_line(point=True).encode(**encode)
 
@@ -147,30 +155,30 @@ def _value_lines(base: alt.Chart) -> alt.Chart:
 def book_market_chart(frame: pd.DataFrame, *, description_note: str = "") -> alt.LayerChart:
     """Book value against market value from :func:`book_versus_market`, with the impairment year marked."""
     long = pd.concat([
-        pd.DataFrame({"year": frame["year"], "series": _BOOK, "value_bn": billions(frame["book_value_usd"])}),
-        pd.DataFrame({"year": frame["year"], "series": _MARKET, "value_bn": billions(frame["market_value_usd"])}),
+        pd.DataFrame({"year": frame["year"], "series": _(_BOOK), "value_bn": billions(frame["book_value_usd"])}),
+        pd.DataFrame({"year": frame["year"], "series": _(_MARKET), "value_bn": billions(frame["market_value_usd"])}),
     ], ignore_index=True)
     lines = _value_lines(alt.Chart(long))
     first = impairment_year(frame)
     widest = frame.loc[frame["gap_usd"].idxmax()]
     if first is None:
-        title = "Market value never falls below book value"
+        title = _("Market value never falls below book value")
         layers = [lines]
     else:
-        title = f"Market value falls below book value in year {first}"
+        title = _("Market value falls below book value in year {year}").format(year=first)
         rule = alt.Chart(pd.DataFrame({"year": [first]})).mark_rule(strokeDash=[4, 3], color=OKABE_ITO["grey"]).encode(x=alt.X("year:Q"))
         layers = [lines, rule]
-    subtitle = (f"The books overstate the GPUs by up to {estimate_amount(widest['gap_usd'])} (year {int(widest['year'])})"
-                if widest["gap_usd"] > 0 else "The books never overstate what the GPUs would sell for")
+    subtitle = (_("The books overstate the GPUs by up to {gap} (year {year})").format(
+                    gap=estimate_amount(widest['gap_usd']), year=int(widest['year']))
+                if widest["gap_usd"] > 0 else _("The books never overstate what the GPUs would sell for"))
     return alt.layer(*layers).properties(
         title=alt.TitleParams(title, subtitle=subtitle),
         width=WIDTH, height=240,
-        description=(
-            "Line chart of the GPUs' book value and market value by year. "
-            + "; ".join(f"year {int(y)}: book {usd(b)}, market {estimate_amount(m)}"
-                        for y, b, m in zip(frame["year"], frame["book_value_usd"], frame["market_value_usd"]))
-            + ". " + description_note
-        ),
+        description=_("Line chart of the GPUs' book value and market value by year. {years}. {note}").format(
+            years=_("; ").join(_("year {year}: book {book}, market {market}").format(
+                year=int(y), book=usd(b), market=estimate_amount(m))
+                for y, b, m in zip(frame["year"], frame["book_value_usd"], frame["market_value_usd"])),
+            note=_(description_note)),
     )
 
 
@@ -178,7 +186,7 @@ def book_market_explorer(cost: float, *, horizon_years: int = 8) -> alt.VConcatC
     """Kernel-free book value against market value: sliders for the accounting life, the method, the
     yearly fall in market value and an extra drop per generation; a line of text gives the first
     year the market value is below the book value."""
-    life = Slider("accounting_life_years", "Accounting life (years)", 2, horizon_years, 1,
+    life = Slider("accounting_life_years", _("Accounting life (years)"), 2, horizon_years, 1,
                   depreciation_fact("chapter2.accounting_life_years"))
     method = method_dropdown()
     decline = decline_slider()
@@ -195,33 +203,35 @@ def book_market_explorer(cost: float, *, horizon_years: int = 8) -> alt.VConcatC
         return packed(pd.DataFrame({"year": frame["year"], "value_bn": billions(frame["market_value_usd"])}))
 
     # One data set holds both series; a row's own controls pick it (the other columns hold -1 or "").
-    book = grid(book_rows, book_controls).assign(series=_BOOK, annual_decline=-1.0, generation_step=-1.0)
-    market = grid(market_rows, market_controls).assign(series=_MARKET, accounting_life_years=-1.0, method="")
+    book_name, market_name = _(_BOOK), _(_MARKET)
+    book = grid(book_rows, book_controls).assign(series=book_name, annual_decline=-1.0, generation_step=-1.0)
+    market = grid(market_rows, market_controls).assign(series=market_name, accounting_life_years=-1.0, method="")
     data = pd.concat([book, market], ignore_index=True)
-    pick = (f"(datum.series == '{_BOOK}' && {selected(book_controls)}) || "
-            f"(datum.series == '{_MARKET}' && {selected(market_controls)})")
+    pick = (f"(datum.series == '{book_name}' && {selected(book_controls)}) || "
+            f"(datum.series == '{market_name}' && {selected(market_controls)})")
     picked = alt.Chart(data).transform_filter(pick).transform_flatten(["year", "value_bn"])
     lines = bind(_value_lines(picked), book_controls + market_controls).properties(width=WIDTH, height=240)
     note = (
         picked
         .transform_pivot("series", value="value_bn", groupby=["year"])
-        .transform_calculate(hit=f"datum.year >= 1 && datum['{_MARKET}'] < datum['{_BOOK}'] - 1e-9 ? datum.year : 99")
+        .transform_calculate(hit=f"datum.year >= 1 && datum['{market_name}'] < datum['{book_name}'] - 1e-9 ? "
+                                 "datum.year : 99")
         .transform_aggregate(first="min(hit)")
-        .transform_calculate(text="datum.first == 99 ? 'Market value stays at or above book value' : "
-                                  "'Market value falls below book value in year ' + datum.first")
+        .transform_calculate(text=f"datum.first == 99 ? {vega_text(_('Market value stays at or above book value'))} : "
+                                  + vega_text(_("Market value falls below book value in year {year}"),
+                                              year="datum.first"))
     )
     return alt.vconcat(note_row(note), lines, spacing=4).properties(
         title=alt.TitleParams(
-            "Move the sliders: when do the books overstate the chips?",
-            subtitle=f"{usd(cost)} of GPUs; a new generation every {years(generation_gap_years())}; no salvage",
+            _("Move the sliders: when do the books overstate the chips?"),
+            subtitle=_("{cost} of GPUs; a new generation every {gap}; no salvage").format(
+                cost=usd(cost), gap=years(generation_gap_years())),
         ),
-        description=(
-            f"Interactive line chart of book value and market value of {usd(cost)} of GPUs over "
-            f"{horizon_years} years. Sliders set the accounting life (2 to {horizon_years} years), the "
-            "depreciation method, the yearly fall in market value (0% to 60%) and an extra drop when a new "
-            "chip generation ships (0% to 30%). A line of text gives the first year the market value is "
-            "below the book value."
-        ),
+        description=_(
+            "Interactive line chart of book value and market value of {cost} of GPUs over {horizon} years. Sliders "
+            "set the accounting life (2 to {horizon} years), the depreciation method, the yearly fall in market "
+            "value (0% to 60%) and an extra drop when a new chip generation ships (0% to 30%). A line of text gives "
+            "the first year the market value is below the book value.").format(cost=usd(cost), horizon=horizon_years),
     )
 
 
@@ -236,27 +246,27 @@ def _profit_rows(comparison: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-_PRE_TAX = "Pre-tax profit"
-_OPERATING = "Profit before interest and tax"
+_PRE_TAX = N_("Pre-tax profit")
+_OPERATING = N_("Profit before interest and tax")
 
 
 def _profit_panels(base: alt.Chart, width=WIDTH, profit_label: str = _PRE_TAX):
     """Rows of :func:`_profit_rows` -> (profit lines, cumulative overstatement bars)."""
     top = base.transform_fold(["reported_bn", "economic_bn"], as_=["key", "profit_bn"]).transform_calculate(
-        series=f"datum.key == 'reported_bn' ? '{_REPORTED}' : '{_ECONOMIC}'"
+        series=f"datum.key == 'reported_bn' ? '{_(_REPORTED)}' : '{_(_ECONOMIC)}'"
     ).mark_line(point=True).encode(
-        x=alt.X("year:O", title="Year"),
-        y=alt.Y("profit_bn:Q", title=f"{profit_label} (USD billions)"),
-        color=alt.Color("series:N", title=None, scale=_PROFIT_SCALE, legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:O", title="Year"),
-                 alt.Tooltip("profit_bn:Q", title="USD billions", format=".2f")],
+        x=alt.X("year:O", title=_("Year")),
+        y=alt.Y("profit_bn:Q", title=_("{profit} (USD billions)").format(profit=_(profit_label))),
+        color=alt.Color("series:N", title=None, scale=_profit_scale(), legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("series:N", title=_("Series")), alt.Tooltip("year:O", title=_("Year")),
+                 alt.Tooltip("profit_bn:Q", title=_("USD billions"), format=".2f")],
     ).properties(width=width, height=190)
     bottom = base.mark_bar().encode(
-        x=alt.X("year:O", title="Year"),
-        y=alt.Y("cumulative_bn:Q", title="Reported early (USD billions)"),
+        x=alt.X("year:O", title=_("Year")),
+        y=alt.Y("cumulative_bn:Q", title=_("Reported early (USD billions)")),
         color=alt.ColorValue(OKABE_ITO["sky_blue"], condition={"test": "datum.cumulative_bn >= 0", "value": OKABE_ITO["orange"]}),
-        tooltip=[alt.Tooltip("year:O", title="Year"),
-                 alt.Tooltip("cumulative_bn:Q", title="Cumulative overstatement (USD billions)", format=".2f")],
+        tooltip=[alt.Tooltip("year:O", title=_("Year")),
+                 alt.Tooltip("cumulative_bn:Q", title=_("Cumulative overstatement (USD billions)"), format=".2f")],
     ).properties(width=width, height=120)
     return top, bottom
 
@@ -266,15 +276,16 @@ def _profit_finding(comparison: pd.DataFrame) -> tuple[str, str]:
     peak = peak_overstatement(comparison)
     back = reversal_year(comparison)
     if peak > 0:
-        title = f"{estimate_amount(peak)} of profit is reported before it is earned"
-        subtitle = f"It comes back as extra expense from year {back}" if back else "It does not come back in this window"
+        title = _("{amount} of profit is reported before it is earned").format(amount=estimate_amount(peak))
+        subtitle = (_("It comes back as extra expense from year {year}").format(year=back) if back
+                    else _("It does not come back in this window"))
     elif peak < 0:
-        title = f"The books hold back {estimate_amount(-peak)} of profit"
-        subtitle = (f"The accounting life is the shorter one; the profit comes back from year {back}" if back
-                    else "The accounting life is the shorter one")
+        title = _("The books hold back {amount} of profit").format(amount=estimate_amount(-peak))
+        subtitle = (_("The accounting life is the shorter one; the profit comes back from year {year}").format(year=back)
+                    if back else _("The accounting life is the shorter one"))
     else:
-        title = "Reported and economic profit agree every year"
-        subtitle = "The accounting life matches the economic life"
+        title = _("Reported and economic profit agree every year")
+        subtitle = _("The accounting life matches the economic life")
     return title, subtitle
 
 
@@ -283,9 +294,10 @@ def _profit_note(comparison: pd.DataFrame) -> str:
     peak = peak_overstatement(comparison)
     back = reversal_year(comparison)
     if peak == 0:
-        return "Reported and economic profit agree every year"
-    what = "reported early" if peak > 0 else "held back"
-    return f"{estimate_amount(abs(peak))} of profit {what}" + (f"; it comes back from year {back}" if back else "")
+        return _("Reported and economic profit agree every year")
+    what = _("reported early") if peak > 0 else _("held back")
+    return (_("{amount} of profit {what}").format(amount=estimate_amount(abs(peak)), what=what)
+            + (_("; it comes back from year {year}").format(year=back) if back else ""))
 
 
 def profit_chart(comparison: pd.DataFrame, *, subject: str = "the SPV",
@@ -299,21 +311,21 @@ def profit_chart(comparison: pd.DataFrame, *, subject: str = "the SPV",
     title, subtitle = _profit_finding(comparison)
     return alt.vconcat(top, bottom).properties(
         title=alt.TitleParams(title, subtitle=subtitle),
-        description=(
-            f"Two panels for {subject}. Top: {profit_label.lower()} by year as reported and with economic "
-            "depreciation: " + "; ".join(
-                f"year {int(y)}: {estimate_amount(r)} reported, {estimate_amount(e)} economic" for y, r, e in
-                zip(comparison["year"], comparison["reported_profit_usd"], comparison["economic_profit_usd"]))
-            + ". Bottom: cumulative difference, peaking at " + estimate_amount(peak_overstatement(comparison)) + "."
-        ),
+        description=_("Two panels for {subject}. Top: {profit} by year as reported and with economic depreciation: "
+                      "{years}. Bottom: cumulative difference, peaking at {peak}.").format(
+            subject=shown_name(subject), profit=_(profit_label) if is_chinese() else profit_label.lower(),
+            years=_("; ").join(_("year {year}: {reported} reported, {economic} economic").format(
+                year=int(y), reported=estimate_amount(r), economic=estimate_amount(e)) for y, r, e in
+                zip(comparison["year"], comparison["reported_profit_usd"], comparison["economic_profit_usd"])),
+            peak=estimate_amount(peak_overstatement(comparison))),
     )
 
 
 def _profit_explorer_chart(compare, low: int, high: int, accounting_default: int, *, title: str,
                            subtitle: str, description: str, profit_label: str) -> alt.VConcatChart:
     """The kernel-free explorer over (accounting life, economic life, method) for any comparison."""
-    accounting = Slider("accounting_life_years", "Accounting life (years)", low, high, 1, accounting_default)
-    economic = Slider("economic_life_years", "Economic life (years)", low, high, 1,
+    accounting = Slider("accounting_life_years", _("Accounting life (years)"), low, high, 1, accounting_default)
+    economic = Slider("economic_life_years", _("Economic life (years)"), low, high, 1,
                       depreciation_fact("chapter2.economic_life_years"))
     controls = [accounting, economic, method_dropdown()]
 
@@ -343,14 +355,14 @@ def profit_explorer(deal: Deal, *, lives: tuple[int, int] = (2, 8)) -> alt.VConc
 
     return _profit_explorer_chart(
         compare, low, high, depreciation_fact("chapter2.accounting_life_years"),
-        title="Move the sliders: a long life pulls profit forward",
-        subtitle=f"{deal.name}; economic life straight-line; lease and interest from chapter 1",
-        description=(
+        title=_("Move the sliders: a long life pulls profit forward"),
+        subtitle=_("{name}; economic life straight-line; lease and interest from chapter 1").format(
+            name=shown_name(deal.name)),
+        description=_(
             "Interactive chart of the SPV's pre-tax profit by year, as reported and with depreciation over the "
-            f"economic life, and the cumulative difference. Sliders set the accounting and economic lives from "
-            f"{low} to {high} years and a menu the accounting method; a line of text gives the profit reported "
-            "early and the year it comes back."
-        ),
+            "economic life, and the cumulative difference. Sliders set the accounting and economic lives from "
+            "{low} to {high} years and a menu the accounting method; a line of text gives the profit reported "
+            "early and the year it comes back.").format(low=low, high=high),
         profit_label=_PRE_TAX,
     )
 
@@ -373,16 +385,16 @@ def owner_profit_explorer(fleet: Fleet, *, lives: tuple[int, int] = (2, 8),
 
     return _profit_explorer_chart(
         compare, low, high, fleet.accounting_life_years,
-        title="Move the sliders: a long life pulls profit forward",
-        subtitle=(f"{fleet.name}, {usd(fleet.cost_usd)}; rents fall {percent(rent_decline, 0)} a year; "
-                  f"required return {percent(required_return, 0)}"),
-        description=(
-            f"Interactive chart of the profit before interest and tax of {fleet.name}, which rents its GPUs out "
+        title=_("Move the sliders: a long life pulls profit forward"),
+        subtitle=_("{name}, {cost}; rents fall {decline} a year; required return {required}").format(
+            name=shown_name(fleet.name), cost=usd(fleet.cost_usd), decline=percent(rent_decline, 0),
+            required=percent(required_return, 0)),
+        description=_(
+            "Interactive chart of the profit before interest and tax of {name}, which rents its GPUs out "
             "at market prices, by year, as reported and with economic depreciation (the fall in the value of "
             "the remaining rents), and the cumulative difference. Sliders set the accounting and economic lives "
-            f"from {low} to {high} years and a menu the accounting method; a line of text gives the profit "
-            "reported early and the year it comes back."
-        ),
+            "from {low} to {high} years and a menu the accounting method; a line of text gives the profit "
+            "reported early and the year it comes back.").format(name=shown_name(fleet.name), low=low, high=high),
         profit_label=_OPERATING,
     )
 
@@ -395,7 +407,7 @@ def _heatmap(peak_of, low: int, high: int, a_default: int, *, subject: str, diag
     def cells(method):
         rows = [(a, e, peak_of(a, e, method)) for a in span for e in span]
         frame = pd.DataFrame(rows, columns=["accounting_life_years", "economic_life_years", "peak_usd"])
-        frame["peak_bn"] = np.round(frame["peak_usd"] / 1e9, 2)
+        frame["peak_bn"] = np.round(frame["peak_usd"] / money_divisor(), 2)
         return frame.drop(columns="peak_usd")
 
     data = grid(cells, [method])
@@ -404,34 +416,37 @@ def _heatmap(peak_of, low: int, high: int, a_default: int, *, subject: str, diag
     e_default = int(depreciation_fact("chapter2.economic_life_years"))
     largest = float(data["peak_bn"].abs().max())
     base = alt.Chart(data).transform_filter(selected([method])).encode(
-        x=alt.X("accounting_life_years:O", title="Accounting life (years)", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("economic_life_years:O", title="Economic life (years)", sort="descending"),
+        x=alt.X("accounting_life_years:O", title=_("Accounting life (years)"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("economic_life_years:O", title=_("Economic life (years)"), sort="descending"),
     )
     rect = base.mark_rect().encode(
-        color=alt.Color("peak_bn:Q", title="USD billions",
+        color=alt.Color("peak_bn:Q", title=_("USD billions"),
                         scale=alt.Scale(domain=[-largest, 0, largest],
                                         range=[OKABE_ITO["sky_blue"], "#f7f7f7", OKABE_ITO["orange"]])),
-        tooltip=[alt.Tooltip("accounting_life_years:O", title="Accounting life (years)"),
-                 alt.Tooltip("economic_life_years:O", title="Economic life (years)"),
-                 alt.Tooltip("peak_bn:Q", title="Peak overstatement (USD billions)", format=".2f")],
+        tooltip=[alt.Tooltip("accounting_life_years:O", title=_("Accounting life (years)")),
+                 alt.Tooltip("economic_life_years:O", title=_("Economic life (years)")),
+                 alt.Tooltip("peak_bn:Q", title=_("Peak overstatement (USD billions)"), format=".2f")],
     )
     # Dark labels read at 9:1 or more on every fill of the scale (sky blue, near-white, orange).
     labels = base.mark_text(fontSize=MIN_FONT_PX).encode(
-        text=alt.Text("peak_bn:Q", format=".1f"), color=alt.ColorValue(LABEL_DARK),
+        text=alt.Text("peak_bn:Q", format=".0f" if is_chinese() else ".1f"), color=alt.ColorValue(LABEL_DARK),
     )
-    peak = at[(a_default, e_default)] * 1e9
-    finding = f"report {estimate_amount(peak)} too early" if peak >= 0 else f"hold back {estimate_amount(-peak)}"
+    peak = at[(a_default, e_default)] * money_divisor()
+    finding = (_("report {amount} too early").format(amount=estimate_amount(peak)) if peak >= 0
+               else _("hold back {amount}").format(amount=estimate_amount(-peak)))
     return alt.layer(bind(rect, [method]), labels).properties(
         title=alt.TitleParams(
-            f"{a_default}-year books on {e_default}-year chips {finding}",
-            subtitle="Peak profit reported early (orange) or held back (blue), USD billions",
+            _("{accounting}-year books on {economic}-year chips {finding}").format(
+                accounting=a_default, economic=e_default, finding=finding),
+            subtitle=_("Peak profit reported early (orange) or held back (blue), USD billions"),
         ),
         width=330, height=300,
-        description=(
-            f"Heatmap of the largest cumulative overstatement of {subject}'s profit for accounting lives and "
-            f"economic lives from {low} to {high} years, with a menu for the accounting method. {diagonal_note} "
-            f"With straight-line, {a_default} against {e_default} years gives {estimate_amount(peak)}."
-        ),
+        description=_(
+            "Heatmap of the largest cumulative overstatement of {subject}'s profit for accounting lives and "
+            "economic lives from {low} to {high} years, with a menu for the accounting method. {note} "
+            "With straight-line, {accounting} against {economic} years gives {peak}.").format(
+            subject=shown_name(subject), low=low, high=high, note=diagonal_note, accounting=a_default,
+            economic=e_default, peak=estimate_amount(peak)),
     )
 
 
@@ -442,9 +457,9 @@ def overstatement_heatmap(deal: Deal, *, lives: tuple[int, int] = (2, 8)) -> alt
     low, high = lives
     return _heatmap(
         lambda a, e, method: peak_overstatement(profit_comparison(deal, a, e, method=method)),
-        low, high, int(depreciation_fact("chapter2.accounting_life_years")), subject="the SPV",
-        diagonal_note=("Above the diagonal (accounting life longer than economic life) profit is overstated; "
-                       "below it, understated."),
+        low, high, int(depreciation_fact("chapter2.accounting_life_years")), subject=N_("the SPV"),
+        diagonal_note=_("Above the diagonal (accounting life longer than economic life) profit is overstated; "
+                        "below it, understated."),
     )
 
 
@@ -464,9 +479,10 @@ def owner_overstatement_heatmap(fleet: Fleet, *, lives: tuple[int, int] = (2, 8)
 
     return _heatmap(
         peak_of, low, high, fleet.accounting_life_years, subject=fleet.name,
-        diagonal_note=(f"Rents fall {percent(rent_decline, 0)} a year, so the value is lost fastest while the "
-                       "chips are new: even on the diagonal, where the lives agree, straight-line books report "
-                       "profit early; further above it, more so; well below it, the books hold profit back."),
+        diagonal_note=_("Rents fall {decline} a year, so the value is lost fastest while the chips are new: even on "
+                        "the diagonal, where the lives agree, straight-line books report profit early; further above "
+                        "it, more so; well below it, the books hold profit back.").format(
+            decline=percent(rent_decline, 0)),
     )
 
 
@@ -480,17 +496,18 @@ def depreciation_panel(deal: Deal, *, fleet: Fleet | None = None) -> LivePanel:
     (:func:`~gpu_finance.depreciation.owner_profit_comparison`, its rents falling at the yearly fall
     in market value, the operating cost a share of its rent) instead of the vehicle ``deal``."""
     controls = [
-        Slider("accounting_life_years", "Accounting life (years)", 1, 10, 1,
+        Slider("accounting_life_years", _("Accounting life (years)"), 1, 10, 1,
                depreciation_fact("chapter2.accounting_life_years")),
         method_dropdown(),
-        Slider("salvage_fraction", "Salvage value (% of cost)", 0.0, 0.3, 0.05, 0.0, scale=100),
-        Slider("economic_life_years", "Economic life (years)", 1, 10, 1, depreciation_fact("chapter2.economic_life_years")),
+        Slider("salvage_fraction", _("Salvage value (% of cost)"), 0.0, 0.3, 0.05, 0.0, scale=100),
+        Slider("economic_life_years", _("Economic life (years)"), 1, 10, 1,
+               depreciation_fact("chapter2.economic_life_years")),
         decline_slider(),
         step_slider(step=0.05, maximum=0.5),
         Slider("operating_cost_fraction",
-               "SPV operating cost (% of lease income)" if fleet is None else "Owner's running costs (% of rent)",
+               _("SPV operating cost (% of lease income)") if fleet is None else _("Owner's running costs (% of rent)"),
                0.0, 0.5, 0.05, depreciation_fact("chapter2.operating_cost_fraction"), scale=100),
-        Slider("covenant_max_ltv", "Covenant: maximum loan-to-value (%)", 0.5, 1.0, 0.05,
+        Slider("covenant_max_ltv", _("Covenant: maximum loan-to-value (%)"), 0.5, 1.0, 0.05,
                collateral_model.COVENANT_MAX_LTV, scale=100),
     ]
     interval = int(generation_gap_years())
@@ -522,9 +539,9 @@ def depreciation_panel(deal: Deal, *, fleet: Fleet | None = None) -> LivePanel:
             return [ltv_chart(path, covenant_max_ltv)]
 
         # Three tabs, each computed only when in view (see gpu_finance.viz.controls.LivePanel).
-        return {"Book and market value": book_and_market, "Reported and economic profit": profit,
-                "The lender's view": lender}
+        return {_("Book and market value"): book_and_market, _("Reported and economic profit"): profit,
+                _("The lender's view"): lender}
 
-    return live_panel(controls, update, title="The depreciation game, live: change the lives and the value")
+    return live_panel(controls, update, title=_("The depreciation game, live: change the lives and the value"))
 
 

@@ -17,8 +17,9 @@ import altair as alt
 import pandas as pd
 
 from ..formatting import table, usd
+from ..i18n import N_, gettext as _, is_chinese, pgettext, translate_joined
 from ..spv import summed_flows
-from ._common import BN
+from ._common import money_divisor
 from .controls import Control, bind, selected, significant
 from .theme import BOX_OUTLINE, INK, OKABE_ITO, PARTY_COLORS, on_fill
 
@@ -37,12 +38,12 @@ FLOW_LAYOUT: dict[str, tuple[float, float]] = {
 
 #: Short labels for the boxes of a money-flow diagram.
 NODE_LABELS: dict[str, str] = {
-    "sponsor": "Sponsor\n(AI company)",
-    "spv": "The SPV",
-    "lenders": "Lenders",
-    "spv_equity": "Outside\nequity",
-    "vendor": "Chip vendor",
-    "taxpayers": "Taxpayers",
+    "sponsor": N_("Sponsor\n(AI company)"),
+    "spv": N_("The SPV"),
+    "lenders": N_("Lenders"),
+    "spv_equity": N_("Outside\nequity"),
+    "vendor": N_("Chip vendor"),
+    "taxpayers": N_("Taxpayers"),
 }
 
 #: Box colours: the party colours, and grey for the vehicle.
@@ -92,7 +93,7 @@ def _flow_edges(flows: pd.DataFrame, keys: Sequence[str], layout: Mapping[str, t
         for a, b in zip(grouped["from_party"], grouped["to_party"])
     ])
     edges = pd.concat([grouped, geometry], axis=1)
-    edges["amount_bn"] = significant(edges["amount_usd"] / BN, 4)
+    edges["amount_bn"] = significant(edges["amount_usd"] / money_divisor(), 4)
     edges["label"] = edges["amount_usd"].map(usd) + "\n" + edges["what"].str.replace(" + ", " +\n", regex=False)
     # Vega places the first line of a label at its anchor and the rest below: lift labels that sit
     # above an edge by their extra lines.
@@ -144,7 +145,14 @@ def flow_chart(
     names = {**NODE_LABELS, **(labels or {})}
     palette = {**NODE_COLORS, **(colors or {})}
     keys = [c.name for c in controls]
+    if is_chinese():  # the arrows' words, in the reader's language
+        flows = flows.assign(what=flows["what"].map(translate_joined))
     edges = _flow_edges(flows, keys, layout, width, height)
+    payer, payee = "from_party", "to_party"  # the tooltips name the parties by their keys in English
+    if is_chinese():
+        for column in (payer, payee):
+            edges[f"{column}_name"] = edges[column].map(lambda k: _(names.get(k, k)).replace("\n", ""))
+        payer, payee = "from_party_name", "to_party_name"
     parties = list(dict.fromkeys([*flows["from_party"], *flows["to_party"]]))
     nodes = pd.DataFrame({
         "party": parties,
@@ -154,7 +162,7 @@ def flow_chart(
         "y2": [layout[p][1] + _BOX_HALF_HEIGHT for p in parties],
         "cx": [layout[p][0] for p in parties],
         "cy": [layout[p][1] for p in parties],
-        "name": [names.get(p, p) for p in parties],
+        "name": [_(names.get(p, p)) for p in parties],
     })
     fills = [palette.get(p, OKABE_ITO["grey"]) for p in parties]  # one per box, in the order of `parties`
     color = alt.Color("from_party:N", legend=None, scale=alt.Scale(domain=parties, range=fills))
@@ -170,8 +178,9 @@ def flow_chart(
         x=x("x"), y=y("y"), x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=color,
         strokeWidth=alt.StrokeWidth("amount_bn:Q", legend=None,
                                     scale=alt.Scale(domain=[0, widest], range=[1, 16])),
-        tooltip=[alt.Tooltip("from_party:N", title="From"), alt.Tooltip("to_party:N", title="To"),
-                 alt.Tooltip("label:N", title="What")],
+        tooltip=[alt.Tooltip(f"{payer}:N", title=pgettext("money flow", "From")),
+                 alt.Tooltip(f"{payee}:N", title=pgettext("money flow", "To")),
+                 alt.Tooltip("label:N", title=_("What"))],
     ))
     arrows = pick(alt.Chart().mark_point(shape="triangle-right", filled=True, size=120, opacity=1).encode(
         x=x("arrow_x"), y=y("arrow_y"), angle=alt.Angle("angle:Q", scale=None),
@@ -212,7 +221,8 @@ def flow_chart(
 
 def flows_table(flows: pd.DataFrame):
     """A money-flow table (:func:`~gpu_finance.money_flows`) with the parties named for readers."""
-    names = {key: label.replace("\n", " ") for key, label in NODE_LABELS.items()}
+    names = {key: _(label).replace("\n", "" if is_chinese() else " ") for key, label in NODE_LABELS.items()}
     shown = flows.assign(from_party=flows["from_party"].map(lambda k: names.get(k, k)),
                          to_party=flows["to_party"].map(lambda k: names.get(k, k)))
-    return table(shown, labels={"from_party": "From", "to_party": "To", "amount_usd": "Amount"})
+    return table(shown, labels={"from_party": pgettext("money flow", "From"), "to_party": pgettext("money flow", "To"),
+                                "amount_usd": "Amount"})

@@ -15,6 +15,7 @@ from IPython.display import Markdown
 
 from ..claims import CHAPTERS, essay_claims, render_claim_text
 from ..formatting import date_text
+from ..i18n import gettext as _, is_chinese
 
 __all__ = ["verdict_list", "verdict_table", "ledger_markdown", "ledger_table_markdown", "claim_label"]
 
@@ -60,20 +61,23 @@ def ledger_markdown(chapter: str | None = None, *, anchors: bool = False) -> str
     True
     """
     blocks = []
-    for _, claim in essay_claims(chapter).iterrows():
+    for _index, claim in essay_claims(chapter).iterrows():
         label = [f"({claim_label(claim['id'])})="] if anchors else []
+        # The essay's words, then their English rendering (a Chinese reader has the essay's own words).
+        quoted = [f"> 「{claim['claim_zh']}」"] if is_chinese() else [f"> 「{claim['claim_zh']}」  ",
+                                                                      f"> *{claim['claim_en']}*"]
         blocks.append(
             "\n".join(
                 label
+                + quoted
                 + [
-                    f"> 「{claim['claim_zh']}」  ",
-                    f"> *{claim['claim_en']}*",
                     "",
-                    f"**Verdict: {claim['verdict']}** (as of {date_text(claim['as_of'])}; "
-                    f"confidence {claim['confidence']}). {render_claim_text(claim['why'])} "
-                    f"{_cite(claim['evidence'])}",
+                    _("**Verdict: {verdict}** (as of {date}; confidence {code}). {why} {cite}").format(
+                        verdict=_(claim['verdict']), date=date_text(claim['as_of']), code=claim['confidence'],
+                        why=render_claim_text(_(claim['why'])), cite=_cite(claim['evidence'])),
                     "",
-                    f"*What would change it:* {render_claim_text(claim['what_would_change_it'])}",
+                    _("*What would change it:* {text}").format(
+                        text=render_claim_text(_(claim['what_would_change_it']))),
                 ]
             )
         )
@@ -89,11 +93,17 @@ def ledger_table_markdown() -> str:
     >>> lines[0].startswith("| The essay")
     True
     """
+    if is_chinese():  # the essay's own words, without their English rendering
+        rows = [f"| {_('The essay')} | {_('Verdict')} | {_('Judged in')} |", "|---|---|---|"]
+        for _index, claim in essay_claims().iterrows():
+            rows.append(f"| 「{_one_line(claim['claim_zh'])}」 | **{_(claim['verdict'])}** | "
+                        f"{{ref}}`{_(CHAPTERS[claim['chapter']])} <{claim['chapter']}>` |")
+        return "\n".join(rows) + "\n"
     rows = [
         "| The essay (中文) | In English | Verdict | Judged in |",
         "|---|---|---|---|",
     ]
-    for _, claim in essay_claims().iterrows():
+    for _index, claim in essay_claims().iterrows():
         rows.append(
             f"| 「{_one_line(claim['claim_zh'])}」 | {_one_line(claim['claim_en'])} | "
             f"**{claim['verdict']}** | {{ref}}`{CHAPTERS[claim['chapter']]} <{claim['chapter']}>` |"

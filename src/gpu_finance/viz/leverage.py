@@ -17,15 +17,20 @@ from .._validation import FRACTION
 from ..assumptions import DEFAULT_COVERAGE
 from ..backstop import LeverageProblem, leverage_curve, optimal_leverage
 from ..formatting import percent, usd
+from ..i18n import N_, gettext as _
+from ._common import money_divisor, vega_money, vega_text
 from .controls import Slider, bind, grid, selected, significant, snap
 from .theme import PARTY_COLORS
 
 __all__ = ["leverage_chart", "moral_hazard_explorer"]
 
-_SERIES = ["Sponsor's payoff, no guarantee", "Sponsor's payoff, with the guarantee",
-           "Taxpayers' expected cost, net of fees"]
+_SERIES = [N_("Sponsor's payoff, no guarantee"), N_("Sponsor's payoff, with the guarantee"),
+           N_("Taxpayers' expected cost, net of fees")]
 _SERIES_COLORS = [PARTY_COLORS["sponsor"], PARTY_COLORS["sponsor"], PARTY_COLORS["taxpayers"]]
-_SERIES_EXPR = f"{json.dumps(_SERIES)}[datum.k]"
+
+
+def _series() -> list[str]:
+    return [_(name) for name in _SERIES]
 
 
 def _curve_rows(problem: LeverageProblem, coverage: float, fee: float, ratios: np.ndarray,
@@ -34,8 +39,8 @@ def _curve_rows(problem: LeverageProblem, coverage: float, fee: float, ratios: n
     with_ = leverage_curve(problem, coverage, fee, ltv=ratios)
     parts = [] if guaranteed_only else [(0, leverage_curve(problem, ltv=ratios)["sponsor_payoff_usd"])]
     parts += [(1, with_["sponsor_payoff_usd"]), (2, with_["taxpayer_cost_usd"])]
-    return pd.concat([pd.DataFrame({"l": ratios, "k": k, "y": significant(values / 1e9)}) for k, values in parts],
-                     ignore_index=True)
+    return pd.concat([pd.DataFrame({"l": ratios, "k": k, "y": significant(values / money_divisor())})
+                      for k, values in parts], ignore_index=True)
 
 
 def _choice_rows(problem: LeverageProblem, coverage: float, fee: float, choices=None) -> pd.DataFrame:
@@ -43,12 +48,12 @@ def _choice_rows(problem: LeverageProblem, coverage: float, fee: float, choices=
     without, with_ = choices or (optimal_leverage(problem), optimal_leverage(problem, coverage, fee))
     return pd.DataFrame({
         "l": significant([without.ltv, with_.ltv]),
-        "y": significant([without.sponsor_payoff_usd / 1e9, with_.sponsor_payoff_usd / 1e9]),
+        "y": significant([without.sponsor_payoff_usd / money_divisor(), with_.sponsor_payoff_usd / money_divisor()]),
         "k": [0, 1],
         "w0": significant([without.ltv * 100] * 2, 3),
         "w1": significant([with_.ltv * 100] * 2, 3),
-        "tax": significant([with_.taxpayer_cost_usd / 1e9] * 2),
-        "gain": significant([(with_.sponsor_payoff_usd - without.sponsor_payoff_usd) / 1e9] * 2),
+        "tax": significant([with_.taxpayer_cost_usd / money_divisor()] * 2),
+        "gain": significant([(with_.sponsor_payoff_usd - without.sponsor_payoff_usd) / money_divisor()] * 2),
     })
 
 
@@ -56,30 +61,33 @@ def _leverage_layers(curves, choices, filter_expr: str | None, baseline=None):
     def maybe(chart):
         return chart.transform_filter(filter_expr) if filter_expr else chart
 
-    def named(chart):
-        return chart.transform_calculate(series=_SERIES_EXPR)
+    series = _series()
+    series_expr = f"{json.dumps(series)}[datum.k]"
 
-    x = alt.X("l:Q", title="Loan-to-value chosen by the sponsor", axis=alt.Axis(format="%"))
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=_SERIES, range=_SERIES_COLORS),
+    def named(chart):
+        return chart.transform_calculate(series=series_expr)
+
+    x = alt.X("l:Q", title=_("Loan-to-value chosen by the sponsor"), axis=alt.Axis(format="%"))
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=_SERIES_COLORS),
                       legend=alt.Legend(orient="bottom", direction="vertical"))
-    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=_SERIES, range=[[6, 4], [1, 0], [1, 0]]))
+    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=series, range=[[6, 4], [1, 0], [1, 0]]))
     encoding = dict(
-        x=x, y=alt.Y("y:Q", title="USD billions, today's value"), color=color, strokeDash=dash,
-        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("l:Q", title="Loan-to-value", format=".1%"),
-                 alt.Tooltip("y:Q", title="USD billions", format=".2f")])
+        x=x, y=alt.Y("y:Q", title=_("USD billions, today's value")), color=color, strokeDash=dash,
+        tooltip=[alt.Tooltip("series:N", title=_("Series")), alt.Tooltip("l:Q", title=_("Loan-to-value"), format=".1%"),
+                 alt.Tooltip("y:Q", title=_("USD billions"), format=".2f")])
     layers = [named(maybe(alt.Chart(curves))).mark_line(strokeWidth=2.5).encode(**encoding)]
     if baseline is not None:
         layers.insert(0, named(alt.Chart(baseline)).mark_line(strokeWidth=2.5).encode(**encoding))
     points = named(maybe(alt.Chart(choices))).mark_point(size=110, filled=True, shape="diamond").encode(
-        x=alt.X("l:Q"), y=alt.Y("y:Q"), color=alt.Color("series:N", scale=alt.Scale(domain=_SERIES, range=_SERIES_COLORS),
+        x=alt.X("l:Q"), y=alt.Y("y:Q"), color=alt.Color("series:N", scale=alt.Scale(domain=series, range=_SERIES_COLORS),
                                           legend=None),
-        tooltip=[alt.Tooltip("series:N", title="Sponsor's choice"),
-                 alt.Tooltip("l:Q", title="Loan-to-value", format=".1%")])
+        tooltip=[alt.Tooltip("series:N", title=_("Sponsor's choice")),
+                 alt.Tooltip("l:Q", title=_("Loan-to-value"), format=".1%")])
     note = maybe(alt.Chart(choices)).transform_filter("datum.k == 1").transform_calculate(
-        text=("'Chosen loan-to-value: ' + format(datum.w0, '.0f') + '% without, ' + "
-              "format(datum.w1, '.0f') + '% with the guarantee'"),
-        text2=("'Sponsor gains $' + format(datum.gain, '.2f') + 'B; taxpayers expect to pay $' + "
-               "format(datum.tax, '.2f') + 'B'"),
+        text=vega_text(_("Chosen loan-to-value: {without}% without, {with_}% with the guarantee"),
+                       without="format(datum.w0, '.0f')", with_="format(datum.w1, '.0f')"),
+        text2=vega_text(_("Sponsor gains {gain}; taxpayers expect to pay {cost}"), gain=vega_money("datum.gain"),
+                        cost=vega_money("datum.tax")),
     )
     text1 = note.mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.XValue(4), y=alt.YValue(2),
                                                                             text=alt.Text("text:N"))
@@ -96,26 +104,28 @@ def leverage_chart(problem: LeverageProblem, coverage: float = DEFAULT_COVERAGE,
     choices = _choice_rows(problem, coverage, fee, (without, with_))
     return alt.layer(*_leverage_layers(curves, choices, None)).properties(
         title=alt.TitleParams(
-            f"With the guarantee the sponsor borrows {percent(with_.ltv, 0)} of the cost, not {percent(without.ltv, 0)}",
-            subtitle=(f"{percent(coverage, 0)} guaranteed pro rata, fee {percent(with_.fee, 1)} a year; "
-                      f"diamonds mark the sponsor's choices"),
+            _("With the guarantee the sponsor borrows {with_} of the cost, not {without}").format(
+                with_=percent(with_.ltv, 0), without=percent(without.ltv, 0)),
+            subtitle=_("{share} guaranteed pro rata, fee {fee} a year; diamonds mark the sponsor's choices").format(
+                share=percent(coverage, 0), fee=percent(with_.fee, 1)),
         ),
         width=440, height=300,
-        description=(
+        description=_(
             "Line chart against the loan-to-value: the sponsor's payoff without a guarantee (dashed), with the "
-            "guarantee (solid), and the taxpayers' expected cost net of fees. The sponsor chooses "
-            f"{percent(without.ltv, 0)} without and {percent(with_.ltv, 0)} with the guarantee; there its payoff is "
-            f"{usd(with_.sponsor_payoff_usd - without.sponsor_payoff_usd)} higher and the taxpayers expect to pay "
-            f"{usd(with_.taxpayer_cost_usd)}."
-        ),
+            "guarantee (solid), and the taxpayers' expected cost net of fees. The sponsor chooses {without} without "
+            "and {with_} with the guarantee; there its payoff is {gain} higher and the taxpayers expect to pay "
+            "{cost}.").format(without=percent(without.ltv, 0), with_=percent(with_.ltv, 0),
+                              gain=usd(with_.sponsor_payoff_usd - without.sponsor_payoff_usd),
+                              cost=usd(with_.taxpayer_cost_usd)),
     )
 
 
 def moral_hazard_explorer(problem: LeverageProblem) -> alt.LayerChart:
     """Kernel-free version of :func:`leverage_chart`: sliders set the share guaranteed and the fee."""
-    coverage = Slider("cov", "Share guaranteed, pro rata (%)", FRACTION.low, FRACTION.high, 0.2,
+    coverage = Slider("cov", _("Share guaranteed, pro rata (%)"), FRACTION.low, FRACTION.high, 0.2,
                                snap(DEFAULT_COVERAGE, FRACTION.low, FRACTION.high, 0.2), scale=100, valid=FRACTION)
-    fee = Slider("fee", "Guarantee fee (% of the guaranteed debt a year)", 0.0, 0.3, 0.1, 0.0, scale=100, valid=FRACTION)
+    fee = Slider("fee", _("Guarantee fee (% of the guaranteed debt a year)"), 0.0, 0.3, 0.1, 0.0, scale=100,
+                 valid=FRACTION)
     controls = [coverage, fee]
     ratios = np.round(np.linspace(0.0, problem.max_ltv, 31), 10)
     baseline = _curve_rows(problem, 0.0, 0.0, ratios).query("k == 0")
@@ -124,12 +134,12 @@ def moral_hazard_explorer(problem: LeverageProblem) -> alt.LayerChart:
     layers = _leverage_layers(curves, choices, selected(controls), baseline=baseline)
     return bind(alt.layer(*layers), controls).properties(
         title=alt.TitleParams(
-            "A cheap guarantee buys more borrowing",
-            subtitle=("Move the sliders: a flat fee either leaves the guarantee a gift "
-                      "or makes it a tax that stops the borrowing"),
+            _("A cheap guarantee buys more borrowing"),
+            subtitle=_("Move the sliders: a flat fee either leaves the guarantee a gift "
+                       "or makes it a tax that stops the borrowing"),
         ),
         width=440, height=300,
-        description=(
+        description=_(
             "Interactive line chart against the loan-to-value of the sponsor's payoff without a guarantee "
             "(dashed), with it (solid), and the taxpayers' expected cost net of fees. Sliders set the share "
             "guaranteed and the yearly fee; diamonds mark the sponsor's choices and two lines of text give "

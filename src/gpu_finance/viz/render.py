@@ -39,12 +39,14 @@ import json
 import os
 import sys
 import textwrap
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
 import altair as alt
 import pandas as pd
 
+from ..i18n import gettext as _, is_chinese
 from .theme import DARK_VARIANT, enable_theme
 
 __all__ = [
@@ -120,9 +122,50 @@ def javascript_bundle() -> str:
     return "(function () {\n" + body + "\n})();\n"
 
 
+def _is_wide(character: str) -> bool:
+    """Whether a character is drawn about one em wide: Chinese, Japanese and Korean characters and
+    the full-width punctuation around them (an average Latin one is :data:`_CHARACTER_EM` em)."""
+    return unicodedata.east_asian_width(character) in ("W", "F")
+
+
+def _width(text: str) -> float:
+    """A line's width in average Latin characters (a wide character counts 1 / :data:`_CHARACTER_EM`)."""
+    return sum(1 / _CHARACTER_EM if _is_wide(c) else 1.0 for c in text)
+
+
+#: Punctuation that must not begin a line of Chinese (it is kept at the end of the line before).
+_NO_BREAK_BEFORE = set("，。、：；？！）」』》〉％,.:;?!)%")
+
+
+def _wrap_wide(line: str, max_chars: int) -> list[str]:
+    """Lines of at most ``max_chars`` average characters from a line of Chinese (mixed with Latin words,
+    numbers and acronyms): a break may fall between two wide characters or at a space, never inside a
+    Latin word or number, and never before closing punctuation."""
+    tokens: list[str] = []
+    for character in line:
+        if _is_wide(character) or character == " " or not tokens or _is_wide(tokens[-1][-1]) or tokens[-1] == " ":
+            tokens.append(character)
+        else:
+            tokens[-1] += character
+    lines, current = [], ""
+    for token in tokens:
+        if current and _width(current + token) > max_chars and token != " " and token[0] not in _NO_BREAK_BEFORE:
+            lines.append(current.rstrip())
+            current = token.lstrip()
+        else:
+            current += token
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines or [""]
+
+
 def _wrap(text, max_chars: int):
     """``text`` (a line or a list of lines) unchanged if every line fits, else its lines wrapped."""
     lines = text if isinstance(text, list) else [text]
+    if any(_is_wide(c) for line in lines for c in str(line)):  # Chinese: no spaces between words
+        if all(_width(str(line)) <= max_chars for line in lines):
+            return text
+        return [part for line in lines for part in _wrap_wide(str(line), max_chars)]
     if all(len(str(line)) <= max_chars for line in lines):
         return text
     return [part for line in lines
@@ -157,6 +200,15 @@ def wrapped_titles(spec: dict, column_px: int = COLUMN_PX) -> dict:
     else:
         new = _wrap(title, title_chars)
     return spec if new == title else {**spec, "title": new}
+
+
+def _embed_options() -> dict:
+    """vega-embed's options: the actions menu, in the reader's language."""
+    if not is_chinese():
+        return _EMBED_OPTIONS
+    words = {"CLICK_TO_VIEW_ACTIONS": _("Click to view actions"), "PNG_ACTION": _("Save as PNG"),
+             "SVG_ACTION": _("Save as SVG")}
+    return {**_EMBED_OPTIONS, "i18n": words}
 
 
 def _json_for_script(obj: object) -> str:
@@ -350,6 +402,13 @@ def chart_html(spec: dict, *, chart_id: str, inline_bundle: bool, lazy: bool = F
     reserved = f' style="min-height: {estimated_height(spec)}px"' if lazy else ""
     live = (f'<p id="{chart_id}-live" class="sbs-chart-live" aria-live="polite"></p>\n'
             if _bound_controls(spec) else "")
+    if is_chinese():  # what a reader sees when the chart's script did not load
+        missing = "      el.textContent = " + json.dumps(_(
+            "This chart could not be drawn: its script (vega-embed) did not load. In a notebook, restart the "
+            "kernel and run all cells."), ensure_ascii=False) + ";\n"
+    else:
+        missing = ("      el.textContent = 'This chart could not be drawn: its script (vega-embed) did not load. '\n"
+                   "        + 'In a notebook, restart the kernel and run all cells.';\n")
     return (
         prefix
         + f'<div id="{chart_id}" class="sbs-chart" role="figure" '
@@ -359,7 +418,7 @@ def chart_html(spec: dict, *, chart_id: str, inline_bundle: bool, lazy: bool = F
         + "<script>\n(function () {\n"
         f"  var id = {json.dumps(chart_id)};\n"
         f"  var spec = {_json_for_script(spec)};\n"
-        f"  var opts = {_json_for_script(_EMBED_OPTIONS)};\n"
+        f"  var opts = {_json_for_script(_embed_options())};\n"
         + (f"  var vega = {_json_for_script(precompiled(spec))};\n" if lazy else "")
         + f"  var args = [id, spec, opts, {'true, vega' if lazy else 'false'}];\n"
         "  if (window.sbsCharts) { window.sbsCharts.add.apply(null, args); return; }\n"
@@ -368,9 +427,8 @@ def chart_html(spec: dict, *, chart_id: str, inline_bundle: bool, lazy: bool = F
         "    var el = document.getElementById(id);\n"
         "    if (el && !window.sbsCharts) {\n"
         "      el.style.minHeight = '';\n"
-        "      el.textContent = 'This chart could not be drawn: its script (vega-embed) did not load. '\n"
-        "        + 'In a notebook, restart the kernel and run all cells.';\n"
-        "    }\n"
+        + missing
+        + "    }\n"
         "  }\n"
         "  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', missing); }\n"
         "  else { setTimeout(missing, 0); }\n"

@@ -20,6 +20,7 @@ import pandas as pd
 from .. import scenario as scenario_model
 from .._validation import ANNUAL_DECLINE, FRACTION, MARGIN, RATE, TERM_YEARS, VOLATILITY
 from ..formatting import estimate_percent, estimate_usd, percent, styled, table, usd
+from ..i18n import N_, gettext as _, is_chinese, translate_joined
 from ..parties import PARTIES
 from ..scenario import (
     DEAL_FIELDS,
@@ -35,11 +36,12 @@ from ..scenario import (
 from ..backstop import STRUCTURES
 from ..depreciation import DECLINE_CASES
 from ..deal import Deal
-from ._common import BN, PANEL_WIDTH, WIDTH, billions, finish
+from ._common import BN, PANEL_WIDTH, WIDTH, billions, finish, money_divisor, money_factor, short_name, shown_name
+from ._common import vega_money, vega_text
 from .backstop import binned_histogram
 from .controls import Control, Dropdown, LivePanel, Slider, bind, live_panel, selected, snap
 from .flows import FLOW_LAYOUT, NODE_COLORS, NODE_LABELS, flow_chart
-from .presets import presets_table, sources_table
+from .presets import _panel_scenario, _preset_values, _shown_value, presets_table, sources_table
 from .theme import OKABE_ITO, party_scale
 
 __all__ = [
@@ -70,9 +72,19 @@ EXTENDED_LAYOUT: dict[str, tuple[float, float]] = {**FLOW_LAYOUT, "taxpayers": (
                                                    "obsolescence": (0.1, 0.16)}
 
 _PARTY_KEYS = list(PARTIES)
-_PARTY_NAMES = [PARTIES[k] for k in _PARTY_KEYS]
-_SHORT_PARTY = {"sponsor": "Sponsor", "spv_equity": "Outside equity", "vendor": "Chip vendor",
-                "lenders": "Lenders", "taxpayers": "Taxpayers"}
+_SHORT_PARTY = {"sponsor": N_("Sponsor"), "spv_equity": N_("Outside equity"), "vendor": N_("Chip vendor"),
+                "lenders": N_("Lenders"), "taxpayers": N_("Taxpayers")}
+
+
+def _party_names() -> list[str]:
+    """The parties' names, in the order of :data:`~gpu_finance.parties.PARTIES`, in the reader's language."""
+    return [_(PARTIES[k]) for k in _PARTY_KEYS]
+
+
+def _short(party: str, *, lower: bool = False) -> str:
+    """A party's short name (lower case inside an English sentence)."""
+    name = _(_SHORT_PARTY[party])
+    return name.lower() if lower and not is_chinese() else name
 
 
 def _paths_and_seed(n_paths: int | None, seed: int | None) -> tuple[int, int]:
@@ -83,13 +95,17 @@ def _paths_and_seed(n_paths: int | None, seed: int | None) -> tuple[int, int]:
 
 def _bears(party: str) -> str:
     """The party as the subject of a sentence, with its verb: "The sponsor bears", "Lenders bear"."""
-    subject = {"sponsor": "The sponsor", "spv_equity": "Outside equity", "vendor": "The chip vendor",
-               "lenders": "Lenders", "taxpayers": "Taxpayers"}[party]
-    return f"{subject} {'bear' if party in ('lenders', 'taxpayers') else 'bears'}"
+    return _({"sponsor": N_("The sponsor bears"), "spv_equity": N_("Outside equity bears"),
+              "vendor": N_("The chip vendor bears"), "lenders": N_("Lenders bear"),
+              "taxpayers": N_("Taxpayers bear")}[party])
 
 
 def _lines(text: str, width: int = 16) -> list[str]:
-    """Break a label into lines of about ``width`` characters, at spaces."""
+    """Break a label into lines of about ``width`` characters, at spaces (Chinese, which has none, into
+    lines of ``width // 2`` characters, each as wide as two Latin ones)."""
+    if is_chinese() and " " not in text.strip():
+        step = max(1, width // 2)
+        return [text[i:i + step] for i in range(0, len(text), step)]
     lines: list[str] = []
     for word in text.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
@@ -104,7 +120,7 @@ def _stack_rows(results: Mapping[str, WhoPays]) -> pd.DataFrame:
     rows = []
     for order, (key, result) in enumerate(results.items()):
         for k, (party, loss) in enumerate(zip(result.parties["party"], result.parties["expected_loss_usd"])):
-            rows.append((order, result.scenario.name, k, PARTIES[party], float(loss)))
+            rows.append((order, shown_name(result.scenario.name), k, _(PARTIES[party]), float(loss)))
     frame = pd.DataFrame(rows, columns=["order", "scenario", "k", "party", "loss_usd"])
     frame["loss_bn"] = billions(frame["loss_usd"])
     return frame.drop(columns="loss_usd")
@@ -116,7 +132,7 @@ def who_pays_chart(results: Mapping[str, WhoPays]) -> alt.LayerChart:
     if not results:
         raise ValueError("results must hold at least one who_pays() result")
     data = _stack_rows(results)
-    names = [r.scenario.name for r in results.values()]
+    names = [shown_name(r.scenario.name) for r in results.values()]
     totals = pd.DataFrame({"scenario": names, "total_bn": billions([r.expected_loss_usd for r in results.values()]),
                            "label": [estimate_usd(r.expected_loss_usd, 3) for r in results.values()]})
     low, high = min(results.values(), key=lambda r: r.expected_loss_usd), max(
@@ -126,28 +142,33 @@ def who_pays_chart(results: Mapping[str, WhoPays]) -> alt.LayerChart:
               axis=alt.Axis(labelAngle=0, labelLimit=120, labelExpr=f"{wrapped}[datum.label]"))
     bars = alt.Chart(data).mark_bar().encode(
         x=x,
-        y=alt.Y("sum(loss_bn):Q", title="Expected loss (USD billions)"),
-        color=alt.Color("party:N", title="Who bears it", scale=party_scale(),
+        y=alt.Y("sum(loss_bn):Q", title=_("Expected loss (USD billions)")),
+        color=alt.Color("party:N", title=_("Who bears it"), scale=party_scale(),
                         legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("k:Q"),
-        tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("party:N", title="Party"),
-                 alt.Tooltip("loss_bn:Q", title="Expected loss, USD billions", format=".2f")],
+        tooltip=[alt.Tooltip("scenario:N", title=_("Scenario")), alt.Tooltip("party:N", title=_("Party")),
+                 alt.Tooltip("loss_bn:Q", title=_("Expected loss, USD billions"), format=".2f")],
     )
     text = alt.Chart(totals).mark_text(dy=-6, baseline="bottom", fontSize=12).encode(
         x=alt.X("scenario:N", sort=names), y=alt.Y("total_bn:Q"), text=alt.Text("label:N"))
+
+    def name(result: WhoPays) -> str:  # inside an English sentence, in lower case
+        return shown_name(result.scenario.name) if is_chinese() else result.scenario.name.lower()
+
     return finish(
         alt.layer(bars, text),
-        [f"Expected losses run from {estimate_usd(low.expected_loss_usd, 3)} ({low.scenario.name.lower()})",
-         f"to {estimate_usd(high.expected_loss_usd, 3)} ({high.scenario.name.lower()})"],
-        "Who bears the expected loss, scenario by scenario; the chips and the backstop decide",
-        "Stacked bars, one per scenario, of each party's expected loss in USD billions: "
-        + "; ".join(
-            f"{r.scenario.name}: total {estimate_usd(r.expected_loss_usd, 3)} ("
-            + ", ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(v, 3)}"
-                        for p, v in zip(r.parties["party"], r.parties["expected_loss_usd"]) if v > 0.005 * BN)
-            + ")"
-            for r in results.values())
-        + ".",
+        [_("Expected losses run from {low} ({low_name})").format(low=estimate_usd(low.expected_loss_usd, 3),
+                                                                 low_name=name(low)),
+         _("to {high} ({high_name})").format(high=estimate_usd(high.expected_loss_usd, 3), high_name=name(high))],
+        _("Who bears the expected loss, scenario by scenario; the chips and the backstop decide"),
+        _("Stacked bars, one per scenario, of each party's expected loss in USD billions: {scenarios}.").format(
+            scenarios=_("; ").join(
+                _("{name}: total {total} ({parties})").format(
+                    name=shown_name(r.scenario.name), total=estimate_usd(r.expected_loss_usd, 3),
+                    parties=_(", ").join(f"{_short(p, lower=True)} {estimate_usd(v, 3)}"
+                                         for p, v in zip(r.parties["party"], r.parties["expected_loss_usd"])
+                                         if v > 0.005 * BN))
+                for r in results.values())),
         width=WIDTH, height=260,
     )
 
@@ -158,10 +179,10 @@ def comparison_table(results: Mapping[str, WhoPays], measure: str = "expected_lo
     allowed = ("expected_loss_usd", "tail_loss_usd", "earned_usd", "net_usd")
     if measure not in allowed:
         raise ValueError(f"measure={measure!r} is not one of {', '.join(repr(a) for a in allowed)}")
-    shown = pd.DataFrame({"Party": _PARTY_NAMES + ["Total"]})
+    shown = pd.DataFrame({_("Party"): _party_names() + [_("Total")]})
     for result in results.values():
         values = result.parties[measure].tolist()
-        shown[result.scenario.name] = [str(estimate_usd(v, 3)) for v in values + [sum(values)]]
+        shown[shown_name(result.scenario.name)] = [str(estimate_usd(v, 3)) for v in values + [sum(values)]]
     return styled(shown).hide(axis="index")
 
 
@@ -169,10 +190,11 @@ def decline_table(frame: pd.DataFrame):
     """:func:`gpu_finance.who_pays_by_decline`'s table: the expected loss, and who bears it, at each
     end of the calibrated decline (estimates, to two significant digits)."""
     shown = pd.DataFrame({
-        "GPUs' value falls, a year": [estimate_percent(v) for v in frame["annual_decline"]],
-        "Expected loss": [estimate_usd(v, stderr=se) for v, se in zip(frame["expected_loss_usd"], frame["expected_loss_se_usd"])],
-        **{name: [estimate_usd(v) for v in frame[f"{key}_usd"]] for key, name in zip(_PARTY_KEYS, _PARTY_NAMES)},
-    }, index=pd.Index([DECLINE_CASES[c] for c in frame["case"]], name="Calibration"))
+        _("GPUs' value falls, a year"): [estimate_percent(v) for v in frame["annual_decline"]],
+        _("Expected loss"): [estimate_usd(v, stderr=se) for v, se in zip(frame["expected_loss_usd"],
+                                                                         frame["expected_loss_se_usd"])],
+        **{name: [estimate_usd(v) for v in frame[f"{key}_usd"]] for key, name in zip(_PARTY_KEYS, _party_names())},
+    }, index=pd.Index([_(DECLINE_CASES[c]) for c in frame["case"]], name=_("Calibration")))
     return styled(shown)
 
 
@@ -180,7 +202,7 @@ def result_table(result: WhoPays):
     """One scenario's parties: expected loss, its share, the worst futures, earnings on the way, net."""
     frame = result.parties.copy()
     labels = {"expected_loss_usd": "Expected loss", "share_of_loss": "Share of the loss",
-              "tail_loss_usd": f"In the worst {percent(result.tail, 0)} of futures",
+              "tail_loss_usd": _("In the worst {share} of futures").format(share=percent(result.tail, 0)),
               "earned_usd": "Earned on the way", "net_usd": "Earned less expected loss"}
     money = {c: (lambda v: str(estimate_usd(v, 3))) for c in ("expected_loss_usd", "tail_loss_usd", "earned_usd", "net_usd")}
     return table(frame, formats={**money, "share_of_loss": lambda v: str(percent(v, 0))}, labels=labels)
@@ -188,8 +210,8 @@ def result_table(result: WhoPays):
 
 def outcomes_table(result: WhoPays):
     """How the simulated futures end, as shares of all futures."""
-    shown = pd.DataFrame({"How the lease ends": result.outcomes["label"],
-                          "Share of futures": [str(percent(s, 1)) for s in result.outcomes["share_of_paths"]]})
+    shown = pd.DataFrame({_("How the lease ends"): result.outcomes["label"].map(_),
+                          _("Share of futures"): [str(percent(s, 1)) for s in result.outcomes["share_of_paths"]]})
     return styled(shown).hide(axis="index")
 
 
@@ -203,22 +225,26 @@ def loss_distribution_chart(result: WhoPays, bins: int = 30) -> alt.Chart:
     none = 1.0 - result.loss_probability
     return finish(
         binned_histogram(
-            frame, color=OKABE_ITO["vermillion"], noun="futures", x_title="Total loss in a future (USD billions)",
+            frame, color=OKABE_ITO["vermillion"], noun=N_("futures"), x_title=N_("Total loss in a future (USD billions)"),
         ),
-        f"{estimate_usd(result.expected_loss_usd, 3)} on average; {estimate_usd(result.tail_loss_usd, 3)} in the worst "
-        f"{percent(result.tail, 0)} of futures",
-        f"{result.scenario.name}: {percent(none, 0)} of {result.n_paths:,} futures end with no loss",
-        f"Histogram of the total loss over {result.n_paths:,} simulated futures of the scenario "
-        f"'{result.scenario.name}'. {percent(none, 0)} of futures have no loss; the others spread up to "
-        f"{usd(float(result.losses_usd.max()))}. The average is {estimate_usd(result.expected_loss_usd, 3)} and the "
-        f"average of the worst {percent(result.tail, 0)} is {estimate_usd(result.tail_loss_usd, 3)}.",
+        _("{mean} on average; {tail} in the worst {share} of futures").format(
+            mean=estimate_usd(result.expected_loss_usd, 3), tail=estimate_usd(result.tail_loss_usd, 3),
+            share=percent(result.tail, 0)),
+        _("{name}: {share} of {paths} futures end with no loss").format(
+            name=shown_name(result.scenario.name), share=percent(none, 0), paths=f"{result.n_paths:,}"),
+        _("Histogram of the total loss over {paths} simulated futures of the scenario '{name}'. {share} of futures "
+          "have no loss; the others spread up to {most}. The average is {mean} and the average of the worst {tail} "
+          "is {tail_loss}.").format(
+            paths=f"{result.n_paths:,}", name=shown_name(result.scenario.name), share=percent(none, 0),
+            most=usd(float(result.losses_usd.max())), mean=estimate_usd(result.expected_loss_usd, 3),
+            tail=percent(result.tail, 0), tail_loss=estimate_usd(result.tail_loss_usd, 3)),
         width=WIDTH, height=200,
     )
 
 
 # ------------------------------------------------------------------------------------------------ path of risk
 _STEP_LABELS = list(RISK_STEPS.values())
-_STEP_SHORT = ["1. The SPV", "2. Chips die early", "3. The backstop"]
+_STEP_SHORT = [N_("1. The SPV"), N_("2. Chips die early"), N_("3. The backstop")]
 
 
 def _path_rows(path: pd.DataFrame) -> pd.DataFrame:
@@ -231,16 +257,17 @@ def _path_rows(path: pd.DataFrame) -> pd.DataFrame:
 
 
 def _path_bars(data: pd.DataFrame, top: float) -> alt.Chart:
+    steps = [_(step) for step in _STEP_SHORT]
     return alt.Chart(data).transform_calculate(
-        party=f"{json.dumps(_PARTY_NAMES)}[datum.k]", step=f"{json.dumps(_STEP_SHORT)}[datum.s]",
+        party=f"{json.dumps(_party_names())}[datum.k]", step=f"{json.dumps(steps)}[datum.s]",
     ).mark_bar().encode(
-        x=alt.X("step:N", title=None, sort=_STEP_SHORT, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("sum(y):Q", title="Expected loss (USD billions)", scale=alt.Scale(domain=[0, top], nice=False)),
-        color=alt.Color("party:N", title="Who bears it", scale=party_scale(),
+        x=alt.X("step:N", title=None, sort=steps, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(y):Q", title=_("Expected loss (USD billions)"), scale=alt.Scale(domain=[0, top], nice=False)),
+        color=alt.Color("party:N", title=_("Who bears it"), scale=party_scale(),
                         legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("k:Q"),
-        tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("party:N", title="Party"),
-                 alt.Tooltip("y:Q", title="USD billions", format=".2f")],
+        tooltip=[alt.Tooltip("step:N", title=_("Step")), alt.Tooltip("party:N", title=_("Party")),
+                 alt.Tooltip("y:Q", title=_("USD billions"), format=".2f")],
     )
 
 
@@ -249,8 +276,9 @@ def _path_finding(path: pd.DataFrame) -> str:
     first = by_step.loc["spv"].idxmax()
     last = by_step.loc["backstop"].idxmax()
     if first == last:
-        return f"{_bears(first)} most of it at every step"
-    return f"The tricks move most of the loss from the {_SHORT_PARTY[first].lower()} to the {_SHORT_PARTY[last].lower()}"
+        return _("{bears} most of it at every step").format(bears=_bears(first))
+    return _("The tricks move most of the loss from the {first} to the {last}").format(
+        first=_short(first, lower=True), last=_short(last, lower=True))
 
 
 def risk_path_chart(path: pd.DataFrame, scenario_name: str) -> alt.Chart:
@@ -258,19 +286,20 @@ def risk_path_chart(path: pd.DataFrame, scenario_name: str) -> alt.Chart:
     data = _path_rows(path)
     top = float(data.groupby("s")["y"].sum().max()) * 1.1 if len(data) else 1.0
     totals = path.groupby("step", sort=False)["expected_loss_usd"].sum()
+    name = shown_name(scenario_name)
     return finish(
         _path_bars(data, top),
         _path_finding(path),
-        f"{scenario_name}: the three tricks, one after the other",
-        f"Stacked bars of the expected loss by party in the scenario '{scenario_name}' at three steps: "
-        + "; ".join(
-            f"{label}: total {estimate_usd(totals[step], 3)} ("
-            + ", ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(v, 3)}" for p, v in
-                        zip(path.loc[path['step'] == step, 'party'], path.loc[path['step'] == step,
-                                                                               'expected_loss_usd'])
-                        if v > 0.005 * BN) + ")"
-            for step, label in RISK_STEPS.items())
-        + ".",
+        _("{name}: the three tricks, one after the other").format(name=name),
+        _("Stacked bars of the expected loss by party in the scenario '{name}' at three steps: {steps}.").format(
+            name=name, steps=_("; ").join(
+                _("{name}: total {total} ({parties})").format(
+                    name=_(label), total=estimate_usd(totals[step], 3),
+                    parties=_(", ").join(f"{_short(p, lower=True)} {estimate_usd(v, 3)}" for p, v in
+                                         zip(path.loc[path['step'] == step, 'party'],
+                                             path.loc[path['step'] == step, 'expected_loss_usd'])
+                                         if v > 0.005 * BN))
+                for step, label in RISK_STEPS.items())),
         width=PANEL_WIDTH, height=240,
     )
 
@@ -285,7 +314,7 @@ def risk_path_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
     n_paths, seed = _paths_and_seed(n_paths, seed)
     chosen = dict(scenario_model.PRESETS if presets is None else presets)
     keys = list(chosen)
-    menu = Dropdown("sc", "Preset", tuple((chosen[k].name, i) for i, k in enumerate(keys)), 0)
+    menu = Dropdown("sc", _("Preset"), tuple((shown_name(chosen[k].name), i) for i, k in enumerate(keys)), 0)
     pieces, notes = [], []
     for i, key in enumerate(keys):
         path = risk_path(chosen[key], n_paths=n_paths, seed=seed)
@@ -300,12 +329,12 @@ def risk_path_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
         x=alt.XValue(2), y=alt.YValue(-2), text=alt.Text("text:N"))
     return finish(
         bind(alt.layer(bars, note), [menu]),
-        "Each trick hands the loss to someone else",
-        "Expected loss by party as the tricks are switched on; pick a preset",
-        "Interactive stacked bars of each party's expected loss in USD billions at three steps: (1) the "
-        "vehicle alone, with a sponsor that honours the lease; (2) chips that may die before the lease ends, "
-        "with a sponsor that may walk away from them; (3) the government guarantee as well. A menu picks the "
-        "preset; a line of text says who bears most of the loss at the first and the last step.",
+        _("Each trick hands the loss to someone else"),
+        _("Expected loss by party as the tricks are switched on; pick a preset"),
+        _("Interactive stacked bars of each party's expected loss in USD billions at three steps: (1) the "
+          "vehicle alone, with a sponsor that honours the lease; (2) chips that may die before the lease ends, "
+          "with a sponsor that may walk away from them; (3) the government guarantee as well. A menu picks the "
+          "preset; a line of text says who bears most of the loss at the first and the last step."),
         width=PANEL_WIDTH, height=250,
     )
 
@@ -319,47 +348,54 @@ def extended_flow_chart(result: WhoPays, *, title: str | None = None) -> alt.Lay
     vehicle's loan); by default, the value the chips lose against the rent that pays for them.
     """
     flows = scenario_flows(result)
-    labels = {**NODE_LABELS, "obsolescence": "Lost to\nobsolescence", "taxpayers": "Taxpayers"}
+    labels = {**NODE_LABELS, "obsolescence": N_("Lost to\nobsolescence"), "taxpayers": N_("Taxpayers")}
     colors = {**NODE_COLORS, "obsolescence": OKABE_ITO["reddish_purple"]}
     lost = flows.loc[flows["kind"] == "depreciation", "amount_usd"].sum()
     backed = flows.loc[(flows["from_party"] == "taxpayers"), "amount_usd"].sum()
-    subtitle = ("Whole deal, nominal; arrows ∝ amount; the guarantee's payment is its expected value"
-                if backed > 0 else "Whole deal, nominal; arrows ∝ amount; no guarantee in this scenario")
+    subtitle = (_("Whole deal, nominal; arrows ∝ amount; the guarantee's payment is its expected value")
+                if backed > 0 else _("Whole deal, nominal; arrows ∝ amount; no guarantee in this scenario"))
+    joiner = "" if is_chinese() else " "
+
+    def box(key: str, names) -> str:
+        return _(names.get(key, labels.get(key, key))).replace(chr(10), joiner)
+
     return flow_chart(
         flows, layout=EXTENDED_LAYOUT, labels=labels, colors=colors, width=440, height=360,
         title=alt.TitleParams(
-            title or f"The chips lose {estimate_usd(lost, 3)} of value while "
-                     f"{usd(float(flows.loc[flows['from_party'] == 'sponsor', 'amount_usd'].sum()))} of rent pays for them",
+            _(title) if title else _("The chips lose {lost} of value while {rent} of rent pays for them").format(
+                lost=estimate_usd(lost, 3),
+                rent=usd(float(flows.loc[flows['from_party'] == 'sponsor', 'amount_usd'].sum()))),
             subtitle=subtitle,
         ),
-        description=(
-            f"Money-flow diagram of the scenario '{result.scenario.name}' over the whole deal: "
-            + "; ".join(f"{NODE_LABELS.get(a, labels.get(a, a)).replace(chr(10), ' ')} to "
-                        f"{labels.get(b, b).replace(chr(10), ' ')}: {estimate_usd(v, 3)} ({w})"
-                        for a, b, v, w in zip(flows["from_party"], flows["to_party"], flows["amount_usd"], flows["what"]))
-            + "."
-        ),
+        description=_("Money-flow diagram of the scenario '{name}' over the whole deal: {flows}.").format(
+            name=shown_name(result.scenario.name), flows=_("; ").join(
+                _("{payer} to {payee}: {amount} ({what})").format(
+                    payer=box(a, NODE_LABELS), payee=box(b, labels), amount=estimate_usd(v, 3),
+                    what=translate_joined(w))
+                for a, b, v, w in zip(flows["from_party"], flows["to_party"], flows["amount_usd"], flows["what"]))),
     )
 
 
 # ------------------------------------------------------------------------------------------------ dashboard
 def _dashboard_controls(keys: list[str], chosen: Mapping[str, Scenario]) -> list[Control]:
     return [
-        Dropdown("p", "Start from the preset", tuple((chosen[k].name, i) for i, k in enumerate(keys)), 0),
-        Dropdown("l", "Economic life of the chips", (("As in the preset", 0),) + tuple(
-            (f"{n} years", n) for n in range(2, 8)), 0),
-        Dropdown("w", "If the chips die first, the sponsor", (("As in the preset", -1.0), ("Keeps paying", 0.0),
-                                                              ("Walks away half the time", 0.5),
-                                                              ("Walks away", 1.0)), -1.0),
-        Dropdown("c", "Government guarantee", (("As in the preset", -1.0), ("None", 0.0),
-                                               ("40% of the debt", 0.4), ("80% of the debt", 0.8)), -1.0),
+        Dropdown("p", _("Start from the preset"), tuple((shown_name(chosen[k].name), i) for i, k in enumerate(keys)), 0),
+        Dropdown("l", _("Economic life of the chips"), ((_("As in the preset"), 0),) + tuple(
+            (_("{count} years").format(count=n), n) for n in range(2, 8)), 0),
+        Dropdown("w", _("If the chips die first, the sponsor"), ((_("As in the preset"), -1.0), (_("Keeps paying"), 0.0),
+                                                                 (_("Walks away half the time"), 0.5),
+                                                                 (_("Walks away"), 1.0)), -1.0),
+        Dropdown("c", _("Government guarantee"), ((_("As in the preset"), -1.0), (_("None"), 0.0),
+                                                  (_("{share} of the debt").format(share="40%"), 0.4),
+                                                  (_("{share} of the debt").format(share="80%"), 0.8)), -1.0),
     ]
 
 
 def _dashboard_row(result: WhoPays) -> dict:
     parties = result.parties
-    text = (f"Expected loss {estimate_usd(result.expected_loss_usd, 3)} · a loss in {percent(result.loss_probability, 0)} "
-            f"of futures · worst {percent(result.tail, 0)}: {estimate_usd(result.tail_loss_usd, 3)}")
+    text = _("Expected loss {mean} · a loss in {share} of futures · worst {tail}: {tail_loss}").format(
+        mean=estimate_usd(result.expected_loss_usd, 3), share=percent(result.loss_probability, 0),
+        tail=percent(result.tail, 0), tail_loss=estimate_usd(result.tail_loss_usd, 3))
     return {"k": list(range(len(parties))), "e": billions(parties["expected_loss_usd"], 3).tolist(),
             "t": billions(parties["tail_loss_usd"], 3).tolist(), "g": billions(parties["earned_usd"], 3).tolist(),
             "text": text}
@@ -370,12 +406,12 @@ def _loss_bar_encoding(measures: list[str], *, label_limit: int) -> dict:
     one bar per measure: the encoding the dashboard and the panel's "who pays" bars share."""
     return dict(
         y=alt.Y("measure:N", title=None, sort=measures, axis=alt.Axis(labelLimit=label_limit)),
-        x=alt.X("sum(y):Q", title="Loss (USD billions)"),
-        color=alt.Color("party:N", title="Who bears it", scale=party_scale(),
+        x=alt.X("sum(y):Q", title=_("Loss (USD billions)")),
+        color=alt.Color("party:N", title=_("Who bears it"), scale=party_scale(),
                         legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("k:Q"),
-        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("party:N", title="Party"),
-                 alt.Tooltip("y:Q", title="USD billions", format=".2f")],
+        tooltip=[alt.Tooltip("measure:N", title=_("Measure")), alt.Tooltip("party:N", title=_("Party")),
+                 alt.Tooltip("y:Q", title=_("USD billions"), format=".2f")],
     )
 
 
@@ -409,22 +445,26 @@ def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
     pick = selected(controls)
     picked = alt.Chart(data).transform_filter(pick)
     flat = picked.transform_flatten(["k", "e", "t", "g"]).transform_calculate(
-        party=f"{json.dumps(_PARTY_NAMES)}[datum.k]", short=f"{json.dumps([_SHORT_PARTY[k] for k in _PARTY_KEYS])}[datum.k]")
+        party=f"{json.dumps(_party_names())}[datum.k]", short=f"{json.dumps([_short(k) for k in _PARTY_KEYS])}[datum.k]")
     width = 420
     note = picked.mark_text(align="left", baseline="middle", fontSize=12, fontWeight="bold", limit=width + 30).encode(
         x=alt.XValue(0), y=alt.YValue(9), text=alt.Text("text:N")).properties(width=width, height=18)
-    measures = ["On average", "Worst 5% of futures"]
+    measures = [_("On average"), _("Worst {share} of futures").format(share="5%")]
     bars = bind(flat.transform_fold(["e", "t"], as_=["m", "y"]).transform_calculate(
         measure=f"datum.m == 'e' ? '{measures[0]}' : '{measures[1]}'",
     ).mark_bar().encode(**_loss_bar_encoding(measures, label_limit=150)), controls).properties(width=width, height=90)
-    header = pd.DataFrame({"col": ["Party", "Expected loss", "Worst 5%", "Earned"],
+    header = pd.DataFrame({"col": [_("Party"), _("Expected loss"), _("Worst {share}").format(share="5%"), _("Earned")],
                            "x": [0, 215, 305, 420], "align": ["left", "right", "right", "right"]})
     heads = [alt.Chart(header[header["align"] == a]).mark_text(align=a, baseline="middle", fontWeight="bold",
                                                                fontSize=12).encode(
         x=alt.X("x:Q", scale=alt.Scale(domain=[0, width], range=[0, width]), axis=None), y=alt.YValue(8), text=alt.Text("col:N"))
         for a in ("left", "right")]
-    cells = flat.transform_calculate(
-        ev="format(datum.e, '$.2f') + 'B'", tv="format(datum.t, '$.2f') + 'B'", gv="format(datum.g, '$.2f') + 'B'")
+    if is_chinese():  # 億美元, not a dollar sign
+        cells = flat.transform_calculate(**{name: vega_text("{v}", v=vega_money(f"datum.{field}"))
+                                            for name, field in (("ev", "e"), ("tv", "t"), ("gv", "g"))})
+    else:
+        cells = flat.transform_calculate(
+            ev="format(datum.e, '$.2f') + 'B'", tv="format(datum.t, '$.2f') + 'B'", gv="format(datum.g, '$.2f') + 'B'")
     row_y = alt.Y("k:O", axis=None, scale=alt.Scale(paddingOuter=0.2))
     columns = [cells.mark_text(align="left", baseline="middle", fontSize=12).encode(x=alt.XValue(0), y=row_y,
                                                                                       text=alt.Text("short:N"))]
@@ -435,43 +475,47 @@ def dashboard_explorer(presets: Mapping[str, Scenario] | None = None, *, n_paths
                              alt.layer(*columns).properties(width=width, height=110), spacing=0)
     return finish(
         alt.vconcat(note, bars, table_view, spacing=8),
-        "Change the chips, the sponsor and the backstop: the loss changes hands",
-        f"Who pays, by party; each setting simulates {n_paths:,} seeded futures",
-        "Interactive dashboard. Menus pick one of the four scenarios and override three assumptions: the "
-        "chips' economic life (2 to 7 years), what the sponsor does when the chips die before the lease "
-        "ends (keeps paying, walks away half the time, or walks away), and the government guarantee (none, "
-        "40% or 80% of the debt). A line of text gives the expected loss, the share of futures with a loss "
-        "and the average loss in the worst 5% of futures; two stacked bars split the expected loss and the "
-        "worst-5% loss by party (sponsor, outside equity, chip vendor, lenders, taxpayers); a table lists "
-        "each party's expected loss, its loss in the worst 5% and what it earned on the way (Earned).",
+        _("Change the chips, the sponsor and the backstop: the loss changes hands"),
+        _("Who pays, by party; each setting simulates {paths} seeded futures").format(paths=f"{n_paths:,}"),
+        _("Interactive dashboard. Menus pick one of the four scenarios and override three assumptions: the "
+          "chips' economic life (2 to 7 years), what the sponsor does when the chips die before the lease "
+          "ends (keeps paying, walks away half the time, or walks away), and the government guarantee (none, "
+          "40% or 80% of the debt). A line of text gives the expected loss, the share of futures with a loss "
+          "and the average loss in the worst 5% of futures; two stacked bars split the expected loss and the "
+          "worst-5% loss by party (sponsor, outside equity, chip vendor, lenders, taxpayers); a table lists "
+          "each party's expected loss, its loss in the worst 5% and what it earned on the way (Earned)."),
     )
 
 
 # ------------------------------------------------------------------------------------------------ live panel
 def _single_bars(result: WhoPays) -> alt.Chart:
     """Two stacked bars for one scenario: the expected loss and the worst futures, by party."""
-    measures = ["On average", f"Worst {percent(result.tail, 0)} of futures"]
+    measures = [_("On average"), _("Worst {share} of futures").format(share=percent(result.tail, 0))]
     rows = []
+    unit = money_divisor()
     for k, party in enumerate(result.parties["party"]):
         row = result.parties.iloc[k]
-        rows += [(measures[0], k, PARTIES[party], float(row["expected_loss_usd"]) / BN),
-                 (measures[1], k, PARTIES[party], float(row["tail_loss_usd"]) / BN)]
+        rows += [(measures[0], k, _(PARTIES[party]), float(row["expected_loss_usd"]) / unit),
+                 (measures[1], k, _(PARTIES[party]), float(row["tail_loss_usd"]) / unit)]
     frame = pd.DataFrame(rows, columns=["measure", "k", "party", "y"])
     top = result.parties.sort_values("expected_loss_usd").iloc[-1]
-    finding = ("Nobody expects to lose anything" if result.expected_loss_usd <= 0 else
-               f"{_bears(top['party'])} {percent(top['share_of_loss'], 0)} of an expected "
-               f"{estimate_usd(result.expected_loss_usd, 3)}")
+    finding = (_("Nobody expects to lose anything") if result.expected_loss_usd <= 0 else
+               _("{bears} {share} of an expected {mean}").format(
+                   bears=_bears(top['party']), share=percent(top['share_of_loss'], 0),
+                   mean=estimate_usd(result.expected_loss_usd, 3)))
+    name = shown_name(result.scenario.name)
     return finish(
         alt.Chart(frame).mark_bar().encode(**_loss_bar_encoding(measures, label_limit=160)),
         finding,
-        f"{result.scenario.name}; {result.n_paths:,} simulated futures",
-        f"Two stacked bars for the scenario '{result.scenario.name}': the expected loss of "
-        f"{estimate_usd(result.expected_loss_usd, 3)} and the average loss in the worst {percent(result.tail, 0)} of "
-        f"futures, {estimate_usd(result.tail_loss_usd, 3)}, each split by party: "
-        + "; ".join(f"{_SHORT_PARTY[p].lower()} {estimate_usd(e, 3)} and {estimate_usd(t, 3)}" for p, e, t in
-                    zip(result.parties["party"], result.parties["expected_loss_usd"],
-                        result.parties["tail_loss_usd"]))
-        + ".",
+        _("{name}; {paths} simulated futures").format(name=name, paths=f"{result.n_paths:,}"),
+        _("Two stacked bars for the scenario '{name}': the expected loss of {mean} and the average loss in the worst "
+          "{share} of futures, {tail}, each split by party: {parties}.").format(
+            name=name, mean=estimate_usd(result.expected_loss_usd, 3), share=percent(result.tail, 0),
+            tail=estimate_usd(result.tail_loss_usd, 3), parties=_("; ").join(
+                _("{party} {mean} and {tail}").format(party=_short(p, lower=True), mean=estimate_usd(e, 3),
+                                                      tail=estimate_usd(t, 3))
+                for p, e, t in zip(result.parties["party"], result.parties["expected_loss_usd"],
+                                   result.parties["tail_loss_usd"]))),
         width=PANEL_WIDTH, height=90,
     )
 
@@ -489,81 +533,43 @@ def _panel_controls(start: Scenario) -> list[Control]:
         return Slider(name, label, term, 10, 1, min(value, 10), valid=TERM_YEARS)
 
     return [
-        Dropdown("preset", "Preset", tuple((label, key) for key, label in PRESET_LABELS.items()), "as_told"),
-        Slider("cost_bn", "Cost of the GPUs (USD billions)", 0.5, 40.0, 0.1, snap(deal.total_cost_usd / BN, 0.5, 40, 0.1)),
-        Slider("debt_share", "Debt share of the cost (%)", fraction, 0.95, 0.001,
+        Dropdown("preset", _("Preset"), tuple((_(label), key) for key, label in PRESET_LABELS.items()), "as_told"),
+        Slider("cost_bn", _("Cost of the GPUs (USD billions)"), 0.5, 40.0, 0.1,
+               snap(deal.total_cost_usd / BN, 0.5, 40, 0.1), scale=money_factor()),
+        Slider("debt_share", _("Debt share of the cost (%)"), fraction, 0.95, 0.001,
                snap(deal.debt_share, fraction, 0.95, 0.001), scale=100, valid=FRACTION),
-        share("vendor_share", "Chip vendor's share of the equity (%)", FRACTION.high, 0.01, deal.vendor_share_of_equity),
-        Slider("debt_rate", "Interest rate on the debt (%)", rate, 0.25, 0.005, snap(deal.debt_rate, rate, 0.25, 0.005),
+        share("vendor_share", _("Chip vendor's share of the equity (%)"), FRACTION.high, 0.01, deal.vendor_share_of_equity),
+        Slider("debt_rate", _("Interest rate on the debt (%)"), rate, 0.25, 0.005, snap(deal.debt_rate, rate, 0.25, 0.005),
                scale=100, valid=RATE),
-        whole("debt_term_years", "Debt term (years)", deal.debt_term_years),
-        whole("lease_term_years", "Lease term (years)", deal.lease_term_years),
-        Slider("target_equity_return", "Equity's target return (%)", rate, 0.40, 0.01,
+        whole("debt_term_years", _("Debt term (years)"), deal.debt_term_years),
+        whole("lease_term_years", _("Lease term (years)"), deal.lease_term_years),
+        Slider("target_equity_return", _("Equity's target return (%)"), rate, 0.40, 0.01,
                snap(start.target_equity_return, rate, 0.4, 0.01), scale=100, valid=RATE),
-        share("residual_value_fraction", "Residual value at the end of the lease (% of cost)", 0.8, 0.05,
+        share("residual_value_fraction", _("Residual value at the end of the lease (% of cost)"), 0.8, 0.05,
               start.residual_value_fraction),
-        Dropdown("residual_value_guarantee", "Sponsor guarantees the residual value", (("No", False), ("Yes", True)),
-                 start.residual_value_guarantee),
-        Slider("vendor_gross_margin", "Chip vendor's gross margin (%)", 0.0, 0.95, 0.05,
+        Dropdown("residual_value_guarantee", _("Sponsor guarantees the residual value"),
+                 ((_("No"), False), (_("Yes"), True)), start.residual_value_guarantee),
+        Slider("vendor_gross_margin", _("Chip vendor's gross margin (%)"), 0.0, 0.95, 0.05,
                snap(start.vendor_gross_margin, 0, 0.95, 0.05), scale=100, valid=MARGIN),
-        whole("accounting_life_years", "Accounting life (years)", start.accounting_life_years),
-        whole("economic_life_years", "Economic life (years)", start.economic_life_years),
-        Slider("annual_decline", "Yearly fall in market value (%)", ANNUAL_DECLINE.low, ANNUAL_DECLINE.high, 0.001,
+        whole("accounting_life_years", _("Accounting life (years)"), start.accounting_life_years),
+        whole("economic_life_years", _("Economic life (years)"), start.economic_life_years),
+        Slider("annual_decline", _("Yearly fall in market value (%)"), ANNUAL_DECLINE.low, ANNUAL_DECLINE.high, 0.001,
                snap(start.annual_decline, ANNUAL_DECLINE.low, ANNUAL_DECLINE.high, 0.001), scale=100,
                valid=ANNUAL_DECLINE),
-        Slider("volatility", "Volatility of the GPUs' value (% a year)", 0.05, 1.0, 0.05,
+        Slider("volatility", _("Volatility of the GPUs' value (% a year)"), 0.05, 1.0, 0.05,
                snap(start.volatility, 0.05, 1.0, 0.05), scale=100, valid=VOLATILITY),
-        share("liquidation_cost_fraction", "Lost in a forced sale (%)", 0.5, 0.05, start.liquidation_cost_fraction),
-        share("sponsor_default_rate", "Chance the sponsor stops paying, each year (%)", 0.3, 0.01,
+        share("liquidation_cost_fraction", _("Lost in a forced sale (%)"), 0.5, 0.05, start.liquidation_cost_fraction),
+        share("sponsor_default_rate", _("Chance the sponsor stops paying, each year (%)"), 0.3, 0.01,
               start.sponsor_default_rate),
-        share("walk_away_probability", "Chance it walks away from dead chips (%)", FRACTION.high, 0.05,
+        share("walk_away_probability", _("Chance it walks away from dead chips (%)"), FRACTION.high, 0.05,
               start.walk_away_probability),
-        share("coverage", "Share of the debt guaranteed (%)", FRACTION.high, 0.05, start.coverage),
-        Dropdown("structure", "How the guarantee shares losses",
-                 tuple((label.split(":")[0], key) for key, label in STRUCTURES.items()), start.structure),
-        share("guarantee_fee", "Guarantee fee (% of the guaranteed debt a year)", 0.1, 0.005, start.guarantee_fee),
-        Dropdown("n_paths", "Simulated futures", (("2,000", 2_000), ("20,000", 20_000), ("100,000", 100_000)),
+        share("coverage", _("Share of the debt guaranteed (%)"), FRACTION.high, 0.05, start.coverage),
+        Dropdown("structure", _("How the guarantee shares losses"),
+                 tuple((short_name(key, label), key) for key, label in STRUCTURES.items()), start.structure),
+        share("guarantee_fee", _("Guarantee fee (% of the guaranteed debt a year)"), 0.1, 0.005, start.guarantee_fee),
+        Dropdown("n_paths", _("Simulated futures"), (("2,000", 2_000), ("20,000", 20_000), ("100,000", 100_000)),
                  scenario_model.WHO_PAYS_PATHS),
     ]
-
-
-def _shown_value(control: Control, model_value) -> object:
-    """What a control's widget shows for a model value (snapped to the control's grid)."""
-    if isinstance(control, Dropdown):
-        return model_value
-    snapped = snap(float(model_value), control.minimum, control.maximum, control.step)
-    if control.is_whole and control.scale == 1:
-        return int(snapped)
-    return snapped * control.scale
-
-
-def _preset_values(key: str) -> dict[str, object]:
-    """A preset's values in the panel's terms (model units, before snapping)."""
-    scenario = scenario_model.PRESETS[key]
-    deal = scenario.deal
-    values = {name: getattr(scenario, name) for name in SCENARIO_FIELDS if name not in DEAL_FIELDS}
-    values.update(cost_bn=deal.total_cost_usd / BN, debt_share=deal.debt_share, vendor_share=deal.vendor_share_of_equity,
-                  debt_rate=deal.debt_rate, debt_term_years=deal.debt_term_years,
-                  lease_term_years=deal.lease_term_years)
-    return values
-
-
-def _panel_scenario(preset: str, values: dict, controls: list[Control]) -> Scenario:
-    """The preset itself while the controls show it; otherwise a scenario built from the controls."""
-    base = scenario_model.PRESETS[preset]
-    shown = _preset_values(preset)
-    as_preset = all(
-        c.from_widget(_shown_value(c, shown[c.name])) == values[c.name] for c in controls if c.name in shown)
-    if as_preset:
-        return base
-    cost = values["cost_bn"] * BN
-    debt = values["debt_share"] * cost
-    equity = cost - debt
-    deal = Deal(total_cost_usd=cost, equity_usd=equity, debt_usd=debt, vendor_equity_usd=values["vendor_share"] * equity,
-                debt_rate=values["debt_rate"], debt_term_years=int(values["debt_term_years"]),
-                lease_term_years=int(values["lease_term_years"]), name=f"{base.name}, edited")
-    fields = {name: values[name] for name in SCENARIO_FIELDS if name not in DEAL_FIELDS}
-    return Scenario(name=f"{base.name}, edited", deal=deal, **fields)
 
 
 def scenario_panel(seed: int | None = None) -> LivePanel:
@@ -578,7 +584,7 @@ def scenario_panel(seed: int | None = None) -> LivePanel:
     :func:`~gpu_finance.who_pays`' own. Each change simulates the scenario once and hands the result to
     every figure of the tab in view.
     """
-    _, seed = _paths_and_seed(None, seed)
+    seed = _paths_and_seed(None, seed)[1]
     controls = _panel_controls(scenario_model.PRESETS["as_told"])
     fields = [c for c in controls if c.name not in ("preset", "n_paths")]
 
@@ -590,13 +596,13 @@ def scenario_panel(seed: int | None = None) -> LivePanel:
             return [risk_path_chart(risk_path(scenario, n_paths=max(2_000, n_paths // 10), seed=seed), scenario.name)]
 
         return {
-            "Who pays": lambda: [_single_bars(result()), result_table(result()), outcomes_table(result())],
-            "The loss distribution": lambda: [loss_distribution_chart(result())],
-            "The path of risk": path,
-            "The money flows": lambda: [extended_flow_chart(result())],
+            _("Who pays"): lambda: [_single_bars(result()), result_table(result()), outcomes_table(result())],
+            _("The loss distribution"): lambda: [loss_distribution_chart(result())],
+            _("The path of risk"): path,
+            _("The money flows"): lambda: [extended_flow_chart(result())],
         }
 
-    panel = live_panel(controls, update, title="Who pays? Pick a preset, then change any assumption")
+    panel = live_panel(controls, update, title=_("Who pays? Pick a preset, then change any assumption"))
     widgets_by_name = panel.sliders
     loading = [False]
 

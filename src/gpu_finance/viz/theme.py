@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import altair as alt
 
+from ..i18n import gettext as _
 from ..parties import PARTIES
 
 __all__ = ["OKABE_ITO", "PARTY_COLORS", "THEME_NAME", "INK", "INK_MUTED", "GRID", "DARK_VARIANT", "TEXT_COLORS",
@@ -131,7 +132,7 @@ def party_scale(parties: list[str] | None = None) -> alt.Scale:
         Party keys to include, in legend order; all parties by default.
     """
     keys = list(PARTIES) if parties is None else parties
-    return alt.Scale(domain=[PARTIES[k] for k in keys], range=[PARTY_COLORS[k] for k in keys])
+    return alt.Scale(domain=[_(PARTIES[k]) for k in keys], range=[PARTY_COLORS[k] for k in keys])
 
 
 @alt.theme.register(THEME_NAME, enable=False)

@@ -16,7 +16,9 @@ from IPython.display import Markdown
 
 from ..claims import essay_claims
 from ..datasets import CONFIDENCE_CODES, EVENT_KINDS, deal_facts, financing_events, load_dataset
-from ..formatting import Prose, date_text, percent, styled, usd, years
+from ..formatting import Prose, date_text, percent, styled, twd, usd, years
+from ..formatting import month_year, source_text
+from ..i18n import N_, gettext as _, is_chinese
 from .ledger import claim_label
 from .theme import OKABE_ITO
 
@@ -39,11 +41,11 @@ __all__ = [
 
 #: How the chart and the table name each kind of event (:data:`gpu_finance.datasets.EVENT_KINDS`).
 KIND_LABELS: dict[str, str] = {
-    "vehicle": "The GPU vehicle",
-    "sponsor": "xAI (the sponsor)",
-    "parent": "SpaceX (xAI's parent)",
-    "vendor": "The chip vendor",
-    "credit": "GPU-backed credit",
+    "vehicle": N_("The GPU vehicle"),
+    "sponsor": N_("xAI (the sponsor)"),
+    "parent": N_("SpaceX (xAI's parent)"),
+    "vendor": N_("The chip vendor"),
+    "credit": N_("GPU-backed credit"),
 }
 
 _KIND_COLORS: dict[str, str] = {
@@ -61,7 +63,19 @@ _CONFIDENCE_LABELS: dict[str, str] = {
     for code, text in CONFIDENCE_CODES.items()
 }
 
+#: The labels above, as messages of the catalog (:mod:`gpu_finance.i18n`).
+_CONFIDENCE_MESSAGES = (N_("C: confirmed"), N_("S: second-hand (reported)"), N_("X: conflicting (reported)"),
+                        N_("A: assumption of this book"))
+
 _CONFIDENCE_SHAPES: dict[str, str] = {"C": "circle", "S": "triangle-up", "X": "diamond", "A": "square"}
+
+
+def _kind_label(kind: str) -> str:
+    return _(KIND_LABELS[kind])
+
+
+def _confidence_label(code: str) -> str:
+    return _(_CONFIDENCE_LABELS[code])
 
 
 def timeline_events(events: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -94,12 +108,12 @@ def timeline_events(events: pd.DataFrame | None = None) -> pd.DataFrame:
         raise ValueError(f"events has kinds {unknown}; allowed: {sorted(KIND_LABELS)}")
     frame = frame.sort_values("date", kind="stable", ignore_index=True)
     raw = _raw_dates(frame)
-    frame["who"] = frame["kind"].map(KIND_LABELS)
+    frame["who"] = frame["kind"].map(_kind_label)
     frame["when"] = [
-        day.strftime("%B %Y") if len(text) == 7 else str(date_text(text))
+        str(month_year(day)) if len(text) == 7 else str(date_text(text))
         for day, text in zip(frame["date"], raw)
     ]
-    frame["evidence"] = frame["confidence"].map(_CONFIDENCE_LABELS)
+    frame["evidence"] = frame["confidence"].map(_confidence_label)
     frame["amount"] = frame["amount_usd"].map(lambda x: "" if pd.isna(x) else usd(x))
     return frame
 
@@ -120,10 +134,11 @@ def _default_title(frame: pd.DataFrame) -> str:
     first = plans.min() if len(plans) else frame["date"].min()
     last = frame["date"].max()
     if filed.empty or len(plans) == 0:
-        return f"The record from {first:%B %Y} to {last:%B %Y}"
+        return _("The record from {first} to {last}").format(first=month_year(first), last=month_year(last))
     latest = filed.iloc[-1]
-    return (f"From a reported plan in {first:%B %Y} to a filing in {latest['date']:%B %Y}: "
-            f"{usd(latest['amount_usd'])} of GPU lease debt on the parent's balance sheet")
+    return _("From a reported plan in {first} to a filing in {filed}: {amount} of GPU lease debt on the parent's "
+             "balance sheet").format(first=month_year(first), filed=month_year(latest['date']),
+                                     amount=usd(latest['amount_usd']))
 
 
 def timeline_chart(events: pd.DataFrame | None = None, *, title: str | None = None) -> alt.Chart:
@@ -154,30 +169,31 @@ def timeline_chart(events: pd.DataFrame | None = None, *, title: str | None = No
     codes = [c for c in CONFIDENCE_CODES if c in set(frame["confidence"])]
     shown = frame[["event_id", "date", "who", "when", "event", "status", "amount", "evidence", "source"]].copy()
     shown["date"] = shown["date"].dt.strftime("%Y-%m-%d")
-    description = (
-        "Timeline of the financing record from "
-        f"{frame['when'].iloc[0]} to {frame['when'].iloc[-1]}, one point per event, in rows by whose "
-        "story it is (" + ", ".join(KIND_LABELS[k] for k in kinds) + "); the point's shape gives the "
-        "confidence code. Events: "
-        + "; ".join(f"{w}, {KIND_LABELS[k]}: {s}" for w, k, s in zip(frame["when"], frame["kind"], frame["status"]))
-        + "."
-    )
+    shown["event"], shown["status"] = shown["event"].map(_), shown["status"].map(_)
+    description = _(
+        "Timeline of the financing record from {first} to {last}, one point per event, in rows by whose story it is "
+        "({kinds}); the point's shape gives the confidence code. Events: {events}.").format(
+        first=frame['when'].iloc[0], last=frame['when'].iloc[-1], kinds=_(", ").join(_kind_label(k) for k in kinds),
+        events=_("; ").join(_("{when}, {who}: {status}").format(when=w, who=_kind_label(k), status=_(s))
+                            for w, k, s in zip(frame["when"], frame["kind"], frame["status"])))
     return alt.Chart(shown).mark_point(size=140, filled=True, opacity=0.9).encode(
-        x=alt.X("date:T", title="Date (month and year)", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
-        y=alt.Y("who:N", title="Whose story", sort=[KIND_LABELS[k] for k in kinds]),
-        color=alt.Color("who:N", title="Whose story", legend=None,
-                        scale=alt.Scale(domain=[KIND_LABELS[k] for k in kinds],
+        x=alt.X("date:T", title=_("Date (month and year)"),
+                axis=alt.Axis(format="%Y年%-m月" if is_chinese() else "%b %Y", labelAngle=0, tickCount=8)),
+        y=alt.Y("who:N", title=_("Whose story"), sort=[_kind_label(k) for k in kinds]),
+        color=alt.Color("who:N", title=_("Whose story"), legend=None,
+                        scale=alt.Scale(domain=[_kind_label(k) for k in kinds],
                                         range=[_KIND_COLORS[k] for k in kinds])),
-        shape=alt.Shape("evidence:N", title="Confidence",
-                        scale=alt.Scale(domain=[_CONFIDENCE_LABELS[c] for c in codes],
+        shape=alt.Shape("evidence:N", title=_("Confidence"),
+                        scale=alt.Scale(domain=[_confidence_label(c) for c in codes],
                                         range=[_CONFIDENCE_SHAPES[c] for c in codes]),
                         legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("event:N", title="What"),
-                 alt.Tooltip("status:N", title="Status"), alt.Tooltip("amount:N", title="Amount"),
-                 alt.Tooltip("evidence:N", title="Confidence"), alt.Tooltip("source:N", title="Source")],
+        tooltip=[alt.Tooltip("when:N", title=_("Date")), alt.Tooltip("event:N", title=_("What")),
+                 alt.Tooltip("status:N", title=_("Status")), alt.Tooltip("amount:N", title=_("Amount")),
+                 alt.Tooltip("evidence:N", title=_("Confidence")), alt.Tooltip("source:N", title=_("Source"))],
     ).properties(
-        title=alt.TitleParams(title or _default_title(frame),
-                              subtitle="Hover over a point for the event and its source; circles are confirmed in the text read, triangles reported"),
+        title=alt.TitleParams(_(title) if title else _default_title(frame),
+                              subtitle=_("Hover over a point for the event and its source; circles are confirmed in "
+                                         "the text read, triangles reported")),
         width=490,  # with the row labels, within the book's column (render.COLUMN_PX)
         height=40 * len(kinds) + 20,
         description=description,
@@ -199,7 +215,7 @@ def timeline_table(events: pd.DataFrame | None = None) -> pd.DataFrame:
     True
     """
     frame = timeline_events(events)
-    return frame.assign(date=frame["when"])[
+    return frame.assign(date=frame["when"], event=frame["event"].map(_), status=frame["status"].map(_))[
         ["date", "who", "event", "amount", "status", "confidence", "source", "url"]
     ].reset_index(drop=True)
 
@@ -217,9 +233,10 @@ def timeline_table_markdown(events: pd.DataFrame | None = None) -> str:
     >>> lines[0].startswith("| Date |") and len(lines) == len(timeline_events()) + 2
     True
     """
-    rows = ["| Date | Whose story | What happened | Amount | Status | Confidence | Source |",
+    rows = ["| " + " | ".join(_(h) for h in (N_("Date"), N_("Whose story"), N_("What happened"), N_("Amount"),
+                                              N_("Status"), N_("Confidence"), N_("Source"))) + " |",
             "|---|---|---|---|---|---|---|"]
-    for _, row in timeline_table(events).iterrows():
+    for _index, row in timeline_table(events).iterrows():
         source = f"[{_cell(row['source'])}]({row['url']})" if row["url"] else _cell(row["source"])
         rows.append(f"| {row['date']} | {row['who']} | {_cell(row['event'])} | {row['amount']} | "
                     f"{row['status']} | {row['confidence']} | {source} |")
@@ -263,11 +280,14 @@ def claim_links_markdown(events: pd.DataFrame | None = None) -> str:
     True
     """
     frame = timeline_events(events).set_index("event_id")
+    essay = essay_claims().set_index("id")["claim_zh"] if is_chinese() else None
     items = []
-    for _, claim in claims_touched(events).iterrows():
-        dates = ", ".join(dict.fromkeys(frame.loc[e, "when"] for e in claim["events"]))
-        items.append(f"- *{_cell(claim['claim_en'])}* **{claim['verdict']}**: "
-                     f"{{ref}}`see the verdict <{claim['label']}>` (events of {dates})")
+    for _index, claim in claims_touched(events).iterrows():
+        dates = _(", ").join(dict.fromkeys(frame.loc[e, "when"] for e in claim["events"]))
+        # A Chinese reader reads the essay's own words, not their English rendering.
+        said = f"「{_cell(essay[claim['id']])}」" if essay is not None else f"*{_cell(claim['claim_en'])}*"
+        items.append(_("- {claim} **{verdict}**: {{ref}}`see the verdict <{label}>` (events of {dates})").format(
+            claim=said, verdict=_(claim['verdict']), label=claim['label'], dates=dates))
     return "\n".join(items) + "\n"
 
 
@@ -304,7 +324,7 @@ def confidence_legend_markdown(codes: str | None = None) -> str:
     unknown = [c for c in chosen if c not in CONFIDENCE_CODES]
     if unknown or not chosen:
         raise ValueError(f"codes={codes!r} must be a non-empty string of the codes {''.join(CONFIDENCE_CODES)}")
-    return "\n".join(f"- **{c}**: {CONFIDENCE_CODES[c]}." for c in chosen) + "\n"
+    return "\n".join(_("- **{code}**: {meaning}.").format(code=c, meaning=_(CONFIDENCE_CODES[c])) for c in chosen) + "\n"
 
 
 def confidence_legend(codes: str | None = None) -> Markdown:
@@ -321,7 +341,7 @@ def _exact(value: float, most: int) -> int:
 
 
 #: How :func:`fact_value_text` writes each unit of ``deal_facts.csv``.
-FACT_UNITS: tuple[str, ...] = ("USD", "fraction", "fraction per year", "years")
+FACT_UNITS: tuple[str, ...] = ("USD", "TWD", "fraction", "fraction per year", "years")
 
 
 def fact_value_text(value: float, unit: str) -> Prose:
@@ -332,7 +352,8 @@ def fact_value_text(value: float, unit: str) -> Prose:
     value : float
         The row's ``value``, in ``unit``.
     unit : str
-        One of :data:`FACT_UNITS`: ``USD`` (dollars), ``fraction`` (shown as a percentage),
+        One of :data:`FACT_UNITS`: ``USD`` (dollars), ``TWD`` (New Taiwan dollars, ``NT$3M``),
+        ``fraction`` (shown as a percentage),
         ``fraction per year`` (a rate, shown as a percentage a year) or ``years``.
 
     Returns
@@ -348,14 +369,15 @@ def fact_value_text(value: float, unit: str) -> Prose:
     if unit not in FACT_UNITS:
         raise ValueError(f"unit={unit!r} is not one of {list(FACT_UNITS)}")
     number = float(value)
-    if unit == "USD":
+    if unit in ("USD", "TWD"):
+        write = usd if unit == "USD" else twd
         size = abs(number)
         scale = 1e9 if size >= 1e9 else 1e6 if size >= 1e6 else 1.0
-        return usd(number, _exact(size / scale, 3)) if scale > 1 else usd(number)
+        return write(number, _exact(size / scale, 3)) if scale > 1 else write(number)
     if unit == "years":
         return years(number)
     shown = percent(number, _exact(number * 100, 3))
-    return Prose(f"{shown} a year") if unit == "fraction per year" else shown
+    return Prose(_("{value} a year").format(value=shown)) if unit == "fraction per year" else shown
 
 
 def facts_table(facts: pd.DataFrame | None = None, keys=None):
@@ -390,10 +412,10 @@ def facts_table(facts: pd.DataFrame | None = None, keys=None):
     if rows.empty:
         raise ValueError("facts is empty: the table needs at least one row")
     shown = pd.DataFrame({
-        "Key": rows.index.astype(str),
-        "Value": [str(fact_value_text(v, u)) for v, u in zip(rows["value"], rows["unit"])],
-        "Date": rows["date"].astype(str).to_numpy(),
-        "Confidence": rows["confidence"].to_numpy(),
-        "Source": rows["source"].to_numpy(),
+        _("Key"): rows.index.astype(str),
+        _("Value"): [str(fact_value_text(v, u)) for v, u in zip(rows["value"], rows["unit"])],
+        _("Date"): rows["date"].astype(str).to_numpy(),
+        _("Confidence"): rows["confidence"].to_numpy(),
+        _("Source"): rows["source"].map(source_text).to_numpy(),
     })
     return styled(shown).hide(axis="index")
