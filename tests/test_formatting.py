@@ -15,6 +15,16 @@ def test_usd(amount, text):
     assert usd(amount) == text
 
 
+@pytest.mark.parametrize("amount, text", [
+    (3e6, "NT$3M"), (1.5e9, "NT$1.5B"), (700_000, "NT$700,000"), (-2e9, "−NT$2B"), (0, "NT$0"),
+])
+def test_twd_writes_new_taiwan_dollars_as_usd_writes_dollars(amount, text):
+    """NT$3 million is 3 x 10^6; 1.5 billion is 1.5 x 10^9; under a million, whole dollars."""
+    from gpu_finance.formatting import twd
+
+    assert twd(amount) == text
+
+
 def test_usd_billions_keeps_one_decimal_and_drops_the_sign_of_zero():
     assert usd_billions(2e9) == "$2.0B"
     assert usd_billions(-1.9e-6) == "$0.0B"

@@ -116,6 +116,7 @@ def test_the_confidence_legend_is_the_packages_own_definition_of_every_code():
     (13.329e9, "USD", "$13.329B"), (20e9, "USD", "$20B"), (327e6, "USD", "$327M"), (3320, "USD", "$3,320"),
     (0.05855, "fraction per year", "5.855% a year"), (0.095, "fraction per year", "9.5% a year"),
     (0.4, "fraction", "40%"), (0.0, "fraction", "0%"), (5, "years", "5 years"),
+    (3e6, "TWD", "NT$3M"), (1.25e9, "TWD", "NT$1.25B"), (0.00375, "fraction per year", "0.375% a year"),
 ])
 def test_a_fact_is_written_in_its_unit_with_every_digit_the_data_holds(value, unit, text):
     assert figures.fact_value_text(value, unit) == text
@@ -130,7 +131,7 @@ def test_the_facts_table_writes_every_value_in_its_unit_never_in_scientific_nota
     assert list(shown.columns) == ["Key", "Value", "Date", "Confidence", "Source"]
     assert shown["Key"].tolist() == facts.index.tolist()
     assert not shown["Value"].str.contains(r"e[+-]\d", regex=True).any()
-    assert shown["Value"].str.match(r"^(−?\$[\d,.]+[BM]?|[\d.]+%( a year)?|[\d.]+ years?)$").all()
+    assert shown["Value"].str.match(r"^(−?(NT)?\$[\d,.]+[BM]?|[\d.]+%( a year)?|[\d.]+ years?)$").all()
     html = figures.facts_table(keys=["spacex.valor_related_party_debt_usd"]).to_html()
     assert "$13.329B" in html and "1.3329" not in html
     with pytest.raises(ValueError, match=r"keys has \['no.such_key'\]"):

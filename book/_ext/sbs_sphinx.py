@@ -44,7 +44,7 @@ from sphinx_exercise.directive import SolutionStartDirective
 from sphinx_exercise.nodes import solution_end_node
 
 from gpu_finance.datasets import FACTS_AS_OF, deal_facts
-from gpu_finance.formatting import date_text, percent, usd, years
+from gpu_finance.formatting import date_text, percent, twd, usd, years
 from gpu_finance.viz.render import BUNDLE_FILENAME, RUNTIME_FILENAME, SITE_ENV_VAR, javascript_bundle, runtime_script
 
 
@@ -59,7 +59,7 @@ def fact_substitutions() -> dict[str, str]:
     >>> fact_substitutions()["colossus2_debt_usd"]
     '$12.5B'
     """
-    formats = {"USD": usd, "fraction per year": percent, "fraction": percent, "years": years}
+    formats = {"USD": usd, "TWD": twd, "fraction per year": percent, "fraction": percent, "years": years}
     facts = deal_facts()
     return {
         key.replace(".", "_"): str(formats[row["unit"]](float(row["value"])))
