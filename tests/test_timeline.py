@@ -117,6 +117,7 @@ def test_the_confidence_legend_is_the_packages_own_definition_of_every_code():
     (0.05855, "fraction per year", "5.855% a year"), (0.095, "fraction per year", "9.5% a year"),
     (0.4, "fraction", "40%"), (0.0, "fraction", "0%"), (5, "years", "5 years"),
     (3e6, "TWD", "NT$3M"), (1.25e9, "TWD", "NT$1.25B"), (0.00375, "fraction per year", "0.375% a year"),
+    (31.408, "TWD per USD", "NT$31.408 per US$1"), (32.5, "TWD per USD", "NT$32.5 per US$1"),
 ])
 def test_a_fact_is_written_in_its_unit_with_every_digit_the_data_holds(value, unit, text):
     assert figures.fact_value_text(value, unit) == text
@@ -131,7 +132,7 @@ def test_the_facts_table_writes_every_value_in_its_unit_never_in_scientific_nota
     assert list(shown.columns) == ["Key", "Value", "Date", "Confidence", "Source"]
     assert shown["Key"].tolist() == facts.index.tolist()
     assert not shown["Value"].str.contains(r"e[+-]\d", regex=True).any()
-    assert shown["Value"].str.match(r"^(−?(NT)?\$[\d,.]+[BM]?|[\d.]+%( a year)?|[\d.]+ years?)$").all()
+    assert shown["Value"].str.match(r"^(−?(NT)?\$[\d,.]+[BM]?|[\d.]+%( a year)?|[\d.]+ years?|NT\$[\d.]+ per US\$1)$").all()
     html = figures.facts_table(keys=["spacex.valor_related_party_debt_usd"]).to_html()
     assert "$13.329B" in html and "1.3329" not in html
     with pytest.raises(ValueError, match=r"keys has \['no.such_key'\]"):

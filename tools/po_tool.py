@@ -33,9 +33,16 @@ def _role_target(role: str, text: str) -> str:
     return text
 
 
+#: Glue keys only the Chinese edition shows: a headline figure's New Taiwan dollar equivalent
+#: (``total_twd``), which a translation may add beside the dollar figure.
+_CHINESE_ONLY_GLUE = re.compile(r"\{glue:text\}`[A-Za-z0-9_]+_twd`")
+
+
 def markup(text: str) -> Counter:
-    """The pieces of markup a translation must keep, counted."""
+    """The pieces of markup a translation must keep, counted (a Chinese-only ``…_twd`` glue key is
+    not counted: a translation may add one)."""
     pieces: Counter = Counter()
+    text = _CHINESE_ONLY_GLUE.sub("", text)
     without_roles = _ROLE.sub(" ", text)
     for role, body in _ROLE.findall(text):
         pieces[f"{{{role}}}`{_role_target(role, body)}`"] += 1

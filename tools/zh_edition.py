@@ -105,6 +105,7 @@ def edition_config(build_dir: Path = BUILD) -> dict:
     """The book's configuration for the zh_TW edition."""
     config = _book_config()
     config["title"] = "影子資產負債表"
+    config["author"] = "《影子資產負債表》作者群"
     config.setdefault("execute", {})["cache"] = str(build_dir / CACHE_NAME)
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = LANGUAGE
@@ -199,6 +200,10 @@ def build(build_dir: Path = BUILD) -> Path:
     """Build the zh_TW edition with warnings as errors, in ``build_dir/zh-TW``; return its HTML folder.
     The log is kept beside it (``build.log``)."""
     output = build_dir / SITE_FOLDER
+    # Sphinx compiles a catalog again only when its .po is newer than its .mo, by the second: a
+    # catalog changed within the second it was compiled would be read stale. Compile them all.
+    for compiled in LOCALES.rglob("*.mo"):
+        compiled.unlink()
     # The live edition runs the English notebooks: it is left out of this edition.
     env = {**os.environ, LANGUAGE_ENV_VAR: LANGUAGE, "SBS_LITE": "0"}
     output.mkdir(parents=True, exist_ok=True)

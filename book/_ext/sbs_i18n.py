@@ -96,7 +96,8 @@ def _override_glue_role(app, config) -> None:
 
 class _TranslatableExerciseTitles(SphinxTransform):
     """An exercise's own title (``{exercise-start} ★☆☆ Concept: ...``) is a directive argument, kept
-    with no source text, so Sphinx neither extracts nor translates it. Give it its text and page."""
+    with no source text, and a Markdown table's cells have no source position: Sphinx neither
+    extracts nor translates them. Give them their text and page."""
 
     default_priority = 15  # before Sphinx's Locale transform (20)
 
@@ -107,6 +108,15 @@ class _TranslatableExerciseTitles(SphinxTransform):
                 subtitle.line = subtitle.parent.line or 1
             if not subtitle.rawsource:  # what Sphinx extracts (the titles are plain text)
                 subtitle.rawsource = subtitle.astext()
+        # A Markdown table's cells have no source position either (MyST's pipe tables).
+        for table in self.document.findall(nodes.table):
+            holder = table
+            while holder is not None and not holder.line:
+                holder = holder.parent
+            line = holder.line if holder is not None else 1
+            for cell_text in table.findall(nodes.paragraph):
+                if not cell_text.source and cell_text.rawsource:
+                    cell_text.source, cell_text.line = self.document["source"], line
 
 
 class _OutputsAreNotTranslated(SphinxTransform):
@@ -196,6 +206,20 @@ def _language_switch(app, pagename, templatename, context, doctree) -> None:
 _SWITCH = re.compile(r'<a href="([^"]*)" target="_blank"(\s+class="btn btn-sm btn-language-switch-button")')
 
 
+_ENGLISH_CLASS = re.compile(r'(<[a-z]+\b[^<>]*\bclass="(?:[^"]*\s)?lang-en(?:\s[^"]*)?")(?![^<>]*\blang=)')
+
+
+def mark_english(html: str) -> str:
+    """Elements of class ``lang-en`` (a citation's title, a software label quoted as the reader will
+    see it: ``[Restart Kernel]{.lang-en}`` in a translation) get ``lang="en"``, so a screen reader
+    reads them in English.
+
+    >>> mark_english('<td class="data lang-en">Bloomberg</td><span class="lang-en" lang="en">x</span>')
+    '<td class="data lang-en" lang="en">Bloomberg</td><span class="lang-en" lang="en">x</span>'
+    """
+    return _ENGLISH_CLASS.sub(r'\1 lang="en"', html)
+
+
 def _finish_pages(app, exception) -> None:
     """The theme opens a header link in a new tab; the language switch replaces the page, and says
     which language it leads to (``hreflang``, and ``lang`` for its label). In the Chinese edition,
@@ -211,6 +235,7 @@ def _finish_pages(app, exception) -> None:
         if book_language(app.config) == CHINESE:
             for english, chinese in _THEME_WORDS_ZH.items():
                 fixed = fixed.replace(english, chinese)
+            fixed = mark_english(fixed)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
 

@@ -59,7 +59,10 @@ def fact_substitutions() -> dict[str, str]:
     >>> fact_substitutions()["colossus2_debt_usd"]
     '$12.5B'
     """
-    formats = {"USD": usd, "TWD": twd, "fraction per year": percent, "fraction": percent, "years": years}
+    from gpu_finance.viz.timeline import fact_value_text
+
+    formats = {"USD": usd, "TWD": twd, "fraction per year": percent, "fraction": percent, "years": years,
+               "TWD per USD": lambda rate: fact_value_text(rate, "TWD per USD")}
     facts = deal_facts()
     return {
         key.replace(".", "_"): str(formats[row["unit"]](float(row["value"])))

@@ -22,7 +22,7 @@ from ._lazy import lazy_constants
 from ._validation import TERM_YEARS, check_fraction, check_number
 from .datasets import fact
 from .formatting import percent, usd, years
-from .i18n import N_
+from .i18n import N_, gettext as _
 
 __all__ = [
     "Deal",
@@ -164,21 +164,27 @@ class Deal:
         0  Total cost           $20B
         1      Equity  $7.5B (37.5%)
         """
+        share = _("{amount} ({share})")
         rows = [
-            ("Total cost", usd(self.total_cost_usd)),
-            ("Equity", f"{usd(self.equity_usd)} ({percent(self.equity_share)})"),
-            ("  of which the chip vendor", usd(self.vendor_equity_usd)),
-            ("Debt", f"{usd(self.debt_usd)} ({percent(self.debt_share)})"),
-            ("Interest rate on the debt", percent(self.debt_rate)),
-            ("Debt term", years(self.debt_term_years)),
-            ("Lease term", years(self.lease_term_years)),
+            (N_("Total cost"), usd(self.total_cost_usd)),
+            (N_("Equity"), share.format(amount=usd(self.equity_usd), share=percent(self.equity_share))),
+            ("  " + N_("of which the chip vendor"), usd(self.vendor_equity_usd)),
+            (N_("Debt"), share.format(amount=usd(self.debt_usd), share=percent(self.debt_share))),
+            (N_("Interest rate on the debt"), percent(self.debt_rate)),
+            (N_("Debt term"), years(self.debt_term_years)),
+            (N_("Lease term"), years(self.lease_term_years)),
         ]
         return pd.DataFrame(rows, columns=["term", "value"])
 
     def _repr_html_(self) -> str:
-        body = "".join(f"<tr><th style='text-align:left'>{t}</th><td style='text-align:right'>{v}</td></tr>"
+        """The terms as a small table, in the reader's language (the terms of :meth:`summary`, translated)."""
+        def term(text: str) -> str:
+            indent = text[:len(text) - len(text.lstrip())]
+            return indent + _(text.strip())
+
+        body = "".join(f"<tr><th style='text-align:left'>{term(t)}</th><td style='text-align:right'>{v}</td></tr>"
                        for t, v in self.summary().itertuples(index=False))
-        return f"<table class='sbs-deal'><caption>{self.name}</caption><tbody>{body}</tbody></table>"
+        return f"<table class='sbs-deal'><caption>{_(self.name)}</caption><tbody>{body}</tbody></table>"
 
     # -- changing terms --------------------------------------------------------------------------
     def replace(self, **changes) -> Deal:

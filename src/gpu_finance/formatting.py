@@ -33,6 +33,8 @@ from .i18n import N_, NP_, gettext as _, is_chinese, pgettext, translate_joined
 __all__ = [
     "Prose",
     "usd",
+    "twd",
+    "twd_equivalent",
     "usd_billions",
     "percent",
     "years",
@@ -185,6 +187,33 @@ def twd(amount: float, digits: int = 1) -> Prose:
         sign = "−" if shown.startswith("−") else ""
         return Prose(f"{sign}新臺幣{shown.removeprefix('−').replace('美元', '元')}")
     return Prose(shown.replace("$", "NT$", 1))
+
+
+def twd_equivalent(amount_usd: float, twd_per_usd: float) -> Prose:
+    """A dollar amount's rough equivalent in New Taiwan dollars, to three significant digits: the
+    Chinese edition gives it beside a chapter's first headline figure (``約新臺幣6,280億元``).
+
+    Parameters
+    ----------
+    amount_usd : float
+        Amount in USD.
+    twd_per_usd : float
+        The exchange rate, TWD per USD (the data row ``fx.twd_per_usd``); positive.
+
+    Examples
+    --------
+    >>> twd_equivalent(20e9, 31.408), twd_equivalent(12.5e9, 31.408)
+    (about NT$628B, about NT$393B)
+    >>> twd_equivalent(1e9, 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: twd_per_usd=0.0 is outside (0, inf)
+    """
+    rate = check_number("twd_per_usd", twd_per_usd, 0.0, math.inf, low_closed=False)
+    amount = significant(check_number("amount_usd", amount_usd) * rate, 3)
+    if is_chinese():
+        return Prose(f"約{twd(amount, 2)}")
+    return Prose(f"about {twd(amount, 0)}")
 
 
 #: Chinese counting units for money, largest first: 兆 (10^12), 億 (10^8), 萬 (10^4).
@@ -379,23 +408,40 @@ def estimate_percent(
     return Prose(write(value) + _spread(stderr, interval, confidence, write))
 
 
-def date_text(iso_date: str) -> Prose:
-    """Write an ISO date the way the book's prose does: ``2026-11-30`` becomes ``30 November 2026``.
+def date_text(iso_date, *, short: bool = False) -> Prose:
+    """Write a date the way the book's prose does: ``2026-11-30`` becomes ``30 November 2026``; with
+    ``short``, the way its tables do, ``30 Nov 2026`` (the day in two digits: ``06 Jan 2026``). In
+    Chinese both are ``2026年11月30日``.
+
+    Parameters
+    ----------
+    iso_date : str or datetime.date
+        A date written ``YYYY-MM-DD``, or a date (a ``datetime``, ``pandas.Timestamp``: its day).
+    short : bool
+        The month's name abbreviated, as in a table's column of dates.
 
     Examples
     --------
     >>> date_text("2026-11-30"), date_text("2026-02-02")
     (30 November 2026, 2 February 2026)
+    >>> import datetime
+    >>> date_text(datetime.datetime(2026, 1, 6, 12, 30), short=True)
+    06 Jan 2026
     """
     import datetime
 
-    try:
-        day = datetime.date.fromisoformat(str(iso_date))
-    except ValueError:
-        raise ValueError(f"iso_date={iso_date!r} is not a date written YYYY-MM-DD") from None
+    if isinstance(iso_date, datetime.datetime):
+        day = iso_date.date()
+    elif isinstance(iso_date, datetime.date):
+        day = iso_date
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(iso_date))
+        except ValueError:
+            raise ValueError(f"iso_date={iso_date!r} is not a date written YYYY-MM-DD") from None
     if is_chinese():
         return Prose(f"{day.year}年{day.month}月{day.day}日")
-    return Prose(f"{day.day} {day:%B %Y}")
+    return Prose(f"{day:%d %b %Y}" if short else f"{day.day} {day:%B %Y}")
 
 
 def month_year(day, *, short: bool = False) -> Prose:
@@ -505,6 +551,44 @@ def source_text(text):
     return _(text) if text in _SOURCE_WORDS else text
 
 
+#: The class of a table's cell written in English inside a Chinese page (a citation's title): the
+#: book's build gives such an element ``lang="en"``, for screen readers and hyphenation.
+ENGLISH_CLASS = "lang-en"
+
+
+def english_cells(styler, columns):
+    """``styler`` with the cells of ``columns`` (the headings as shown) that hold English text, a
+    citation kept in the language it was published in, given the class :data:`ENGLISH_CLASS`; only in
+    the Chinese edition (the English HTML is unchanged). A cell in Chinese (more Chinese characters
+    than Latin letters: the book's own words, translated), or empty, keeps no class.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shown = english_cells(styled(pd.DataFrame({"Source": ["Bloomberg"]})), ["Source"])
+    >>> "lang-en" in shown.to_html()
+    False
+    """
+    import re
+
+    import pandas as pd
+
+    frame = styler.data
+    chosen = [c for c in columns if c in frame.columns]
+    if not is_chinese() or not chosen or not frame.index.is_unique or not frame.columns.is_unique:
+        return styler
+
+    def english(value) -> str:
+        text = value if isinstance(value, str) else ""
+        latin, chinese = len(re.findall("[A-Za-z]", text)), len(re.findall("[\u3000-\u9fff\uff00-\uffef]", text))
+        return ENGLISH_CLASS if latin > chinese else ""
+
+    classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    for column in chosen:
+        classes[column] = frame[column].map(english)
+    return styler.set_td_classes(classes)
+
+
 def table(frame, *, formats: dict | None = None, labels: dict | None = None):
     """A DataFrame styled for the book: units formatted, headings readable, parties named, no index.
 
@@ -540,7 +624,8 @@ def table(frame, *, formats: dict | None = None, labels: dict | None = None):
     headings = {c: _(labels[c]) if c in labels else column_label(c) for c in shown.columns}
     headings.update({c: _(label) for c, label in labels.items() if c not in headings})
     chosen = {headings[c]: f for c, f in chosen.items() if c in headings}
-    return styled(shown.rename(columns=headings)).format(chosen).hide(axis="index")
+    result = styled(shown.rename(columns=headings)).format(chosen).hide(axis="index")
+    return english_cells(result, [headings["source"]]) if "source" in shown.columns else result
 
 
 _table_counter = itertools.count(1)

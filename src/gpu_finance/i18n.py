@@ -26,9 +26,10 @@ Regenerating the catalog when strings change
     .venv/bin/python -m gpu_finance.i18n --check    # exit 1 if it is out of date or incomplete
 
 The first command reads every ``_("...")``, ``N_("...")``, ``pgettext("...", "...")``,
-``NP_("...", "...")`` and ``Message("...")`` with a literal argument in the package's source (with
-Python's :mod:`ast`, so the strings are found exactly as Python reads them), and the data text the
-package shows (the CSV columns in :data:`DATA_TEXT`). It keeps every translation whose message is
+``NP_("...", "...")`` and ``Message("...")`` with a literal argument in the package's source and in
+the code of the book's notebooks and executed pages (with Python's :mod:`ast`, so the strings are
+found exactly as Python reads them), and the data text the package shows (the CSV columns in
+:data:`DATA_TEXT`). A notebook imports ``_`` from here for the sentences it writes itself. It keeps every translation whose message is
 still used, adds the new messages untranslated and drops the ones no longer used; then translate
 the new entries (``msgstr``) and run the tests (``tests/test_i18n.py``). A message whose English
 changes is a new message: its old translation is dropped with it, as Sphinx's catalogs do.
@@ -91,8 +92,10 @@ DATA_TEXT: dict[str, tuple[str, ...]] = {
     "accounting_history": ("event", "rule", "what_changed", "amount_is"),
     "backstop_history": ("event",),
     "backstop_quotes": ("role", "setting", "quote"),
-    "circular_deals": ("funder_gives",),
+    "circular_deals": ("funder", "customer", "funder_gives"),
+    "compute_contracts": ("termination",),
     "depreciation_facts": ("description",),
+    "depreciation_views": ("quote",),
     "essay_claims": ("why", "what_would_change_it"),
     "financing_events": ("deal", "event", "status"),
     "gpu_generations": ("kind", "event", "description"),
@@ -205,14 +208,13 @@ def N_(message: str) -> str:
     return message
 
 
-#: Text the book's pages pass to the package's display functions (a filing's label in
-#: :func:`gpu_finance.viz.accounting.filings_table`, the landing page's title for the money-flow
-#: diagram, whose amount a page fills in with ``.format(amount=...)``): messages of the catalog, so
-#: that the Chinese edition shows them in Chinese although the pages' code is not translated.
+#: Text the book's pages pass to the package's display functions, which translate it (a filing's
+#: label in :func:`gpu_finance.viz.accounting.filings_table`): messages of the catalog, so that the
+#: Chinese edition shows them in Chinese although the pages' code passes English. Text a page writes
+#: itself is marked where it is written, ``_("...")``, and read from the page (:func:`_book_code`).
 BOOK_TEXT: tuple[str, ...] = (
     N_("SpaceX 10-Q, Valor leases, 30 June 2026"),
     N_("SpaceX 10-Q, Valor leases, 31 December 2025"),
-    N_("The vehicle owes the {amount} loan; the AI company's rent repays it"),
 )
 
 
@@ -308,9 +310,32 @@ def _calls(tree):
             yield context, args[message_at].value, node.lineno
 
 
+def _book_code(package: Path):
+    """The code of the book's pages, (where, source) per cell, when the package runs from the book's
+    repository (``src/gpu_finance`` beside ``chapters/`` and ``book/``): the pages write some of their
+    sentences themselves (``_("stays above the book value throughout")``), and those are messages of
+    the catalog too. An installed package has no pages: nothing."""
+    import json
+
+    book = package.parents[1]
+    if package.parent.name != "src" or not (book / "chapters").is_dir():
+        return
+    for path in sorted((book / "chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for number, cell in enumerate(cells):
+            if cell["cell_type"] == "code":
+                yield f"{path.relative_to(book).as_posix()}#cell{number}", "".join(cell["source"])
+    for path in sorted((book / "book").glob("*.md")):
+        blocks = re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", path.read_text(encoding="utf-8"), re.M | re.S)
+        for number, block in enumerate(blocks):
+            code = "\n".join(line for line in block.splitlines() if not line.startswith(":"))
+            yield f"{path.relative_to(book).as_posix()}#cell{number}", code
+
+
 def extract_messages(package: Path = _PACKAGE) -> dict[tuple[str | None, str], list[str]]:
     """Every message of the package: the literal arguments of ``_``, ``N_`` and ``pgettext`` in its
-    source, then the values of the data columns in :data:`DATA_TEXT`; (context, English) -> where
+    source and in the book's pages' code (:func:`_book_code`), then the values of the data columns in
+    :data:`DATA_TEXT`; (context, English) -> where
     each is used (``path:line``, or ``data/file.csv:column``)."""
     import ast
     import csv
@@ -319,6 +344,13 @@ def extract_messages(package: Path = _PACKAGE) -> dict[tuple[str | None, str], l
     for path in sorted(package.rglob("*.py")):
         where = path.relative_to(package.parent).as_posix()
         for context, message, line in _calls(ast.parse(path.read_text(encoding="utf-8"), where)):
+            found.setdefault((context, message), []).append(f"{where}:{line}")
+    for where, source in _book_code(package):
+        try:
+            tree = ast.parse(source, where)
+        except SyntaxError:  # a cell with IPython syntax (%magic): no messages there
+            continue
+        for context, message, line in _calls(tree):
             found.setdefault((context, message), []).append(f"{where}:{line}")
     for name, columns in DATA_TEXT.items():
         with open(package / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:

@@ -42,7 +42,7 @@ from ..backstop import (
 )
 from ..deal import Deal
 from ..depreciation import DECLINE_CASES
-from ..formatting import estimate_percent, estimate_usd, percent, styled, usd, years
+from ..formatting import english_cells, estimate_percent, estimate_usd, percent, styled, usd, years
 from ..i18n import N_, gettext as _
 from ..parties import PARTIES
 from ._common import money_divisor, shown_name, short_name, vega_money, vega_text
@@ -424,7 +424,7 @@ def quotes_table(quotes: pd.DataFrame):
         _("Words, as sourced"): [_("“{quote}”").format(quote=_(q)) for q in quotes["quote"]],
         _("Source"): quotes["source"] + " [" + quotes["confidence"] + "]",
     })
-    return styled(shown).hide(axis="index")
+    return english_cells(styled(shown).hide(axis="index"), [_("Source")])
 
 
 def assumptions_table(frame: pd.DataFrame):
@@ -454,7 +454,7 @@ def history_table(history: pd.DataFrame):
         _("What happened"): events["event"].map(_),
         _("Source"): events["source"] + " [" + events["confidence"] + "]",
     })
-    return styled(shown).hide(axis="index")
+    return english_cells(styled(shown).hide(axis="index"), [_("Source")])
 
 
 def design_table(frame: pd.DataFrame):

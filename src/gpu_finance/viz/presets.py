@@ -14,7 +14,7 @@ import pandas as pd
 from .. import scenario as scenario_model
 from ..backstop import STRUCTURES
 from ..deal import Deal
-from ..formatting import percent, styled, usd, years
+from ..formatting import english_cells, percent, styled, usd, years
 from ..i18n import gettext as _
 from ..scenario import DEAL_FIELDS, PRESET_LABELS, SCENARIO_FIELDS, Scenario, parse_field, scenario_presets
 from ._common import BN, short_name, shown_name
@@ -69,7 +69,7 @@ def sources_table():
         _("Source"): grouped["source"],
         _("Used by"): grouped["preset"],
     })
-    return styled(shown).hide(axis="index")
+    return english_cells(styled(shown).hide(axis="index"), [_("Source")])
 
 
 # ------------------------------------------------------------------------- the live panel's presets

@@ -235,18 +235,55 @@ def _check_accessible(spec: dict) -> None:
         )
 
 
-@lru_cache(maxsize=1)
 def runtime_script() -> str:
     """The script that draws the book's charts (``static/charts.js``), with the dark-theme colours and
-    the width of a title's average character (``_CHARACTER_EM``).
+    the width of a title's average character (``_CHARACTER_EM``), its words for readers in the
+    reader's language (:func:`_runtime_words`).
 
     It defines ``window.sbsCharts`` (``add``, ``drawAll``, ``pending``) once, however often it is
     loaded, and draws the charts queued before it loaded. It contains no ``</script``.
     """
+    return _runtime_script(is_chinese())
+
+
+@lru_cache(maxsize=2)
+def _runtime_script(chinese: bool) -> str:
     text = resources.files(__package__).joinpath("static/charts.js").read_text(encoding="utf-8")
     dark = {light.lower(): dark for light, dark in DARK_VARIANT.items()}
-    return (text.replace("__DARK_VARIANT__", json.dumps(dark, sort_keys=True))
+    text = (text.replace("__DARK_VARIANT__", json.dumps(dark, sort_keys=True))
             .replace("__CHARACTER_EM__", repr(_CHARACTER_EM)))
+    if chinese:
+        for english, words in _runtime_words().items():
+            if text.count(english) != 1:  # pragma: no cover - guards the script against a silent change
+                raise RuntimeError(f"static/charts.js no longer holds {english!r} once: update _runtime_words")
+            text = text.replace(english, words)
+    return text
+
+
+def _js(text: str) -> str:
+    """A JavaScript string literal of ``text`` (JSON's, safe inside a <script>)."""
+    return json.dumps(text, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _runtime_words() -> dict[str, str]:
+    """What ``charts.js`` tells a reader (in its English source) -> the same in the reader's language:
+    a control's announcement, the menu's name, why a chart is missing and, on paper, the values a chart
+    was drawn at."""
+    failed_before, failed_after = _("This chart could not be drawn: {error}").split("{error}", 1)
+    drawn_before, drawn_after = _("Drawn at {values}. On the website these are controls you can move.").split(
+        "{values}", 1)
+    return {
+        "'Chart redrawn.'": _js(_("Chart redrawn.")),
+        "'Chart menu: save the chart as an image'": _js(_("Chart menu: save the chart as an image")),
+        ("'This chart could not be drawn: its script (vega-embed) did not load. '\n"
+         "        + 'In a notebook, restart the kernel and run all cells.'"): _js(_(
+            "This chart could not be drawn: its script (vega-embed) did not load. In a notebook, restart the "
+            "kernel and run all cells.")),
+        "'This chart could not be drawn: ' + err": f"{_js(failed_before)} + err + {_js(failed_after)}",
+        "name.textContent.trim() + ': ' + value": f"name.textContent.trim() + {_js(_(': '))} + value",
+        "caption.textContent = 'Drawn at ' + parts.join('; ') + '. On the website these are controls you can move.';":
+            f"caption.textContent = {_js(drawn_before)} + parts.join({_js(_('; '))}) + {_js(drawn_after)};",
+    }
 
 
 #: Pixels the estimate allows for a title line, a subtitle line, an x axis, a bound control, the

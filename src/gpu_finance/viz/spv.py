@@ -373,7 +373,7 @@ def circular_deals_table(deals: pd.DataFrame):
     """:func:`~gpu_finance.circular_deals` for reading: who funds whom, with what, and the source's confidence."""
     shown = pd.DataFrame({
         "date": deals["date"],
-        "who": deals["funder"] + " → " + deals["customer"],
+        "who": deals["funder"].map(_) + " → " + deals["customer"].map(_),
         "funder_gives": deals["funder_gives"].map(_),
         "amount_usd": deals["amount_usd"],
         "confidence": deals["confidence"],

@@ -17,7 +17,7 @@ from IPython.display import Markdown
 from ..claims import essay_claims
 from ..datasets import CONFIDENCE_CODES, EVENT_KINDS, deal_facts, financing_events, load_dataset
 from ..formatting import Prose, date_text, percent, styled, twd, usd, years
-from ..formatting import month_year, source_text
+from ..formatting import english_cells, month_year, source_text
 from ..i18n import N_, gettext as _, is_chinese
 from .ledger import claim_label
 from .theme import OKABE_ITO
@@ -236,8 +236,11 @@ def timeline_table_markdown(events: pd.DataFrame | None = None) -> str:
     rows = ["| " + " | ".join(_(h) for h in (N_("Date"), N_("Whose story"), N_("What happened"), N_("Amount"),
                                               N_("Status"), N_("Confidence"), N_("Source"))) + " |",
             "|---|---|---|---|---|---|---|"]
+    # A citation stays in the language it was published in; a Chinese page marks it as English.
+    english = "{.lang-en}" if is_chinese() else ""
     for _index, row in timeline_table(events).iterrows():
-        source = f"[{_cell(row['source'])}]({row['url']})" if row["url"] else _cell(row["source"])
+        source = (f"[{_cell(row['source'])}]({row['url']}){english}" if row["url"]
+                  else f"[{_cell(row['source'])}]{english}" if english else _cell(row["source"]))
         rows.append(f"| {row['date']} | {row['who']} | {_cell(row['event'])} | {row['amount']} | "
                     f"{row['status']} | {row['confidence']} | {source} |")
     return "\n".join(rows) + "\n"
@@ -341,7 +344,7 @@ def _exact(value: float, most: int) -> int:
 
 
 #: How :func:`fact_value_text` writes each unit of ``deal_facts.csv``.
-FACT_UNITS: tuple[str, ...] = ("USD", "TWD", "fraction", "fraction per year", "years")
+FACT_UNITS: tuple[str, ...] = ("USD", "TWD", "TWD per USD", "fraction", "fraction per year", "years")
 
 
 def fact_value_text(value: float, unit: str) -> Prose:
@@ -353,6 +356,7 @@ def fact_value_text(value: float, unit: str) -> Prose:
         The row's ``value``, in ``unit``.
     unit : str
         One of :data:`FACT_UNITS`: ``USD`` (dollars), ``TWD`` (New Taiwan dollars, ``NT$3M``),
+        ``TWD per USD`` (an exchange rate, ``NT$31.408 per US$1``),
         ``fraction`` (shown as a percentage),
         ``fraction per year`` (a rate, shown as a percentage a year) or ``years``.
 
@@ -376,6 +380,8 @@ def fact_value_text(value: float, unit: str) -> Prose:
         return write(number, _exact(size / scale, 3)) if scale > 1 else write(number)
     if unit == "years":
         return years(number)
+    if unit == "TWD per USD":
+        return Prose(_("NT${rate} per US$1").format(rate=f"{number:,.{_exact(number, 3)}f}"))
     shown = percent(number, _exact(number * 100, 3))
     return Prose(_("{value} a year").format(value=shown)) if unit == "fraction per year" else shown
 
@@ -418,4 +424,4 @@ def facts_table(facts: pd.DataFrame | None = None, keys=None):
         _("Confidence"): rows["confidence"].to_numpy(),
         _("Source"): rows["source"].map(source_text).to_numpy(),
     })
-    return styled(shown).hide(axis="index")
+    return english_cells(styled(shown).hide(axis="index"), [_("Source")])
