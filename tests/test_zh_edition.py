@@ -32,17 +32,22 @@ ALLOWED_LATIN = {
     "capital", "colossus", "h100", "h200", "b200", "gb200", "gb300", "a100", "blackwell", "hopper", "rubin",
     "enron", "abcp", "siv", "sivs", "python", "jupyter", "jupyterlab", "jupyterlite", "pyodide",
     "altair", "vega", "numpy", "pandas", "scipy", "binder", "colab", "pdf", "csv", "html", "api",
-    "merton", "black", "scholes", "monte", "carlo", "the", "information", "bloomberg", "reuters",
+    "merton", "black", "scholes", "monte", "carlo", "the", "information", "bloomberg", "reuters", "epoch",
 }
+#: The pages whose text is the book's own (the API pages show the package's docstrings, which stay in
+#: English like the code; their own introductions are translated).
+PROSE_PAGES = [page for page in PAGES if not page.startswith("book/api")]
 
 
 def _page_text(html: str) -> str:
-    """A page's main text as a reader reads it: no code, formulas, citations, tables of data or
-    glossary terms' English originals."""
+    """A page's main text as a reader reads it, without what stays in its original language: code,
+    formulas, citations (authors and titles), text marked English (``lang-en``) and the glossary's
+    terms (each gives the English term beside the Chinese one, by design)."""
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main") or soup
-    for hidden in main.select("pre, code, math, .math, script, style, .cell_input, .bibtex, "
-                              "span.cite, a.cite, .citation, .sbs-chart, .headerlink, .lang-en, [lang=en]"):
+    for hidden in main.select("pre, code, math, .math, script, style, .cell_input, .bibtex, .bibtex-citation, "
+                              "span.cite, a.cite, .citation, .sbs-chart, .headerlink, .lang-en, [lang=en], "
+                              "dl.glossary > dt"):
         hidden.decompose()
     return main.get_text(" ", strip=True)
 
@@ -140,12 +145,10 @@ def test_a_page_is_in_chinese_and_linked_to_its_english_twin(built_site, page):
     assert (built_site / page).parent.joinpath(to_zh["href"]).resolve() == (built_site / ZH / page).resolve()
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PROSE_PAGES)
 def test_a_page_has_no_english_sentence_outside_code(built_site, page):
-    if page.startswith("book/api/") or page == "book/api.html":
-        pytest.skip("the API pages show the package's docstrings, in English like the code")
     text = _page_text((built_site / ZH / page).read_text(encoding="utf-8"))
-    assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 200
+    assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 50
     assert english_runs(text) == []
 
 

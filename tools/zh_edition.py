@@ -196,14 +196,35 @@ def untranslated() -> dict[str, tuple[int, int]]:
     return left
 
 
+def compile_catalogs() -> list[Path]:
+    """Compile every catalog whose ``.mo`` is missing or differs from its ``.po``; return those.
+
+    Sphinx compiles a catalog only when the ``.po`` is newer than the ``.mo``, so a ``.mo`` that a
+    copy or a checkout left newer than a changed ``.po`` would be read stale: the content decides
+    here, and an unchanged catalog keeps its file (its pages are not read again)."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in sorted(LOCALES.rglob("*.po")):
+        with po.open("rb") as handle:
+            catalog = read_po(handle, LANGUAGE)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog, use_fuzzy=False)
+        mo = po.with_suffix(".mo")
+        if not mo.is_file() or mo.read_bytes() != compiled.getvalue():
+            mo.write_bytes(compiled.getvalue())
+            written.append(mo)
+    return written
+
+
 def build(build_dir: Path = BUILD) -> Path:
     """Build the zh_TW edition with warnings as errors, in ``build_dir/zh-TW``; return its HTML folder.
     The log is kept beside it (``build.log``)."""
     output = build_dir / SITE_FOLDER
-    # Sphinx compiles a catalog again only when its .po is newer than its .mo, by the second: a
-    # catalog changed within the second it was compiled would be read stale. Compile them all.
-    for compiled in LOCALES.rglob("*.mo"):
-        compiled.unlink()
+    compile_catalogs()
     # The live edition runs the English notebooks: it is left out of this edition.
     env = {**os.environ, LANGUAGE_ENV_VAR: LANGUAGE, "SBS_LITE": "0"}
     output.mkdir(parents=True, exist_ok=True)

@@ -49,11 +49,15 @@ def book_language(config) -> str:
     return CHINESE if (config.language or ENGLISH).replace("-", "_") == CHINESE else ENGLISH
 
 
-#: The theme's words that no catalog translates: its search box's placeholder (set by Jupyter Book)
-#: and the sidebar's navigation name (written into its template).
+#: The words no catalog translates: the theme's search box's placeholder (set by Jupyter Book) and
+#: its sidebar's navigation name (written into its template), and the headings of myst-nb's table of
+#: execution times (made after the page is translated).
 SEARCH_BAR_TEXT_ZH = "搜尋本書…"
 _THEME_WORDS_ZH = {'<nav class="bd-links bd-docs-nav" aria-label="Main">':
-                   '<nav class="bd-links bd-docs-nav" aria-label="章節導覽">'}
+                   '<nav class="bd-links bd-docs-nav" aria-label="章節導覽">',
+                   **{f'<th class="head"><p>{english}</p>': f'<th class="head"><p>{chinese}</p>' for english, chinese in (
+                       ("Document", "頁面"), ("Modified", "執行時間"), ("Method", "方式"),
+                       ("Run Time (s)", "耗時（秒）"), ("Status", "狀態"))}}
 
 
 def _set_language(app, config) -> None:
