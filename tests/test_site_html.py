@@ -16,6 +16,8 @@ from tools.set_repository import read_repository
 PAGE_BUDGET_BYTES = 1_500_000
 
 CHAPTER_PAGES = [p for p in toc_pages() if p.startswith("chapters/")]
+#: Every page of both editions (the Traditional Chinese one under zh-TW/).
+BOTH_EDITIONS = toc_pages() + [f"zh-TW/{page}" for page in toc_pages()]
 
 
 def test_the_site_has_exactly_the_pages_of_the_table_of_contents(built_site):
@@ -33,7 +35,7 @@ def test_launch_and_download_links_come_from_the_repository_setting(built_site, 
     assert f'href="../_sources/{notebook}"' in html, "the .ipynb download link"
 
 
-@pytest.mark.parametrize("page_path", toc_pages())
+@pytest.mark.parametrize("page_path", BOTH_EDITIONS)
 def test_page_html_is_within_budget(built_site, page_path):
     size = (built_site / page_path).stat().st_size
     assert size <= PAGE_BUDGET_BYTES, f"{page_path} is {size:,} bytes, over the {PAGE_BUDGET_BYTES:,} budget"
@@ -42,7 +44,7 @@ def test_page_html_is_within_budget(built_site, page_path):
 def test_no_page_loads_scripts_styles_or_fonts_from_another_host(built_site):
     pattern = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(https?:)?//[^"]+"', re.I)
     offenders = {}
-    for page in site_pages(built_site):
+    for page in site_pages(built_site) + [f"zh-TW/{page}" for page in toc_pages()]:
         found = [m.group(0) for m in pattern.finditer((built_site / page).read_text(encoding="utf-8"))
                  if "rel=\"canonical\"" not in m.group(0)]
         if found:
@@ -81,7 +83,7 @@ def _loads(html: str, script: str) -> bool:
     return re.search(r'<script[^>]*src="[^"]*' + re.escape(script), html) is not None
 
 
-@pytest.mark.parametrize("page_path", toc_pages())
+@pytest.mark.parametrize("page_path", BOTH_EDITIONS)
 def test_no_page_loads_the_font_awesome_script_or_the_search_index(built_site, page_path):
     """The theme's 1.5 MB icon script is not needed (its icons render from web fonts), and the search
     index (with its tools) is loaded only by the search page (search-as-you-type is off)."""
@@ -110,13 +112,14 @@ def _prose(html: str) -> str:
     return _ANNOTATION.sub("", html)
 
 
-@pytest.mark.parametrize("page_path", toc_pages())
+@pytest.mark.parametrize("page_path", BOTH_EDITIONS)
 def test_formulas_are_mathml_made_at_build_time_and_no_page_loads_a_math_script(built_site, page_path):
     html = (built_site / page_path).read_text(encoding="utf-8")
     formulas = _MATH.findall(html)
-    if page_path.startswith("chapters/0") and not page_path.startswith("chapters/00"):
+    page = page_path.removeprefix("zh-TW/")
+    if page.startswith("chapters/0") and not page.startswith("chapters/00"):
         assert len(formulas) >= 20, f"{page_path}: every chapter after the prologue has formulas"
-    if page_path in ("book/intro.html", "book/how-to-use.html", "book/glossary.html"):
+    if page in ("book/intro.html", "book/how-to-use.html", "book/glossary.html"):
         assert formulas == [], f"{page_path} has no formulas"
     assert not re.search(r"<script[^>]*mathjax|MathJax\.js|mathjax-config", html, re.I), f"{page_path} loads MathJax"
     untypeset = _TEX_DELIMITERS.findall(_prose(html))

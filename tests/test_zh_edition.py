@@ -84,6 +84,7 @@ def test_every_translation_keeps_its_markup():
     ("A {term}`special purpose vehicle`.", "一家{term}`特殊目的實體 <special purpose vehicle>`。", None),
     ("See [the list](https://example.org).", "見[清單](https://example.com)。", "link"),
     ("Use `usd()` here.", "在此使用 usd()。", "`usd()`"),
+    ('Get <a href="book.pdf">the PDF</a>.', '下載<a href="other.pdf">PDF</a>。', "html"),
 ])
 def test_the_markup_check_finds_a_translators_slip(english, chinese, problem):
     wanted, got = po_tool.markup(english), po_tool.markup(chinese)
@@ -150,6 +151,32 @@ def test_a_page_has_no_english_sentence_outside_code(built_site, page):
     text = _page_text((built_site / ZH / page).read_text(encoding="utf-8"))
     assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 50
     assert english_runs(text) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_link_of_a_chinese_page_leads_somewhere(built_site, page):
+    """Relative links resolve to a file of the site (the one PDF, in English at the site's root, is
+    made by make pdf, and checked there)."""
+    here = built_site / ZH / page
+    broken = []
+    for link in _zh(built_site, page).find_all(["a", "link"], href=True):
+        target = link["href"].split("#")[0].split("?")[0]
+        if not target or ":" in target or target.endswith(".pdf"):
+            continue
+        if not (here.parent / target).resolve().exists():
+            broken.append(link["href"])
+    assert broken == []
+
+
+def test_each_new_taiwan_dollar_figure_reads_once_as_about(built_site):
+    """A chapter's first headline figure has its NT$ equivalent beside it, and the equivalent's own
+    text says 約 (about): the sentence around it must not say it again."""
+    found = 0
+    for page in PAGES:
+        html = (built_site / ZH / page).read_text(encoding="utf-8")
+        assert '約<span class="pasted-text">約' not in html, page
+        found += html.count('<span class="pasted-text">約新臺幣')
+    assert found >= 6
 
 
 def test_the_chinese_pages_offer_no_english_download_or_launch(built_site):

@@ -13,6 +13,7 @@ Usage (or ``make book``)::
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,11 +32,18 @@ def main(build_dir: Path = zh_edition.BUILD) -> int:
         english_command += ["--path-output", str(build_dir.parent)]
     chinese_command = [sys.executable, str(ROOT / "tools" / "zh_edition.py"), "build", str(build_dir)]
     english_only = os.environ.get("SBS_ZH") == "0"
-    chinese = None if english_only else subprocess.Popen(chinese_command, cwd=ROOT)
-    english = subprocess.run(english_command, cwd=ROOT).returncode
-    if chinese is None:
-        return english
-    chinese_status = chinese.wait()
+    published = build_dir / "html" / zh_edition.SITE_FOLDER
+    if english_only:  # its pages offer no switch: no Chinese edition left from an earlier build either
+        shutil.rmtree(published, ignore_errors=True)
+        return subprocess.run(english_command, cwd=ROOT).returncode
+    chinese = subprocess.Popen(chinese_command, cwd=ROOT)
+    try:
+        english = subprocess.run(english_command, cwd=ROOT).returncode
+        chinese_status = chinese.wait()
+    finally:
+        if chinese.poll() is None:  # interrupted: stop the other build too
+            chinese.terminate()
+            chinese.wait()
     if english != 0 or chinese_status != 0:
         print(f"the book did not build: English edition exit {english}, Chinese edition exit {chinese_status}",
               file=sys.stderr)

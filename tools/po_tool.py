@@ -23,6 +23,7 @@ from babel.messages.pofile import read_po, write_po
 _ROLE = re.compile(r"\{([a-z:]+)\}`([^`]*)`")
 _SUBSTITUTION = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 _URL = re.compile(r"\]\(([^)]+)\)|<(https?://[^>]+)>")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>`]*>")
 _TARGETED = {"term", "ref", "numref", "doc", "eq", "download"}
 
 
@@ -52,6 +53,8 @@ def markup(text: str) -> Counter:
         pieces[literal] += 1
     for link, bare in _URL.findall(text):
         pieces[f"link {link or bare}"] += 1
+    for tag in _HTML_TAG.findall(without_roles):  # raw HTML: every tag and attribute as it is
+        pieces[f"html {tag}"] += 1
     if text.count("**") % 2:
         pieces["unbalanced **"] += 1
     return pieces

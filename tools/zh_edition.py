@@ -12,7 +12,7 @@ Usage::
 
     python tools/zh_edition.py update   # after changing English text: refresh the catalogs
     python tools/zh_edition.py stat     # untranslated and fuzzy entries, per catalog
-    python tools/zh_edition.py build    # -> _build/zh-TW/_build/html, copied to _build/html/zh-TW
+    python tools/zh_edition.py build    # -> _build/zh-TW/_build/html (make book copies it to _build/html/zh-TW)
 
 A changed English paragraph becomes a "fuzzy" entry after ``update``; the build shows it in English
 until it is translated again, and the tests fail until then (0 untranslated, 0 fuzzy).
@@ -40,12 +40,26 @@ GETTEXT_OUTPUT = ROOT / "_build" / "gettext-build"
 TEMPLATES = GETTEXT_OUTPUT / "_build" / "gettext"
 #: The book's build folder (``make book``); the benchmark builds into another.
 BUILD = ROOT / "_build"
-ENGLISH_CACHE = BUILD / ".jupyter_cache"
 #: The edition's own execution cache: the cache keys on code only, and the code is the same in
 #: both editions, but the outputs (chart titles, numbers) are not.
 CACHE_NAME = f".jupyter_cache_{LANGUAGE}"
-#: The variable that tells the model's package which language to write (gpu_finance.i18n).
-LANGUAGE_ENV_VAR = "GPU_FINANCE_LANGUAGE"
+#: The package's catalog, which writes the charts' and tables' Chinese.
+PACKAGE_CATALOG = ROOT / "src" / "gpu_finance" / "locale" / LANGUAGE / "LC_MESSAGES" / "gpu_finance.po"
+
+
+def cache_dir(build_dir: Path = BUILD) -> Path:
+    """The execution cache for the package's catalog as it is now: a changed translation of a chart's
+    title runs the notebooks again (a new cache folder changes the configuration, so every page is
+    read again). Older ones are removed."""
+    import hashlib
+
+    digest = hashlib.sha256(PACKAGE_CATALOG.read_bytes()).hexdigest()[:12]
+    current = build_dir / f"{CACHE_NAME}_{digest}"
+    for old in build_dir.glob(f"{CACHE_NAME}*"):
+        if old != current and old.is_dir():
+            shutil.rmtree(old)
+    return current
+from gpu_finance.i18n import LANGUAGE_ENV_VAR  # noqa: E402  (tells the package which language to write)
 
 
 def _book_config() -> dict:
@@ -59,10 +73,13 @@ def _book_config() -> dict:
 
 
 def gettext_config() -> dict:
-    """The book's configuration for extracting its text: the English execution cache (nothing runs
-    again if the English edition was built), one catalog per page, no build-specific ids."""
+    """The book's configuration for extracting its text: no notebook runs, one catalog per page, no
+    build-specific ids."""
     config = _book_config()
-    config.setdefault("execute", {})["cache"] = str(ENGLISH_CACHE)
+    # Nothing runs: what the notebooks print is not translated here (book/_ext/sbs_i18n.py), and the
+    # text around a glued number is the same without it. So extraction takes seconds, and never
+    # shares an execution cache with a build running at the same time.
+    config.setdefault("execute", {})["execute_notebooks"] = "off"
     sphinx = config["sphinx"]["config"]
     sphinx["gettext_compact"] = False
     sphinx["gettext_uuid"] = False
@@ -77,7 +94,8 @@ def _catalog(name: str) -> dict[str, str]:
     from babel.messages.pofile import read_po
 
     with (CATALOGS / f"{name}.po").open("rb") as handle:
-        return {message.id: message.string for message in read_po(handle) if message.id and message.string}
+        return {message.id: message.string for message in read_po(handle)
+                if message.id and message.string and not message.fuzzy}
 
 
 def toc_captions() -> list[str]:
@@ -106,7 +124,7 @@ def edition_config(build_dir: Path = BUILD) -> dict:
     config = _book_config()
     config["title"] = "影子資產負債表"
     config["author"] = "《影子資產負債表》作者群"
-    config.setdefault("execute", {})["cache"] = str(build_dir / CACHE_NAME)
+    config.setdefault("execute", {})["cache"] = str(cache_dir(build_dir))
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = LANGUAGE
     sphinx["locale_dirs"] = [str(LOCALES)]
@@ -179,7 +197,9 @@ def update() -> None:
     templates = extract()
     command = [str(Path(sys.executable).with_name("sphinx-intl")), "update", "--pot-dir", str(templates),
                "--locale-dir", str(LOCALES), "--language", LANGUAGE, "--line-width", "-1"]
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"sphinx-intl could not update the catalogs:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
 
 
 def untranslated() -> dict[str, tuple[int, int]]:
@@ -224,14 +244,17 @@ def build(build_dir: Path = BUILD) -> Path:
     """Build the zh_TW edition with warnings as errors, in ``build_dir/zh-TW``; return its HTML folder.
     The log is kept beside it (``build.log``)."""
     output = build_dir / SITE_FOLDER
-    compile_catalogs()
+    # The theme's and the exercises' words are in every page, and Sphinx does not track them: a
+    # change to them writes every page again.
+    everything = ["--all"] if {mo.stem for mo in compile_catalogs()} & {"sphinx", "exercise"} else []
     # The live edition runs the English notebooks: it is left out of this edition.
     env = {**os.environ, LANGUAGE_ENV_VAR: LANGUAGE, "SBS_LITE": "0"}
     output.mkdir(parents=True, exist_ok=True)
     toc_path = output / "_toc.yml"
     toc_path.write_text(yaml.safe_dump(edition_toc(), sort_keys=False, allow_unicode=True), encoding="utf-8")
     result = _jupyter_book(edition_config(build_dir), output,
-                           ["--toc", str(toc_path), "--builder", "html", "-W", "-n", "--keep-going"], env=env)
+                           ["--toc", str(toc_path), "--builder", "html", "-W", "-n", "--keep-going", *everything],
+                           env=env)
     (output / "build.log").write_text(result.stdout + result.stderr, encoding="utf-8")
     if result.returncode != 0:
         raise SystemExit(f"the zh_TW edition did not build:\n{result.stdout[-6000:]}\n{result.stderr[-4000:]}")
@@ -260,6 +283,7 @@ if __name__ == "__main__":
         print("every entry translated" if not left else f"{len(left)} catalogs to finish")
         sys.exit(1 if left else 0)
     elif action == "build":
-        print(f"zh_TW edition in {build(Path(sys.argv[2]) if len(sys.argv) > 2 else BUILD)}")
+        folder = Path(sys.argv[2]) if len(sys.argv) > 2 else BUILD
+        print(f"zh_TW edition in {build(folder)}")
     else:
-        raise SystemExit(f"unknown action {action!r}: use update, extract or build")
+        raise SystemExit(f"unknown action {action!r}: use update, stat, extract or build")

@@ -32,6 +32,8 @@ from myst_nb.core.variables import format_plain_text
 from myst_nb.ext.glue.roles import PasteTextRole
 from myst_nb.ext.glue.utils import glue_warning
 
+from gpu_finance.i18n import LANGUAGE_ENV_VAR  # the variable the model's package reads
+
 #: The languages the book is published in: Sphinx's code, the site's folder and ``lang``, and the
 #: switch's label (in the language it leads to).
 ENGLISH, CHINESE = "en", "zh_TW"
@@ -39,8 +41,6 @@ EDITION_FOLDER = {ENGLISH: "", CHINESE: "zh-TW"}
 HTML_LANG = {ENGLISH: "en", CHINESE: "zh-TW"}
 SWITCH_TEXT = {ENGLISH: "English", CHINESE: "中文"}
 SWITCH_TOOLTIP = {ENGLISH: "Read this page in English", CHINESE: "以中文閱讀本頁"}
-#: The variable the model's package reads (gpu_finance.i18n.LANGUAGE_ENV_VAR).
-LANGUAGE_ENV_VAR = "GPU_FINANCE_LANGUAGE"
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
 
 
@@ -80,12 +80,12 @@ class TranslatedPasteTextRole(PasteTextRole):
             return super().run()
         key, fmt_spec = (self.text.rsplit(":", 1) + ["s"])[:2]  # key:format, as myst-nb reads it
         env = self.document.settings.env
-        glue_file = Path(env.app.outdir).parent / "jupyter_execute" / f"{env.docname}.glue.json"
+        glue_file = Path(env.mystnb_config.output_folder) / f"{env.docname}.glue.json"
         try:
             data = _glue_data(glue_file, glue_file.stat().st_mtime_ns)[key]["data"]
             text = format_plain_text(data["text/plain"], fmt_spec)
         except (OSError, KeyError, ValueError) as exc:
-            message = f"No key {key!r} found in glue data of {env.docname} ({type(exc).__name__}: {exc})"
+            message = f"No glue data {key!r} for the translated text of {env.docname} ({type(exc).__name__}: {exc})"
             return [], [glue_warning(message, self.document, self.line)]
         node = nodes.inline(text, text, classes=["pasted-text"])
         self.set_source_info(node)
@@ -169,21 +169,25 @@ class _TranslatedExerciseTitlesInRegistry(SphinxTransform):
 
 
 def _compile_catalog(domain: str, language: str) -> Path:
-    """``<domain>.po`` of ``book/locales/<language>`` compiled to ``.mo`` beside it; its locale folder."""
+    """``<domain>.po`` of ``book/locales/<language>`` compiled to ``.mo`` beside it (written only when
+    its content changes, as ``tools/zh_edition.py`` does); its locale folder."""
+    import io
+
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     po = LOCALES / language / "LC_MESSAGES" / f"{domain}.po"
+    with po.open("rb") as source:
+        catalog = read_po(source, language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
     mo = po.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        with po.open("rb") as source:
-            catalog = read_po(source)
-        with mo.open("wb") as target:
-            write_mo(target, catalog)
+    if not mo.is_file() or mo.read_bytes() != compiled.getvalue():
+        mo.write_bytes(compiled.getvalue())
     return LOCALES
 
 
-def _other_edition_url(app, pagename: str, context) -> str:
+def _other_edition_url(app, pagename: str) -> str:
     """The same page in the other edition, relative to this page."""
     here = book_language(app.config)
     to_root = "../" * pagename.count("/")
@@ -192,13 +196,32 @@ def _other_edition_url(app, pagename: str, context) -> str:
     return f"{to_root}../{pagename}.html"
 
 
+def has_other_edition(app) -> bool:
+    """Whether this site has the other edition to switch to: not the student edition, nor an English
+    build made alone (``SBS_ZH=0``, ``tools/build_book.py``)."""
+    if getattr(app.config, "gpu_finance_edition", "full") == "student":
+        return False
+    return book_language(app.config) == CHINESE or os.environ.get("SBS_ZH") != "0"
+
+
+def _reread_when_the_switch_comes_or_goes(app, env, added, changed, removed) -> list[str]:
+    """Every page is written again when the other edition comes or goes (``SBS_ZH=0`` and back):
+    Sphinx writes only the pages it reads, and the switch is in every page."""
+    wanted = has_other_edition(app)
+    if getattr(env, "sbs_language_switch", wanted) == wanted:
+        env.sbs_language_switch = wanted
+        return []
+    env.sbs_language_switch = wanted
+    return sorted(env.found_docs)
+
+
 def _language_switch(app, pagename, templatename, context, doctree) -> None:
     """English ⇄ 中文 in the header, and the page's other-language twin in its head."""
-    if app.builder.format != "html":
+    if app.builder.format != "html" or not has_other_edition(app):
         return
     here = book_language(app.config)
     there = CHINESE if here == ENGLISH else ENGLISH
-    url = _other_edition_url(app, pagename, context)
+    url = _other_edition_url(app, pagename)
     context.get("header_buttons", []).insert(0, {
         "type": "link", "url": url, "text": SWITCH_TEXT[there], "tooltip": SWITCH_TOOLTIP[there],
         "icon": "fas fa-language", "label": "language-switch-button"})
@@ -210,7 +233,11 @@ def _language_switch(app, pagename, templatename, context, doctree) -> None:
 _SWITCH = re.compile(r'<a href="([^"]*)" target="_blank"(\s+class="btn btn-sm btn-language-switch-button")')
 
 
-_ENGLISH_CLASS = re.compile(r'(<[a-z]+\b[^<>]*\bclass="(?:[^"]*\s)?lang-en(?:\s[^"]*)?")(?![^<>]*\blang=)')
+_ENGLISH_CLASS = re.compile(r'<[a-z]+\b(?:\s+[a-z-]+(?:="[^"]*")?)*?\s+class="(?:[^"]*\s)?lang-en(?:\s[^"]*)?"[^<>]*>')
+
+
+#: A link to the whole book as a PDF: there is one PDF, in English, at the English site's root.
+_PDF_LINK = re.compile(r'href="((?:\.\./)*)(shadow-balance-sheets\.pdf)"')
 
 
 def mark_english(html: str) -> str:
@@ -218,10 +245,16 @@ def mark_english(html: str) -> str:
     see it: ``[Restart Kernel]{.lang-en}`` in a translation) get ``lang="en"``, so a screen reader
     reads them in English.
 
-    >>> mark_english('<td class="data lang-en">Bloomberg</td><span class="lang-en" lang="en">x</span>')
-    '<td class="data lang-en" lang="en">Bloomberg</td><span class="lang-en" lang="en">x</span>'
+    >>> mark_english('<td class="data lang-en">Bloomberg</td><span lang="en" class="lang-en">x</span>')
+    '<td class="data lang-en" lang="en">Bloomberg</td><span lang="en" class="lang-en">x</span>'
+    >>> mark_english('<div data-class="lang-en">x</div>')
+    '<div data-class="lang-en">x</div>'
     """
-    return _ENGLISH_CLASS.sub(r'\1 lang="en"', html)
+    def marked(match: re.Match) -> str:
+        tag = match.group(0)
+        return tag if re.search(r'\slang="', tag) else f'{tag[:-1]} lang="en">'
+
+    return _ENGLISH_CLASS.sub(marked, html)
 
 
 def _finish_pages(app, exception) -> None:
@@ -239,7 +272,7 @@ def _finish_pages(app, exception) -> None:
         if book_language(app.config) == CHINESE:
             for english, chinese in _THEME_WORDS_ZH.items():
                 fixed = fixed.replace(english, chinese)
-            fixed = mark_english(fixed)
+            fixed = mark_english(_PDF_LINK.sub(r'href="../\1\2" hreflang="en"', fixed))
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
 
@@ -269,5 +302,6 @@ def setup(app):
     app.connect("doctree-read", _extract_exercise_titles)
     app.connect("html-page-context", _chinese_edition_buttons, priority=700)  # after the book's buttons
     app.connect("html-page-context", _language_switch, priority=710)
+    app.connect("env-get-outdated", _reread_when_the_switch_comes_or_goes)
     app.connect("build-finished", _finish_pages)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -463,7 +463,7 @@ LITE_SENTENCE_ZH = "中文版不提供這個選項（它會開啟英文的筆記
 
 
 def _set_lite_sentence(app, megabytes: int | None) -> None:
-    chinese = (app.config.language or "en").replace("-", "_") == "zh_TW"
+    chinese = (getattr(app.config, "language", None) or "en").replace("-", "_") == "zh_TW"
     app.config.myst_substitutions = {**(app.config.myst_substitutions or {}),
                                      "lite_first_launch": LITE_SENTENCE_ZH if chinese else _lite_sentence(megabytes)}
 

@@ -207,7 +207,7 @@ def twd_equivalent(amount_usd: float, twd_per_usd: float) -> Prose:
     >>> twd_equivalent(1e9, 0)
     Traceback (most recent call last):
     ...
-    ValueError: twd_per_usd=0.0 is outside (0, inf)
+    ValueError: twd_per_usd=0 is outside (0, inf]
     """
     rate = check_number("twd_per_usd", twd_per_usd, 0.0, math.inf, low_closed=False)
     amount = significant(check_number("amount_usd", amount_usd) * rate, 3)
