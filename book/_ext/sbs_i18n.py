@@ -168,25 +168,6 @@ class _TranslatedExerciseTitlesInRegistry(SphinxTransform):
                 break
 
 
-def _compile_catalog(domain: str, language: str) -> Path:
-    """``<domain>.po`` of ``book/locales/<language>`` compiled to ``.mo`` beside it (written only when
-    its content changes, as ``tools/zh_edition.py`` does); its locale folder."""
-    import io
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    po = LOCALES / language / "LC_MESSAGES" / f"{domain}.po"
-    with po.open("rb") as source:
-        catalog = read_po(source, language)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
-    mo = po.with_suffix(".mo")
-    if not mo.is_file() or mo.read_bytes() != compiled.getvalue():
-        mo.write_bytes(compiled.getvalue())
-    return LOCALES
-
-
 def _other_edition_url(app, pagename: str) -> str:
     """The same page in the other edition, relative to this page."""
     here = book_language(app.config)
@@ -294,8 +275,8 @@ def _chinese_edition_buttons(app, pagename, templatename, context, doctree) -> N
 def setup(app):
     app.connect("config-inited", _set_language, priority=100)  # before sbs_sphinx formats the data
     app.connect("config-inited", _override_glue_role)
-    if book_language(app.config) == CHINESE:
-        app.add_message_catalog("exercise", str(_compile_catalog("exercise", CHINESE)))
+    if book_language(app.config) == CHINESE:  # compiled by tools/zh_edition.py before the build
+        app.add_message_catalog("exercise", str(LOCALES))
     app.add_transform(_TranslatableExerciseTitles)
     app.add_transform(_OutputsAreNotTranslated)
     app.add_transform(_TranslatedExerciseTitlesInRegistry)
