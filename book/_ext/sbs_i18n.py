@@ -45,8 +45,8 @@ LOCALES = Path(__file__).resolve().parents[1] / "locales"
 
 
 def book_language(config) -> str:
-    """``en`` or ``zh_TW``: the edition being built (Sphinx's ``language``)."""
-    return CHINESE if (config.language or ENGLISH).replace("-", "_") == CHINESE else ENGLISH
+    """``en`` or ``zh_TW``: the edition being built (Sphinx's ``language``; English when unset)."""
+    return CHINESE if (getattr(config, "language", None) or ENGLISH).replace("-", "_") == CHINESE else ENGLISH
 
 
 #: The words no catalog translates: the theme's search box's placeholder (set by Jupyter Book) and

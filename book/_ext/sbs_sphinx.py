@@ -45,6 +45,7 @@ from sphinx_exercise.nodes import solution_end_node
 
 from gpu_finance.datasets import FACTS_AS_OF, deal_facts
 from gpu_finance.formatting import date_text, percent, twd, usd, years
+from sbs_i18n import book_language  # the edition's language, decided in one place
 from gpu_finance.viz.render import BUNDLE_FILENAME, RUNTIME_FILENAME, SITE_ENV_VAR, javascript_bundle, runtime_script
 
 
@@ -270,7 +271,7 @@ def _name_sidebar_toggles(app, pagename, templatename, context, doctree) -> None
     if generate is None:
         return
 
-    language = "zh_TW" if (app.config.language or "en").replace("-", "_") == "zh_TW" else "en"
+    language = book_language(app.config)
 
     def named(*args, **kwargs):
         return name_sidebar_toggles(generate(*args, **kwargs), language)
@@ -463,7 +464,7 @@ LITE_SENTENCE_ZH = "中文版不提供這個選項（它會開啟英文的筆記
 
 
 def _set_lite_sentence(app, megabytes: int | None) -> None:
-    chinese = (getattr(app.config, "language", None) or "en").replace("-", "_") == "zh_TW"
+    chinese = book_language(app.config) == "zh_TW"
     app.config.myst_substitutions = {**(app.config.myst_substitutions or {}),
                                      "lite_first_launch": LITE_SENTENCE_ZH if chinese else _lite_sentence(megabytes)}
 
